@@ -1,0 +1,34 @@
+// sotto: one binary, one file per subcommand (cmd_*.cpp); this file only wires them.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sotto: secure VoIP — SIP over TLS, media over SRTP, and proof of both"};
+  app.set_version_flag("--version", std::string("sotto ") + SOTTO_VERSION);
+  app.require_subcommand(0, 1);
+  sotto::app::Commands cmds = sotto::app::register_commands(app);
+  auto* help = app.add_subcommand("help", "Show help for sotto or one of its subcommands");
+  std::string topic;
+  help->add_option("subcommand", topic, "subcommand to describe");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (help->parsed() || app.get_subcommands().empty()) {
+    if (!topic.empty()) {
+      try {
+        fmt::print("{}", app.get_subcommand(topic)->help());
+      } catch (const CLI::OptionNotFound&) {
+        fmt::print(stderr, "sotto help: no subcommand named '{}'\n", topic);
+        return 2;
+      }
+    } else {
+      fmt::print("{}", app.help());
+    }
+    return 0;
+  }
+  return cmds.run();
+}

@@ -1,0 +1,73 @@
+#pragma once
+// Context: one direction of SRTP + SRTCP (RFC 3711) for any number of SSRCs.
+//
+//   auto tx = Context::create(Direction::outbound, policy).value();
+//   auto n  = tx.protect_rtp(buf, rtp_len);   // buf: packet + room for tag/MKI (max_trailer())
+//   if (n) send(buf.first(*n));                // in place; no heap allocation per packet
+//
+// Inbound: streams are created on the first packet that authenticates; outbound: on first send.
+// Lookup by SSRC is O(1). Keys are wiped when the context is destroyed.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "base/result.hpp"
+#include "core/srtp/counters.hpp"
+#include "core/srtp/policy.hpp"
+#include "core/srtp/srtp_error.hpp"
+
+namespace sotto::srtp {
+
+enum class Direction : std::uint8_t { outbound, inbound };
+
+using PacketResult = Result<std::size_t, SrtpError>;  // new length of the packet, or why it failed
+
+class Context {
+ public:
+  // Fails (Errc::invalid_argument) naming the fault: wrong key/salt length for the suite, no keys,
+  // MKI lengths differing, replay window out of range, KDR exponent > 24, UNAUTHENTICATED with AEAD.
+  static Result<Context> create(Direction dir, const Policy& policy);
+  Context(Context&&) noexcept;
+  Context& operator=(Context&&) noexcept;
+  ~Context();
+
+  // RTP (RFC 3711 section 3.1). `buf` holds the packet in its first `len` bytes; protect needs
+  // max_trailer() spare bytes after it. Returns the new length.
+  PacketResult protect_rtp(std::span<std::uint8_t> buf, std::size_t len) noexcept;
+  PacketResult unprotect_rtp(std::span<std::uint8_t> buf, std::size_t len) noexcept;
+  // RTCP (RFC 3711 section 3.4): adds/strips E flag + SRTCP index, MKI and tag.
+  PacketResult protect_rtcp(std::span<std::uint8_t> buf, std::size_t len) noexcept;
+  PacketResult unprotect_rtcp(std::span<std::uint8_t> buf, std::size_t len) noexcept;
+
+  // Bytes protect may add: SRTCP index (4) + MKI + tag.
+  std::size_t max_trailer() const noexcept;
+
+  // Rollover counter continuity (re-INVITE, transfer): nullopt if the SSRC is not known yet. set_roc
+  // creates the stream if needed; on inbound it also resets the replay window to start there.
+  std::optional<std::uint32_t> roc(std::uint32_t ssrc) const noexcept;
+  void set_roc(std::uint32_t ssrc, std::uint32_t roc);
+
+  // Outbound: which master key (index into Policy::keys) protects from now on (RFC 3711 8.1 MKI).
+  Status set_active_key(std::size_t index);
+  std::size_t active_key() const noexcept;
+
+  // Per-context counters of every outcome; see counters.hpp.
+  const Counters& counters() const noexcept;
+  std::size_t stream_count() const noexcept;
+  const Suite& suite() const noexcept;
+  Direction direction() const noexcept;
+
+  // Opaque outside the engine (defined in context_impl.hpp); exposed for the engine's own files and
+  // for vector tests that install known session keys.
+  struct Impl;
+  Impl& impl_ForTest() noexcept { return *impl_; }
+
+ private:
+  explicit Context(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sotto::srtp

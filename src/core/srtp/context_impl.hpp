@@ -1,0 +1,90 @@
+#pragma once
+// Internal state of a Context, shared by context.cpp (setup), srtp_transform.cpp (RTP) and
+// srtcp_transform.cpp (RTCP). Not part of the public API.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "core/srtp/context.hpp"
+#include "core/srtp/key_derivation.hpp"
+#include "core/srtp/replay_window.hpp"
+#include "core/srtp/session_keys.hpp"
+
+namespace sotto::srtp {
+
+struct MasterKeyState {
+  KeyDerivation kdf;
+  std::vector<std::uint8_t> mki;
+  std::uint64_t srtp_limit = 0;   // packets this key may still protect/accept, SRTP
+  std::uint64_t srtcp_limit = 0;  // and SRTCP
+  std::uint64_t srtp_used = 0;
+  std::uint64_t srtcp_used = 0;
+  SessionKeys rtp;   // r = 0; used when no KDR is set
+  SessionKeys rtcp;
+};
+
+// Session keys re-derived for one stream when a key derivation rate is set (RFC 3711 4.3.1).
+struct KdrCache {
+  std::size_t key_index = SIZE_MAX;
+  std::uint64_t r = UINT64_MAX;
+  SessionKeys keys;
+};
+
+struct Stream {
+  explicit Stream(std::uint32_t window) : rtp_window(window), rtcp_window(window) {}
+  // SRTP: the highest index seen (RFC 3711 3.3.1 s_l and ROC), or the ROC to start with.
+  bool rtp_started = false;
+  std::uint64_t rtp_highest = 0;     // ROC * 2^16 + s_l
+  std::uint32_t initial_roc = 0;
+  ReplayWindow rtp_window;           // inbound only
+  // SRTCP
+  std::uint32_t rtcp_next_index = 0; // outbound: index of the next packet (starts at 0, RFC 3711 3.4)
+  ReplayWindow rtcp_window;          // inbound only
+  std::unique_ptr<KdrCache> kdr_rtp;
+  std::unique_ptr<KdrCache> kdr_rtcp;
+};
+
+struct Context::Impl {
+  Direction dir;
+  const Suite* suite;
+  Policy policy;   // keys moved out into masters (policy.keys is cleared)
+  std::vector<MasterKeyState> masters;
+  std::size_t active = 0;
+  std::size_t mki_len = 0;
+  std::size_t srtp_tag_len = 0;      // 0 when UNAUTHENTICATED_SRTP or NULL_AUTH
+  std::size_t srtcp_tag_len = 0;
+  bool header_encryption = false;
+  std::uint8_t encrypted_ids[32] = {};  // bitmap of RFC 6904 extension IDs (1..255)
+
+  std::unordered_map<std::uint32_t, Stream> streams;
+  std::uint32_t last_ssrc = 0;
+  Stream* last_stream = nullptr;
+  KdrCache scratch;   // for packets of streams not yet created (inbound, before authentication)
+  Counters counters;
+
+  Stream* find(std::uint32_t ssrc) noexcept;
+  Stream& get_or_create(std::uint32_t ssrc);
+  // The MasterKeyState named by the MKI at `mki`, or nullptr.
+  MasterKeyState* key_by_mki(const std::uint8_t* mki) noexcept;
+  // SessionKeys for SRTP/SRTCP under key `k` at index `index`, honouring the KDR.
+  SessionKeys* rtp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept;
+  SessionKeys* rtcp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept;
+  bool id_encrypted(std::uint8_t id) const noexcept { return (encrypted_ids[id / 8] >> (id % 8)) & 1; }
+
+  PacketResult count(PacketResult r) noexcept;
+};
+
+// RFC 3711 section 3.3.1: the index of a received (or sent) sequence number given the highest index
+// so far. Negative when the guess would be ROC - 1 at ROC 0 (a packet from before the stream start).
+std::int64_t estimate_index(bool started, std::uint64_t highest, std::uint32_t initial_roc,
+                            std::uint16_t seq) noexcept;
+
+// RFC 6904: XOR the data of the selected header extension elements with `keystream`-derived bytes.
+// Returns false when the extension block is malformed.
+bool apply_header_encryption(const Context::Impl& ctx, SessionKeys& keys, std::span<const std::uint8_t, 16> iv,
+                             std::uint8_t* ext, std::size_t ext_len, std::uint16_t profile) noexcept;
+
+}  // namespace sotto::srtp
