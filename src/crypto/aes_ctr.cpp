@@ -28,10 +28,14 @@ constexpr std::size_t kChunk = 96 * kBlock;
 
 const EVP_CIPHER* ecb_cipher(std::size_t key_size) {
   switch (key_size) {
-    case 16: return EVP_aes_128_ecb();
-    case 24: return EVP_aes_192_ecb();
-    case 32: return EVP_aes_256_ecb();
-    default: return nullptr;
+    case 16:
+      return EVP_aes_128_ecb();
+    case 24:
+      return EVP_aes_192_ecb();
+    case 32:
+      return EVP_aes_256_ecb();
+    default:
+      return nullptr;
   }
 }
 
@@ -119,8 +123,7 @@ struct AesCtr::Impl {
 Result<AesCtr> AesCtr::create(std::span<const std::uint8_t> key) {
   const EVP_CIPHER* cipher = ecb_cipher(key.size());
   if (cipher == nullptr) {
-    return fail(Errc::invalid_argument,
-                "AES-CTR key must be 16, 24 or 32 bytes, got " + std::to_string(key.size()));
+    return fail(Errc::invalid_argument, "AES-CTR key must be 16, 24 or 32 bytes, got " + std::to_string(key.size()));
   }
   auto impl = std::make_unique<Impl>();
   impl->key_size = key.size();

@@ -65,8 +65,10 @@ Result<SecureBytes> base64_decode(std::string_view text) {
   for (std::size_t i = 0; i < n; ++i) {
     const char c = text[i];
     if (kDecode[static_cast<unsigned char>(c)] >= 0) continue;
-    if (c == '=') return fail(Errc::malformed_input, "base64: '=' padding at offset " + std::to_string(i) + " is not at the end");
-    if (is_space(c)) return fail(Errc::malformed_input, "base64: whitespace " + describe(c) + " at offset " + std::to_string(i));
+    if (c == '=')
+      return fail(Errc::malformed_input, "base64: '=' padding at offset " + std::to_string(i) + " is not at the end");
+    if (is_space(c))
+      return fail(Errc::malformed_input, "base64: whitespace " + describe(c) + " at offset " + std::to_string(i));
     return fail(Errc::malformed_input, "base64: invalid character " + describe(c) + " at offset " + std::to_string(i));
   }
   // Each 4 characters carry 3 bytes; a final group of 1 character carries no whole byte.
@@ -75,13 +77,15 @@ Result<SecureBytes> base64_decode(std::string_view text) {
                                            " is impossible (a lone character at offset " + std::to_string(n - 1) + ")");
   }
   if (pad != 0 && (n + pad) % 4 != 0) {
-    return fail(Errc::malformed_input, "base64: padding at offset " + std::to_string(n) +
-                                           " does not complete a 4-character group");
+    return fail(Errc::malformed_input,
+                "base64: padding at offset " + std::to_string(n) + " does not complete a 4-character group");
   }
 
   const std::size_t rem = n % 4;
   SecureBytes out(n / 4 * 3 + (rem == 0 ? 0 : rem - 1));
-  const auto v = [&](std::size_t i) { return static_cast<std::uint32_t>(kDecode[static_cast<unsigned char>(text[i])]); };
+  const auto v = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(kDecode[static_cast<unsigned char>(text[i])]);
+  };
   std::size_t o = 0;
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -15,8 +15,13 @@ std::string str(const SecureBytes& b) { return {b.data(), b.data() + b.size()}; 
 
 TEST(Base64, Rfc4648Section10Vectors) {
   const std::pair<std::string_view, std::string_view> v[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},       {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, enc] : v) {
     EXPECT_EQ(base64_encode(bytes(plain)), enc);

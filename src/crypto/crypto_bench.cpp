@@ -4,6 +4,7 @@
 //   ninja -C build/crypto sotto_crypto_bench && build/crypto/src/crypto/sotto_crypto_bench
 //   ... --benchmark_filter=Hmac --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
+// AES-GCM lives in aes_gcm_bench.cpp (same executable).
 // Sizes: 160 = an RTP payload of a 20 ms G.711 frame, 1200 = a video packet; HMAC runs over the
 // authenticated portion (12-byte header + payload + 4-byte ROC = 176 / 1216).
 
@@ -18,7 +19,6 @@
 
 #include "crypto/aes_ctr.hpp"
 #include "crypto/aes_f8.hpp"
-#include "crypto/aes_gcm.hpp"
 #include "crypto/hmac_sha1.hpp"
 
 namespace sotto::crypto {
@@ -33,9 +33,7 @@ const std::array<std::uint8_t, 16> kIv = {0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0x
 void size_args(benchmark::internal::Benchmark* b) { b->Arg(160)->Arg(1200); }
 void hmac_args(benchmark::internal::Benchmark* b) { b->Arg(176)->Arg(1216); }
 
-void set_bytes(benchmark::State& st) {
-  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) * st.range(0));
-}
+void set_bytes(benchmark::State& st) { st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) * st.range(0)); }
 
 // ---------------------------------------------------------------- AES-CTR
 
@@ -206,104 +204,6 @@ void BM_Hmac_EvpMdCtxCopy(benchmark::State& st) {
   set_bytes(st);
 }
 BENCHMARK(BM_Hmac_EvpMdCtxCopy)->Apply(hmac_args);
-
-// ---------------------------------------------------------------- AES-GCM (12-byte AAD, 16-byte tag)
-
-void BM_Gcm128_Seal(benchmark::State& st) {
-  auto gcm = AesGcm::create(std::span(kKey).first(16)).value();
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(st.range(0)), 0xab);
-  const std::array<std::uint8_t, 12> aad{0x80, 0x60, 0x12, 0x34, 0, 0, 0, 1, 0xde, 0xca, 0xfb, 0xad};
-  std::array<std::uint8_t, 16> tag{};
-  for (auto _ : st) {
-    gcm.seal(std::span(kIv).first<12>(), aad, data, tag);
-    benchmark::DoNotOptimize(tag.data());
-    benchmark::ClobberMemory();
-  }
-  set_bytes(st);
-}
-BENCHMARK(BM_Gcm128_Seal)->Apply(size_args);
-
-void BM_Gcm128_Open(benchmark::State& st) {
-  auto gcm = AesGcm::create(std::span(kKey).first(16)).value();
-  std::vector<std::uint8_t> plain(static_cast<std::size_t>(st.range(0)), 0xab);
-  const std::array<std::uint8_t, 12> aad{0x80, 0x60, 0x12, 0x34, 0, 0, 0, 1, 0xde, 0xca, 0xfb, 0xad};
-  std::array<std::uint8_t, 16> tag{};
-  auto sealed = plain;
-  gcm.seal(std::span(kIv).first<12>(), aad, sealed, tag);
-  auto data = sealed;
-  bool ok = true;
-  for (auto _ : st) {
-    std::memcpy(data.data(), sealed.data(), sealed.size());  // open decrypts in place
-    ok &= gcm.open(std::span(kIv).first<12>(), aad, data, tag);
-    benchmark::DoNotOptimize(data.data());
-    benchmark::ClobberMemory();
-  }
-  if (!ok) st.SkipWithError("open failed");
-  set_bytes(st);
-}
-BENCHMARK(BM_Gcm128_Open)->Apply(size_args);
-
-void BM_Gcm256_Seal(benchmark::State& st) {
-  auto gcm = AesGcm::create(kKey).value();
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(st.range(0)), 0xab);
-  const std::array<std::uint8_t, 12> aad{};
-  std::array<std::uint8_t, 16> tag{};
-  for (auto _ : st) {
-    gcm.seal(std::span(kIv).first<12>(), aad, data, tag);
-    benchmark::DoNotOptimize(tag.data());
-    benchmark::ClobberMemory();
-  }
-  set_bytes(st);
-}
-BENCHMARK(BM_Gcm256_Seal)->Apply(size_args);
-
-// Alternative: one context switched between directions with EVP_CipherInit_ex(..., enc). Compared with
-// the shipped two-context class on the same seal-then-open pair per iteration.
-void BM_Gcm128_SealOpen_OneCtx(benchmark::State& st) {
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  EVP_CipherInit_ex(ctx, EVP_aes_128_gcm(), nullptr, kKey.data(), nullptr, 1);
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(st.range(0)), 0xab);
-  const std::array<std::uint8_t, 12> aad{};
-  std::array<std::uint8_t, 16> tag{};
-  std::uint8_t none[16];
-  bool ok = true;
-  for (auto _ : st) {
-    int outl = 0;
-    EVP_CipherInit_ex(ctx, nullptr, nullptr, nullptr, kIv.data(), 1);
-    EVP_CipherUpdate(ctx, nullptr, &outl, aad.data(), 12);
-    EVP_CipherUpdate(ctx, data.data(), &outl, data.data(), static_cast<int>(data.size()));
-    EVP_CipherFinal_ex(ctx, none, &outl);
-    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag.data());
-    EVP_CipherInit_ex(ctx, nullptr, nullptr, nullptr, kIv.data(), 0);
-    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag.data());
-    EVP_CipherUpdate(ctx, nullptr, &outl, aad.data(), 12);
-    EVP_CipherUpdate(ctx, data.data(), &outl, data.data(), static_cast<int>(data.size()));
-    ok &= EVP_CipherFinal_ex(ctx, none, &outl) == 1;
-    benchmark::DoNotOptimize(data.data());
-    benchmark::ClobberMemory();
-  }
-  if (!ok) st.SkipWithError("open failed");
-  EVP_CIPHER_CTX_free(ctx);
-  set_bytes(st);
-}
-BENCHMARK(BM_Gcm128_SealOpen_OneCtx)->Apply(size_args);
-
-void BM_Gcm128_SealOpen_TwoCtx(benchmark::State& st) {
-  auto gcm = AesGcm::create(std::span(kKey).first(16)).value();
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(st.range(0)), 0xab);
-  const std::array<std::uint8_t, 12> aad{};
-  std::array<std::uint8_t, 16> tag{};
-  bool ok = true;
-  for (auto _ : st) {
-    gcm.seal(std::span(kIv).first<12>(), aad, data, tag);
-    ok &= gcm.open(std::span(kIv).first<12>(), aad, data, tag);
-    benchmark::DoNotOptimize(data.data());
-    benchmark::ClobberMemory();
-  }
-  if (!ok) st.SkipWithError("open failed");
-  set_bytes(st);
-}
-BENCHMARK(BM_Gcm128_SealOpen_TwoCtx)->Apply(size_args);
 
 // ---------------------------------------------------------------- AES-f8, and the CTR+HMAC pair
 

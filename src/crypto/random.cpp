@@ -27,8 +27,7 @@ void random_bytes(std::span<std::uint8_t> out) noexcept {
 std::uint32_t random_u32() noexcept {
   std::uint8_t b[4];
   random_bytes(b);
-  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
-         std::uint32_t{b[3]};
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
 }
 
 }  // namespace sotto::crypto

@@ -94,11 +94,11 @@ Status check_params(const CryptoAttribute& attr, Errc code) {
     bool visible = !e.empty();
     for (char c : e) visible = visible && detail::is_vchar(c);
     if (!visible) {
-      return fail(code, where(attr.tag) + ": session parameter " + detail::quote(e) +
+      return fail(code, where(attr.tag) + ": session parameter " + detail::describe(e) +
                             " is not 1*VCHAR (RFC 4568 section 9.2 srtp-session-extension)");
     }
     if (detail::is_known_session_param(e)) {
-      return fail(code, where(attr.tag) + ": extension " + detail::quote(e) +
+      return fail(code, where(attr.tag) + ": extension " + detail::describe(e) +
                             " has the name of a known session parameter; set its SessionParams field instead");
     }
   }
@@ -121,11 +121,11 @@ Status check_attribute(const CryptoAttribute& attr, Errc code) {
     return fail(code, where(attr.tag) + ": tag is out of range 0..999999999 (1*9DIGIT, RFC 4568 section 9.1)");
   }
   if (!is_suite_name(attr.suite_name)) {
-    return fail(code, where(attr.tag) + ": crypto-suite " + quote(attr.suite_name) +
+    return fail(code, where(attr.tag) + ": crypto-suite " + describe(attr.suite_name) +
                           " is not 1*(ALPHA / DIGIT / \"_\") (RFC 4568 section 9.1)");
   }
   if (attr.suite != nullptr && attr.suite->name != attr.suite_name) {
-    return fail(code, where(attr.tag) + ": suite_name " + quote(attr.suite_name) + " differs from suite " +
+    return fail(code, where(attr.tag) + ": suite_name " + describe(attr.suite_name) + " differs from suite " +
                           std::string(attr.suite->name));
   }
   if (attr.suite == nullptr) {

@@ -80,8 +80,8 @@ std::string quote(std::string_view s) {
   return out;
 }
 
-std::string describe_field(std::string_view s) {
-  if (s.size() <= 20 && s.find_first_of(":|") == std::string_view::npos) return quote(s);
+std::string describe(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return quote(s);
   return "(" + num(s.size()) + " characters)";
 }
 

@@ -38,9 +38,9 @@ const srtp::Suite* find_suite_nocase(std::string_view name) noexcept;
 
 // A non-key value for an error message: at most 32 bytes, bytes outside VCHAR shown as '?'.
 std::string quote(std::string_view s);
-// A field that may hold key material when fields are out of place: quoted only when it is short (no
-// inline key is under 40 base64 characters) and has no ':' or '|', else described by its length.
-std::string describe_field(std::string_view s);
+// A field that may hold key material when fields are out of place: quoted when at most `max` bytes
+// (no inline key is under 38 base64 characters), else described by its length only.
+std::string describe(std::string_view s, std::size_t max = 32);
 std::string num(std::uint64_t n);
 std::string where(std::uint32_t tag);                  // "a=crypto tag 7"
 // "inline key", "inline key 2" (of several), "FEC_KEY inline key 1".

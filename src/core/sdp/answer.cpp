@@ -45,7 +45,10 @@ std::optional<std::string> answer_media(const SessionDescription& offer, std::si
     detail::add_codec(m, *map, mine->fmtp);
     any_real = any_real || !is_auxiliary_codec(*map);
   }
-  if (!any_real) return std::string("no codec in common");
+  if (m.formats.empty()) return std::string("no codec in common");
+  // telephone-event alone is fine on a stream that offers nothing else (RFC 4317 section 2.4), not
+  // as the only survivor of a stream that offered real codecs.
+  if (!any_real && offers_real_codec(o)) return std::string("no codec in common besides telephone-event/CN");
   Direction d = intersect(invert(offer.media_direction(i)), cap.direction);
   std::optional<std::string> mid;
   if (auto v = o.mid()) mid = std::string(*v);

@@ -12,8 +12,8 @@ namespace sotto::sdp {
 
 // attribute = (att-field ":" att-value) / att-field          (RFC 4566 section 9)
 struct Attribute {
-  std::string name;                  // att-field = token
-  std::optional<std::string> value;  // att-value = byte-string, everything after the first ':'
+  std::string name{};                  // att-field = token
+  std::optional<std::string> value{};  // att-value = byte-string, everything after the first ':'
 
   friend bool operator==(const Attribute&, const Attribute&) = default;
 };

@@ -14,8 +14,8 @@ namespace sotto::sdp {
 
 // a=fmtp:<format> <format specific parameters>
 struct Fmtp {
-  std::string format;      // fmt = token (the payload type number for RTP)
-  std::string parameters;  // byte-string after the first space; may be empty
+  std::string format{};      // fmt = token (the payload type number for RTP)
+  std::string parameters{};  // byte-string after the first space; may be empty
 
   friend bool operator==(const Fmtp&, const Fmtp&) = default;
 };

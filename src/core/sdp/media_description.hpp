@@ -24,15 +24,15 @@ namespace sotto::sdp {
 struct MediaDescription {
   std::string media = "audio";            // media = token: "audio", "video", "text", "application", ...
   std::uint16_t port = 0;                 // port = 1*DIGIT; 0 = stream rejected/disabled (RFC 3264 5.1)
-  std::optional<std::uint16_t> port_count;  // ["/" integer]: number of ports (layered encodings)
+  std::optional<std::uint16_t> port_count{};  // ["/" integer]: number of ports (layered encodings)
   std::string proto = "RTP/AVP";          // proto = token *("/" token): RTP/AVP, RTP/SAVP, RTP/SAVPF,
                                           //   UDP/TLS/RTP/SAVP, ...
-  std::vector<std::string> formats;       // fmt = token; RTP payload type numbers for RTP protos
-  std::optional<std::string> information; // i= (RFC 4566 section 5.4) media title
-  std::vector<Connection> connections;    // c=* (section 5.7); empty = inherit the session's c=
-  std::vector<Bandwidth> bandwidths;      // b=* (section 5.8)
-  std::optional<std::string> encryption_key;  // k= (section 5.12, obsolete), kept as written
-  std::vector<Attribute> attributes;      // a=* in order, unknown ones kept byte-exact
+  std::vector<std::string> formats{};       // fmt = token; RTP payload type numbers for RTP protos
+  std::optional<std::string> information{}; // i= (RFC 4566 section 5.4) media title
+  std::vector<Connection> connections{};    // c=* (section 5.7); empty = inherit the session's c=
+  std::vector<Bandwidth> bandwidths{};      // b=* (section 5.8)
+  std::optional<std::string> encryption_key{};  // k= (section 5.12, obsolete), kept as written
+  std::vector<Attribute> attributes{};      // a=* in order, unknown ones kept byte-exact
 
   bool rejected() const noexcept { return port == 0; }
   // True for every "RTP/..." and ".../RTP/..." profile: formats are then payload type numbers.

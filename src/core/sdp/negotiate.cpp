@@ -64,11 +64,15 @@ Result<std::vector<NegotiatedStream>> negotiate(const SessionDescription& offer,
         break;
       }
     }
+    if (s.codecs.empty()) return bad_answer(i, o.media, "accepts the stream with no payload type");
     if (first_real == s.codecs.size()) {
-      return bad_answer(i, o.media, "accepts the stream without any codec (only telephone-event/CN or nothing)");
+      if (offers_real_codec(o)) {
+        return bad_answer(i, o.media, "accepts the stream with only telephone-event/CN, no codec");
+      }
+    } else {
+      std::rotate(s.codecs.begin(), s.codecs.begin() + static_cast<std::ptrdiff_t>(first_real),
+                  s.codecs.begin() + static_cast<std::ptrdiff_t>(first_real) + 1);
     }
-    std::rotate(s.codecs.begin(), s.codecs.begin() + static_cast<std::ptrdiff_t>(first_real),
-                s.codecs.begin() + static_cast<std::ptrdiff_t>(first_real) + 1);
     // Liberal: an answer that breaks section 6.1 (sendrecv to a sendonly offer) is narrowed, not refused.
     Direction offered = offer.media_direction(i);
     Direction answered = answer.media_direction(i);
@@ -91,6 +95,14 @@ Result<std::vector<NegotiatedStream>> negotiate(const SessionDescription& offer,
 }
 
 }  // namespace
+
+bool offers_real_codec(const MediaDescription& o) {
+  for (std::uint8_t pt : o.payload_types()) {
+    auto map = o.rtpmap(pt);
+    if (!map || !is_auxiliary_codec(*map)) return true;  // unknown dynamic types count as real
+  }
+  return false;
+}
 
 bool is_auxiliary_codec(const RtpMap& m) noexcept {
   return iequals(m.encoding, "telephone-event") || iequals(m.encoding, "CN") || iequals(m.encoding, "red") ||

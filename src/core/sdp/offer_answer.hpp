@@ -42,6 +42,10 @@ Result<std::vector<NegotiatedStream>> apply_answer(const SessionDescription& off
 Result<std::vector<NegotiatedStream>> answered_streams(const SessionDescription& offer,
                                                        const SessionDescription& answer);
 
+// True when the m= section lists a format that is not telephone-event/CN/red/... (or an unmapped one):
+// such a stream needs a real codec in common to be accepted.
+bool offers_real_codec(const MediaDescription& m);
+
 // RFC 3264 section 8: `next` continues the session of `previous` (our last SDP): same username and
 // sess-id; sess-version stays when nothing else changed, else previous + 1.
 void continue_origin(const SessionDescription& previous, SessionDescription& next);

@@ -17,10 +17,10 @@ namespace sotto::sdp {
 // a=rtpmap:<payload type> <encoding name>/<clock rate> [/<encoding parameters>]
 struct RtpMap {
   std::uint8_t payload_type = 0;   // 0..127 (RTP PT is 7 bits)
-  std::string encoding;            // "PCMU", "opus", "telephone-event"; compared case-insensitively
+  std::string encoding{};            // "PCMU", "opus", "telephone-event"; compared case-insensitively
   std::uint32_t clock_rate = 0;    // Hz
   // Audio channels; nullopt when absent, which RFC 4566 defines as 1 for audio.
-  std::optional<std::uint16_t> channels;
+  std::optional<std::uint16_t> channels{};
 
   std::uint16_t channel_count() const noexcept { return channels.value_or(1); }
   friend bool operator==(const RtpMap&, const RtpMap&) = default;

@@ -17,7 +17,7 @@ struct TimeDescription {
   std::uint64_t stop = 0;             // stop-time = time / "0"
   // repeat-fields = %x72 "=" repeat-interval SP typed-time 1*(SP typed-time); kept as written: SIP
   // never uses them and the typed-time units ("7d", "1h") only matter for session directories.
-  std::vector<std::string> repeats;
+  std::vector<std::string> repeats{};
 
   friend bool operator==(const TimeDescription&, const TimeDescription&) = default;
 };

@@ -98,13 +98,13 @@ PacketResult protect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_t 
     }
     if (!sealed) return Unexpected(SrtpError::crypto_failure);
     std::memcpy(p + len + c.srtcp_tag_len, e_be, 4);
-    std::memcpy(p + len + c.srtcp_tag_len + 4, mk.mki.data(), c.mki_len);
+    if (c.mki_len != 0) std::memcpy(p + len + c.srtcp_tag_len + 4, mk.mki.data(), c.mki_len);
   } else {
     if (encrypt) {
       apply_cipher(*k, p, hr->sender_ssrc, e_index, std::span<std::uint8_t>(p + kRtcpHeader, len - kRtcpHeader));
     }
     store_be32(p + len, e_index);
-    std::memcpy(p + len + 4, mk.mki.data(), c.mki_len);
+    if (c.mki_len != 0) std::memcpy(p + len + 4, mk.mki.data(), c.mki_len);
     std::uint8_t tag[crypto::HmacSha1::kDigestSize];
     k->mac->compute(std::span<const std::uint8_t>(p, len + 4), {}, tag);
     std::memcpy(p + len + 4 + c.mki_len, tag, c.srtcp_tag_len);

@@ -95,10 +95,10 @@ PacketResult protect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_t 
                       std::span<std::uint8_t>(p + len, c.srtp_tag_len))) {
       return Unexpected(SrtpError::crypto_failure);
     }
-    std::memcpy(p + len + c.srtp_tag_len, mk.mki.data(), c.mki_len);
+    if (c.mki_len != 0) std::memcpy(p + len + c.srtp_tag_len, mk.mki.data(), c.mki_len);
   } else {
     if (c.policy.encrypt_rtp) apply_cipher(*k, h, p, index, payload);
-    std::memcpy(p + len, mk.mki.data(), c.mki_len);
+    if (c.mki_len != 0) std::memcpy(p + len, mk.mki.data(), c.mki_len);
     if (c.srtp_tag_len != 0) {
       std::uint8_t roc_be[4];
       std::uint8_t tag[crypto::HmacSha1::kDigestSize];
