@@ -1,0 +1,102 @@
+#pragma once
+// TransactionLayer: owns every client and server transaction of one SIP endpoint, matches incoming
+// messages to them (RFC 3261 17.1.3, 17.2.3) and multiplexes their output. Sans-IO.
+//
+//   TransactionLayer layer;
+//   layer.handle_message(now, flow, parsed);                 // from the transport
+//   while (auto ev = layer.poll_event()) tu.on(*ev);          // new requests, responses, timeouts
+//   while (auto tx = layer.poll_transmit()) io.send(tx->flow, serialize(tx->message));
+//   if (auto t = layer.next_timeout()) io.arm(*t);            // then layer.handle_timeout(now)
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "base/result.hpp"
+#include "core/transaction/invite_client_transaction.hpp"
+#include "core/transaction/invite_server_transaction.hpp"
+#include "core/transaction/non_invite_client_transaction.hpp"
+#include "core/transaction/non_invite_server_transaction.hpp"
+
+namespace sotto::sip::txn {
+
+// A transport flow chosen by the io layer (a connection, or a UDP local/remote pair). The core only
+// carries it along so responses and retransmissions go back the way the request came.
+struct Flow {
+  std::uint64_t id = 0;
+  bool reliable = false;
+  friend bool operator==(const Flow&, const Flow&) = default;
+};
+
+using TxnId = std::uint64_t;
+
+struct LayerTransmit {
+  Flow flow;
+  SipMessage message;
+  bool retransmission = false;
+};
+
+struct LayerEvent {
+  enum class Kind : std::uint8_t {
+    request,          // a new request (server transaction `id` created), or ACK for a 2xx (id = 0)
+    response,         // a response for client transaction `id`
+    stray_response,   // a response matching no transaction (e.g. a 2xx retransmitted after Timer M)
+    timeout,
+    transport_error,
+    terminated,
+  };
+  Kind kind;
+  TxnId id = 0;
+  Flow flow;
+  std::optional<SipMessage> message;
+};
+
+class TransactionLayer {
+ public:
+  explicit TransactionLayer(TimerConfig cfg = {});
+  ~TransactionLayer();
+  TransactionLayer(TransactionLayer&&) noexcept;
+  TransactionLayer& operator=(TransactionLayer&&) noexcept;
+
+  // Starts a client transaction. The request's top Via must carry an RFC 3261 branch (z9hG4bK...).
+  Result<TxnId> send_request(Timestamp now, SipMessage request, Flow flow);
+  // Sends a response through server transaction `id` (Errc::not_found / invalid_state otherwise).
+  Status send_response(Timestamp now, TxnId id, const SipMessage& response);
+  // A message from the transport, already parsed and checked.
+  void handle_message(Timestamp now, Flow from, SipMessage message);
+  void handle_transport_error(Timestamp now, TxnId id);
+  void handle_timeout(Timestamp now);
+
+  std::optional<LayerTransmit> poll_transmit();
+  std::optional<LayerEvent> poll_event();
+  std::optional<Timestamp> next_timeout() const;
+
+  std::size_t size() const noexcept { return txns_.size(); }
+  // The server transaction a CANCEL targets (same key as the INVITE, 9.2), or 0.
+  TxnId find_invite_for_cancel(const SipMessage& cancel) const;
+
+ private:
+  struct Entry;
+  void drain(TxnId id, Entry& e);
+  void drain_all();
+  void on_request(Timestamp now, Flow from, SipMessage msg);
+  void on_response(Timestamp now, Flow from, SipMessage msg);
+
+  TimerConfig cfg_;
+  TxnId next_id_ = 1;
+  std::map<TxnId, std::unique_ptr<Entry>> txns_;
+  std::unordered_map<std::string, TxnId> client_keys_;
+  std::unordered_map<std::string, TxnId> server_keys_;
+  std::deque<LayerTransmit> out_;
+  std::deque<LayerEvent> events_;
+};
+
+// Matching keys (exposed for tests): client = branch + CSeq method; server = branch + sent-by +
+// method (ACK counts as INVITE). Requests without an RFC 3261 branch use the RFC 2543 fields.
+Result<std::string> client_key(const SipMessage& m);
+Result<std::string> server_key(const SipMessage& m);
+
+}  // namespace sotto::sip::txn

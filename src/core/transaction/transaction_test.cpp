@@ -1,0 +1,281 @@
+// The four RFC 3261 transaction machines and the layer, under a virtual clock: no sleeps.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/sip/header_fields.hpp"
+#include "core/sip/message_parser.hpp"
+#include "core/sip/response_builder.hpp"
+#include "core/transaction/transaction_layer.hpp"
+
+namespace sotto::sip::txn {
+namespace {
+
+const Timestamp t0{};
+
+SipMessage parse(std::string text) {
+  std::string crlf;
+  for (char c : text) {
+    if (c == '\n') crlf += "\r\n";
+    else crlf += c;
+  }
+  auto m = parse_message(crlf);
+  EXPECT_TRUE(m) << m.error().message();
+  return *m;
+}
+
+SipMessage request(std::string method, std::string branch = "z9hG4bKnashds8") {
+  return parse(method + " sip:bob@127.0.0.1 SIP/2.0\n"
+               "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=" + branch + "\n"
+               "Max-Forwards: 70\n"
+               "From: <sip:alice@127.0.0.1>;tag=1928301774\n"
+               "To: <sip:bob@127.0.0.1>\n"
+               "Call-ID: a84b4c76e66710\n"
+               "CSeq: 314159 " + method + "\n"
+               "Content-Length: 0\n\n");
+}
+
+SipMessage respond(const SipMessage& req, int code, const char* reason = "X") {
+  return make_response(req, code, reason, code > 100 ? "314" : "").value();
+}
+
+template <class T>
+std::vector<TxnTransmit> sent(T& t) {
+  std::vector<TxnTransmit> v;
+  while (auto x = t.poll_transmit()) v.push_back(std::move(*x));
+  return v;
+}
+
+template <class T>
+std::vector<TxnEvent::Kind> events(T& t) {
+  std::vector<TxnEvent::Kind> v;
+  while (auto x = t.poll_event()) v.push_back(x->kind);
+  return v;
+}
+
+using K = TxnEvent::Kind;
+
+TEST(InviteClient, TimerARetransmitsWithDoublingUntilTimerB) {
+  InviteClientTransaction t(t0, request("INVITE"), /*reliable=*/false);
+  ASSERT_EQ(sent(t).size(), 1u);
+  std::vector<Duration> at;
+  Timestamp now = t0;
+  while (auto d = t.next_timeout()) {
+    now = *d;
+    t.handle_timeout(now);
+    for (auto& x : sent(t)) {
+      EXPECT_TRUE(x.retransmission);
+      at.push_back(now - t0);
+    }
+  }
+  // A at 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s; B at 32 s.
+  std::vector<Duration> want = {500ms, 1500ms, 3500ms, 7500ms, 15500ms, 31500ms};
+  EXPECT_EQ(at, want);
+  EXPECT_EQ(now - t0, Duration(32s));
+  EXPECT_EQ(events(t), (std::vector<K>{K::timeout, K::terminated}));
+}
+
+TEST(InviteClient, ReliableTransportHasNoTimerA) {
+  InviteClientTransaction t(t0, request("INVITE"), true);
+  sent(t);
+  EXPECT_EQ(t.next_timeout(), t0 + 32s);
+}
+
+TEST(InviteClient, ProvisionalStopsRetransmissionsAndFinalIsAcked) {
+  auto inv = request("INVITE");
+  InviteClientTransaction t(t0, inv, false);
+  sent(t);
+  t.handle_response(t0 + 100ms, respond(inv, 180));
+  EXPECT_EQ(t.state(), InviteClientTransaction::State::proceeding);
+  EXPECT_EQ(t.next_timeout(), std::nullopt);
+  auto busy = respond(inv, 486, "Busy Here");
+  t.handle_response(t0 + 2s, busy);
+  auto acks = sent(t);
+  ASSERT_EQ(acks.size(), 1u);
+  const SipMessage& ack = acks[0].message;
+  EXPECT_EQ(ack.method(), MethodId::ack);
+  EXPECT_EQ(ack.header(hdr::cseq)->number, 314159u);
+  EXPECT_EQ(ack.header(hdr::cseq)->method, MethodId::ack);
+  EXPECT_EQ(ack.header(hdr::to)->tag(), "314");
+  EXPECT_EQ(ack.header(hdr::via)->branch(), "z9hG4bKnashds8");
+  // A retransmitted 486 is ACKed again but not passed up again.
+  t.handle_response(t0 + 3s, busy);
+  EXPECT_EQ(sent(t).size(), 1u);
+  EXPECT_EQ(events(t), (std::vector<K>{K::response, K::response}));
+  t.handle_timeout(t0 + 2s + 32s);
+  EXPECT_EQ(events(t), (std::vector<K>{K::terminated}));
+}
+
+TEST(InviteClient, Rfc6026AcceptedPassesRetransmitted2xxUp) {
+  auto inv = request("INVITE");
+  InviteClientTransaction t(t0, inv, false);
+  sent(t);
+  t.handle_response(t0 + 1s, respond(inv, 200, "OK"));
+  t.handle_response(t0 + 2s, respond(inv, 200, "OK"));
+  EXPECT_TRUE(sent(t).empty()) << "2xx are ACKed by the TU, not the transaction";
+  EXPECT_EQ(events(t), (std::vector<K>{K::response, K::response}));
+  EXPECT_EQ(t.state(), InviteClientTransaction::State::accepted);
+  t.handle_timeout(t0 + 1s + 32s);
+  EXPECT_EQ(events(t), (std::vector<K>{K::terminated}));
+}
+
+TEST(NonInviteClient, TimerECapsAtT2AndTimerFTimesOut) {
+  NonInviteClientTransaction t(t0, request("OPTIONS"), false);
+  sent(t);
+  std::vector<Duration> at;
+  Timestamp now = t0;
+  while (auto d = t.next_timeout()) {
+    now = *d;
+    t.handle_timeout(now);
+    for (std::size_t i = sent(t).size(); i > 0; --i) at.push_back(now - t0);
+  }
+  std::vector<Duration> want = {500ms, 1500ms, 3500ms, 7500ms, 11500ms, 15500ms, 19500ms, 23500ms, 27500ms, 31500ms};
+  EXPECT_EQ(at, want);
+  EXPECT_EQ(events(t), (std::vector<K>{K::timeout, K::terminated}));
+}
+
+TEST(NonInviteClient, ProceedingRetransmitsEveryT2ThenTimerK) {
+  auto req = request("REGISTER");
+  NonInviteClientTransaction t(t0, req, false);
+  sent(t);
+  t.handle_response(t0 + 100ms, respond(req, 100, "Trying"));
+  t.handle_timeout(t0 + 500ms);
+  EXPECT_EQ(t.next_timeout(), t0 + 500ms + 4s);
+  t.handle_response(t0 + 1s, respond(req, 200, "OK"));
+  EXPECT_EQ(t.state(), NonInviteClientTransaction::State::completed);
+  EXPECT_EQ(t.next_timeout(), t0 + 1s + 5s);  // Timer K = T4 on UDP
+  t.handle_response(t0 + 2s, respond(req, 200, "OK"));  // absorbed
+  t.handle_timeout(t0 + 6s);
+  EXPECT_EQ(events(t), (std::vector<K>{K::response, K::response, K::terminated}));
+}
+
+TEST(InviteServer, Sends100TryingAfter200msAndRetransmitsFinalUntilAck) {
+  auto inv = request("INVITE");
+  InviteServerTransaction t(t0, inv, false, respond(inv, 100, "Trying"));
+  EXPECT_EQ(events(t), (std::vector<K>{K::request}));
+  t.handle_timeout(t0 + 200ms);
+  auto trying = sent(t);
+  ASSERT_EQ(trying.size(), 1u);
+  EXPECT_EQ(trying[0].message.status(), 100);
+  // A retransmitted INVITE gets the 100 again.
+  t.handle_request(t0 + 500ms, inv);
+  EXPECT_EQ(sent(t).size(), 1u);
+  ASSERT_TRUE(t.send_response(t0 + 1s, respond(inv, 603, "Decline")));
+  EXPECT_EQ(sent(t).size(), 1u);
+  t.handle_timeout(t0 + 1500ms);  // G
+  t.handle_timeout(t0 + 2500ms);  // G doubled
+  EXPECT_EQ(sent(t).size(), 2u);
+  auto ack = request("ACK");
+  t.handle_request(t0 + 3s, ack);
+  EXPECT_EQ(t.state(), InviteServerTransaction::State::confirmed);
+  t.handle_timeout(t0 + 8s);  // I = T4
+  EXPECT_EQ(events(t), (std::vector<K>{K::terminated}));
+}
+
+TEST(InviteServer, NoAckMeansTimerH) {
+  auto inv = request("INVITE");
+  InviteServerTransaction t(t0, inv, true, std::nullopt);
+  events(t);
+  t.send_response(t0, respond(inv, 486, "Busy Here"));
+  EXPECT_EQ(t.next_timeout(), t0 + 32s);  // no G on TCP
+  t.handle_timeout(t0 + 32s);
+  EXPECT_EQ(events(t), (std::vector<K>{K::timeout, K::terminated}));
+}
+
+TEST(InviteServer, TuAnswersBefore200msSoNo100) {
+  auto inv = request("INVITE");
+  InviteServerTransaction t(t0, inv, false, respond(inv, 100, "Trying"));
+  t.send_response(t0 + 50ms, respond(inv, 180, "Ringing"));
+  t.handle_timeout(t0 + 300ms);
+  auto s = sent(t);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].message.status(), 180);
+  ASSERT_TRUE(t.send_response(t0 + 1s, respond(inv, 200, "OK")));
+  EXPECT_EQ(t.state(), InviteServerTransaction::State::accepted);
+  EXPECT_FALSE(t.send_response(t0 + 1s, respond(inv, 486, "Busy Here")));
+}
+
+TEST(NonInviteServer, AnswersRetransmissionsFromCacheUntilTimerJ) {
+  auto req = request("BYE");
+  NonInviteServerTransaction t(t0, req, false);
+  EXPECT_EQ(events(t), (std::vector<K>{K::request}));
+  t.handle_request(t0 + 100ms, req);
+  EXPECT_TRUE(sent(t).empty());
+  t.send_response(t0 + 200ms, respond(req, 200, "OK"));
+  t.handle_request(t0 + 300ms, req);
+  EXPECT_EQ(sent(t).size(), 2u);
+  EXPECT_EQ(t.next_timeout(), t0 + 200ms + 32s);
+  t.handle_timeout(t0 + 200ms + 32s);
+  EXPECT_TRUE(t.terminated());
+}
+
+TEST(Layer, MatchesResponsesAndRetransmissionsAndCleansUp) {
+  TransactionLayer uac, uas;
+  Flow udp{1, false};
+  Timestamp now = t0;
+  ASSERT_TRUE(uac.send_request(now, request("INVITE"), udp));
+  auto wire = uac.poll_transmit();
+  ASSERT_TRUE(wire);
+  uas.handle_message(now, udp, wire->message);
+  auto ev = uas.poll_event();
+  ASSERT_TRUE(ev);
+  ASSERT_EQ(ev->kind, LayerEvent::Kind::request);
+  const TxnId server = ev->id;
+  // The request is retransmitted: the UAS absorbs it (no new TU event).
+  uas.handle_message(now, udp, wire->message);
+  EXPECT_FALSE(uas.poll_event());
+  ASSERT_TRUE(uas.send_response(now, server, respond(wire->message, 486, "Busy Here")));
+  auto resp = uas.poll_transmit();
+  ASSERT_TRUE(resp);
+  uac.handle_message(now, udp, resp->message);
+  auto r = uac.poll_event();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LayerEvent::Kind::response);
+  auto ack = uac.poll_transmit();
+  ASSERT_TRUE(ack);
+  uas.handle_message(now, udp, ack->message);
+  EXPECT_FALSE(uas.poll_event()) << "the ACK for a non-2xx is absorbed by the server transaction";
+  // Drive both to completion.
+  for (int i = 0; i < 100 && (uac.size() || uas.size()); ++i) {
+    auto a = uac.next_timeout(), b = uas.next_timeout();
+    now = std::min(a.value_or(Timestamp::max()), b.value_or(Timestamp::max()));
+    uac.handle_timeout(now);
+    uas.handle_timeout(now);
+  }
+  EXPECT_EQ(uac.size(), 0u);
+  EXPECT_EQ(uas.size(), 0u);
+}
+
+TEST(Layer, CancelIsItsOwnTransactionAndFindsTheInvite) {
+  TransactionLayer uas;
+  Flow tcp{2, true};
+  uas.handle_message(t0, tcp, request("INVITE"));
+  uas.handle_message(t0, tcp, request("CANCEL"));
+  EXPECT_EQ(uas.size(), 2u);
+  EXPECT_NE(uas.find_invite_for_cancel(request("CANCEL")), 0u);
+  EXPECT_EQ(uas.find_invite_for_cancel(request("CANCEL", "z9hG4bKother")), 0u);
+}
+
+TEST(Layer, StrayResponseAndAckFor2xxGoToTheTu) {
+  TransactionLayer l;
+  l.handle_message(t0, Flow{}, respond(request("INVITE"), 200, "OK"));
+  auto e = l.poll_event();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind, LayerEvent::Kind::stray_response);
+  l.handle_message(t0, Flow{}, request("ACK", "z9hG4bKack2xx"));
+  e = l.poll_event();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind, LayerEvent::Kind::request);
+  EXPECT_EQ(e->id, 0u);
+}
+
+TEST(Layer, RefusesRequestsWithoutRfc3261Branch) {
+  TransactionLayer l;
+  auto r = l.send_request(t0, request("OPTIONS", "old2543branch"), Flow{});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().context.find("z9hG4bK"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sotto::sip::txn
