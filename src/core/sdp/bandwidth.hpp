@@ -11,7 +11,7 @@ namespace sotto::sdp {
 
 // bandwidth-fields = *(%x62 "=" bwtype ":" bandwidth CRLF)
 struct Bandwidth {
-  std::string type{};        // bwtype = token ("CT", "AS", "TIAS", "RS", "RR", or an "X-" type)
+  std::string type{};      // bwtype = token ("CT", "AS", "TIAS", "RS", "RR", or an "X-" type)
   std::uint64_t kbps = 0;  // bandwidth = 1*DIGIT; kilobits per second for CT/AS, see the type otherwise
 
   friend bool operator==(const Bandwidth&, const Bandwidth&) = default;

@@ -16,7 +16,7 @@ namespace sotto::sdp {
 struct Connection {
   std::string network_type = "IN";   // nettype = token
   std::string address_type = "IP4";  // addrtype = token; "/ttl" and "/count" are read for IP4/IP6 only
-  std::string address{};               // IP4-address / IP6-address / FQDN, without the "/..." suffixes
+  std::string address{};             // IP4-address / IP6-address / FQDN, without the "/..." suffixes
   // IP4-multicast = m1 3("." decimal-uchar) "/" ttl [ "/" integer ]; only IPv4 multicast has a TTL.
   std::optional<std::uint8_t> ttl{};
   // The "/<number of addresses>" suffix of a multicast address (IP4 after the TTL, IP6 directly).

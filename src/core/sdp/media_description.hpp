@@ -22,17 +22,17 @@ namespace sotto::sdp {
 
 // media-field = %x6d "=" media SP port ["/" integer] SP proto 1*(SP fmt) CRLF   (RFC 4566 section 9)
 struct MediaDescription {
-  std::string media = "audio";            // media = token: "audio", "video", "text", "application", ...
-  std::uint16_t port = 0;                 // port = 1*DIGIT; 0 = stream rejected/disabled (RFC 3264 5.1)
-  std::optional<std::uint16_t> port_count{};  // ["/" integer]: number of ports (layered encodings)
-  std::string proto = "RTP/AVP";          // proto = token *("/" token): RTP/AVP, RTP/SAVP, RTP/SAVPF,
-                                          //   UDP/TLS/RTP/SAVP, ...
-  std::vector<std::string> formats{};       // fmt = token; RTP payload type numbers for RTP protos
-  std::optional<std::string> information{}; // i= (RFC 4566 section 5.4) media title
-  std::vector<Connection> connections{};    // c=* (section 5.7); empty = inherit the session's c=
-  std::vector<Bandwidth> bandwidths{};      // b=* (section 5.8)
+  std::string media = "audio";                  // media = token: "audio", "video", "text", "application", ...
+  std::uint16_t port = 0;                       // port = 1*DIGIT; 0 = stream rejected/disabled (RFC 3264 5.1)
+  std::optional<std::uint16_t> port_count{};    // ["/" integer]: number of ports (layered encodings)
+  std::string proto = "RTP/AVP";                // proto = token *("/" token): RTP/AVP, RTP/SAVP, RTP/SAVPF,
+                                                //   UDP/TLS/RTP/SAVP, ...
+  std::vector<std::string> formats{};           // fmt = token; RTP payload type numbers for RTP protos
+  std::optional<std::string> information{};     // i= (RFC 4566 section 5.4) media title
+  std::vector<Connection> connections{};        // c=* (section 5.7); empty = inherit the session's c=
+  std::vector<Bandwidth> bandwidths{};          // b=* (section 5.8)
   std::optional<std::string> encryption_key{};  // k= (section 5.12, obsolete), kept as written
-  std::vector<Attribute> attributes{};      // a=* in order, unknown ones kept byte-exact
+  std::vector<Attribute> attributes{};          // a=* in order, unknown ones kept byte-exact
 
   bool rejected() const noexcept { return port == 0; }
   // True for every "RTP/..." and ".../RTP/..." profile: formats are then payload type numbers.
@@ -45,13 +45,13 @@ struct MediaDescription {
   std::optional<RtpMap> rtpmap(std::uint8_t pt) const;
   // The first payload type whose rtpmap names the same codec (encoding/rate/channels).
   std::optional<std::uint8_t> find_codec(const RtpMap& codec) const;
-  std::optional<std::string> fmtp(std::uint8_t pt) const;   // the parameters of a=fmtp:<pt>
-  std::optional<std::uint32_t> ptime() const;               // a=ptime:<ms> (RFC 4566 section 6)
-  std::optional<std::uint32_t> maxptime() const;            // a=maxptime:<ms>
-  std::optional<Direction> direction() const noexcept;      // explicit media-level direction only
-  std::optional<RtcpAttribute> rtcp() const;                // a=rtcp (RFC 3605)
-  bool rtcp_mux() const noexcept;                           // a=rtcp-mux (RFC 5761)
-  std::optional<std::string_view> mid() const noexcept;     // a=mid (RFC 5888)
+  std::optional<std::string> fmtp(std::uint8_t pt) const;  // the parameters of a=fmtp:<pt>
+  std::optional<std::uint32_t> ptime() const;              // a=ptime:<ms> (RFC 4566 section 6)
+  std::optional<std::uint32_t> maxptime() const;           // a=maxptime:<ms>
+  std::optional<Direction> direction() const noexcept;     // explicit media-level direction only
+  std::optional<RtcpAttribute> rtcp() const;               // a=rtcp (RFC 3605)
+  bool rtcp_mux() const noexcept;                          // a=rtcp-mux (RFC 5761)
+  std::optional<std::string_view> mid() const noexcept;    // a=mid (RFC 5888)
   // Raw values of every a=crypto line (RFC 4568), in order; parsed by core/sdes.
   std::vector<std::string_view> crypto_values() const;
 

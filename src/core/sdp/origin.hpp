@@ -13,12 +13,12 @@ namespace sotto::sdp {
 // origin-field = %x6f "=" username SP sess-id SP sess-version SP nettype SP addrtype SP
 //                unicast-address CRLF                                   (RFC 4566 section 9)
 struct Origin {
-  std::string username = "-";       // username = non-ws-string; "-" when the host has no user ids
-  std::string session_id = "0";     // sess-id = 1*DIGIT (kept as text: peers send up to 20+ digits)
+  std::string username = "-";         // username = non-ws-string; "-" when the host has no user ids
+  std::string session_id = "0";       // sess-id = 1*DIGIT (kept as text: peers send up to 20+ digits)
   std::uint64_t session_version = 0;  // sess-version = 1*DIGIT; RFC 3264 section 8 increments it
-  std::string network_type = "IN";  // nettype = token
-  std::string address_type = "IP4"; // addrtype = token ("IP4" / "IP6")
-  std::string address = "0.0.0.0";  // unicast-address, FQDN or literal
+  std::string network_type = "IN";    // nettype = token
+  std::string address_type = "IP4";   // addrtype = token ("IP4" / "IP6")
+  std::string address = "0.0.0.0";    // unicast-address, FQDN or literal
 
   friend bool operator==(const Origin&, const Origin&) = default;
 };

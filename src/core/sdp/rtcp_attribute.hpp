@@ -18,7 +18,7 @@ namespace sotto::sdp {
 // rtcp-attribute = "a=rtcp:" port [nettype space addrtype space connection-address] CRLF
 struct RtcpAttribute {
   std::uint16_t port = 0;
-  std::optional<Connection> connection{};   // only nettype/addrtype/address are used
+  std::optional<Connection> connection{};  // only nettype/addrtype/address are used
 
   friend bool operator==(const RtcpAttribute&, const RtcpAttribute&) = default;
 };

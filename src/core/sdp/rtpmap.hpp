@@ -16,9 +16,9 @@ namespace sotto::sdp {
 
 // a=rtpmap:<payload type> <encoding name>/<clock rate> [/<encoding parameters>]
 struct RtpMap {
-  std::uint8_t payload_type = 0;   // 0..127 (RTP PT is 7 bits)
-  std::string encoding{};            // "PCMU", "opus", "telephone-event"; compared case-insensitively
-  std::uint32_t clock_rate = 0;    // Hz
+  std::uint8_t payload_type = 0;  // 0..127 (RTP PT is 7 bits)
+  std::string encoding{};         // "PCMU", "opus", "telephone-event"; compared case-insensitively
+  std::uint32_t clock_rate = 0;   // Hz
   // Audio channels; nullopt when absent, which RFC 4566 defines as 1 for audio.
   std::optional<std::uint16_t> channels{};
 

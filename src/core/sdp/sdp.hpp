@@ -16,9 +16,9 @@ namespace sotto::sdp {
 
 // Bounds on untrusted input; exceeding one gives Errc::limit_exceeded.
 struct ParseLimits {
-  std::size_t max_bytes = 64 * 1024;   // a SIP body; real offers are 300..3000 bytes
+  std::size_t max_bytes = 64 * 1024;  // a SIP body; real offers are 300..3000 bytes
   std::size_t max_lines = 2048;
-  std::size_t max_media = 64;          // m= sections
+  std::size_t max_media = 64;  // m= sections
 };
 
 Result<SessionDescription> parse_sdp(std::string_view text, const ParseLimits& limits = {});

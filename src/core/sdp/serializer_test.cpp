@@ -71,5 +71,26 @@ TEST(Serialize, BuiltValueWithoutTimesGetsZeroZero) {
   EXPECT_EQ(serialize(sdp), "v=0\r\no=- 0 0 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n");
 }
 
+// Inputs whose text is not canonical but whose value must survive the round trip unchanged.
+TEST(Serialize, NormalisingInputsKeepTheirValue) {
+  const std::string head = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
+  const char* bodies[] = {
+      "m=audio 004000 RTP/AVP 000 8\r\n",                 // leading zeros: port normalised, formats kept
+      "m=audio  4000   RTP/AVP 0 \r\n",                     // doubled and trailing blanks
+      "m=audio 4000 RTP/AVP 0\r\na=sendonly:x\r\na=recvonly\r\n",  // valued name is not a direction
+      "m=audio 4000 RTP/AVP 96\r\na=rtpmap:96 opus/48000/2  \r\n",  // trailing blanks stay in the raw value
+      "m=audio 0 RTP/AVP\r\n",                              // rejected stream without formats
+      "m=audio 4000 RTP/AVP 0\r\na=x:\xc3\xa9t\xc3\xa9 \xff\r\n",   // high bytes in attribute values
+  };
+  for (const char* body : bodies) {
+    auto sdp = parse_sdp(head + body);
+    ASSERT_TRUE(sdp) << sdp.error().message() << "\n" << body;
+    auto again = parse_sdp(serialize(*sdp));
+    ASSERT_TRUE(again) << again.error().message();
+    EXPECT_EQ(*again, *sdp) << body;
+    EXPECT_EQ(serialize(*again), serialize(*sdp));
+  }
+}
+
 }  // namespace
 }  // namespace sotto::sdp

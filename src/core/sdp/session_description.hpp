@@ -22,15 +22,15 @@
 namespace sotto::sdp {
 
 struct SessionDescription {
-  std::uint32_t version = 0;              // proto-version = %x76 "=" 1*DIGIT; only 0 exists (5.1)
-  Origin origin;                          // o= (5.2), required
-  std::string session_name = "-";         // s= text (5.3); RFC 4566 says "s= " if none, peers send "-"
-  std::optional<std::string> information{}; // i= text (5.4)
-  std::optional<std::string> uri{};         // u= uri (5.5)
-  std::vector<std::string> emails{};        // e=* email-address (5.6), as written
-  std::vector<std::string> phones{};        // p=* phone-number (5.6), as written
-  std::optional<Connection> connection{};   // c= (5.7): default for media without their own
-  std::vector<Bandwidth> bandwidths{};      // b=* (5.8)
+  std::uint32_t version = 0;                 // proto-version = %x76 "=" 1*DIGIT; only 0 exists (5.1)
+  Origin origin;                             // o= (5.2), required
+  std::string session_name = "-";            // s= text (5.3); RFC 4566 says "s= " if none, peers send "-"
+  std::optional<std::string> information{};  // i= text (5.4)
+  std::optional<std::string> uri{};          // u= uri (5.5)
+  std::vector<std::string> emails{};         // e=* email-address (5.6), as written
+  std::vector<std::string> phones{};         // p=* phone-number (5.6), as written
+  std::optional<Connection> connection{};    // c= (5.7): default for media without their own
+  std::vector<Bandwidth> bandwidths{};       // b=* (5.8)
   // t= with r=* (5.9, 5.10). Never empty after parsing: a missing t= reads as "t=0 0" (see docs/SDP.md).
   std::vector<TimeDescription> times{TimeDescription{}};
   std::optional<std::string> zone_adjustments{};  // z= (5.11), as written

@@ -13,8 +13,8 @@ namespace sotto::sdp {
 
 // time-fields = 1*( %x74 "=" start-time SP stop-time *(CRLF repeat-fields) CRLF ) [zone-adjustments CRLF]
 struct TimeDescription {
-  std::uint64_t start = 0;            // start-time = time / "0"  (NTP seconds)
-  std::uint64_t stop = 0;             // stop-time = time / "0"
+  std::uint64_t start = 0;  // start-time = time / "0"  (NTP seconds)
+  std::uint64_t stop = 0;   // stop-time = time / "0"
   // repeat-fields = %x72 "=" repeat-interval SP typed-time 1*(SP typed-time); kept as written: SIP
   // never uses them and the typed-time units ("7d", "1h") only matter for session directories.
   std::vector<std::string> repeats{};
