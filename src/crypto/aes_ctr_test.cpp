@@ -87,7 +87,7 @@ TEST(AesCtr, KeystreamIsEncryptionOfZeros) {
   for (std::size_t i = 0; i < 16; ++i) EXPECT_EQ(ks[i], p[i] ^ c[i]);
 }
 
-// Every length from 0 to 1600 (crossing the 512-byte internal chunk) and a counter that carries out of
+// Every length from 0 to 1600 (crossing the 1536-byte internal chunk) and a counter that carries out of
 // its low 64 bits, against OpenSSL's EVP_aes_*_ctr one-shot.
 TEST(AesCtr, MatchesOpenSslCtrAtAllLengthsAndCarries) {
   const auto key = hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");

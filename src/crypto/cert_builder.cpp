@@ -282,7 +282,7 @@ Result<IssuedCertificate> CertBuilder::build() const {
         return ossl_fail("IP SAN");
       }
     }
-    if (X509_add1_i2d(cert.get(), NID_subject_alt_name, gens.get(), 0, X509V3_ADD_DEFAULT) != 1) {
+    if (X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, gens.get(), 0, X509V3_ADD_DEFAULT) != 1) {
       return ossl_fail("subjectAltName");
     }
   }

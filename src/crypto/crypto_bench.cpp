@@ -96,7 +96,8 @@ void BM_AesCtr_EvpCtrNoReinitFloor(benchmark::State& st) {
 }
 BENCHMARK(BM_AesCtr_EvpCtrNoReinitFloor)->Apply(size_args);
 
-// Alternative (b) without the keystream wipe, to show what the wipe costs.
+// Naive form of (b): byte-wise XOR, 64-bit counter stores per block, 512-byte chunks, no wipe. Shows what
+// AesCtr's 16-byte XOR and counter template buy (the wipe itself is a few ns with explicit_bzero).
 void BM_AesCtr_EcbNoWipe(benchmark::State& st) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   EVP_EncryptInit_ex(ctx, EVP_aes_128_ecb(), nullptr, kKey.data(), nullptr);

@@ -2,7 +2,9 @@
 // which runs them on every attribute it builds (see check_attribute in internal.hpp).
 #include "core/sdes/crypto_attribute.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <utility>
 
 #include "core/sdes/internal.hpp"
 #include "crypto/base64.hpp"
@@ -69,11 +71,17 @@ Status check_keys(const std::vector<KeyParam>& keys, const srtp::Suite* suite, s
                             " but " + key_label(fec, 0, n) + " has " + num(keys[0].mki->length) +
                             "; all keys of an attribute need one MKI length (RFC 4568 section 6.1)");
     }
-    for (std::size_t j = 0; j < i; ++j) {
-      if (keys[i].mki->value == keys[j].mki->value) {
-        return fail(code, where(tag) + ": " + key_label(fec, j, n) + " and " + key_label(fec, i, n) +
-                              " share MKI value " + num(keys[i].mki->value) + "; MKIs must tell keys apart");
-      }
+  }
+  // Sorted (value, index) pairs: O(n log n), since a peer controls how many keys there are.
+  std::vector<std::pair<std::uint64_t, std::size_t>> by_value;
+  by_value.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) by_value.emplace_back(keys[i].mki->value, i);
+  std::sort(by_value.begin(), by_value.end());
+  for (std::size_t i = 1; i < n; ++i) {
+    if (by_value[i].first == by_value[i - 1].first) {
+      return fail(code, where(tag) + ": " + key_label(fec, by_value[i - 1].second, n) + " and " +
+                            key_label(fec, by_value[i].second, n) + " share MKI value " + num(by_value[i].first) +
+                            "; MKIs must tell keys apart");
     }
   }
   return {};

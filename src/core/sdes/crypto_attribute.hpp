@@ -83,7 +83,8 @@ struct CryptoAttribute {
 // leading/trailing spaces and tabs and trailing CR/LF. ABNF literals ("inline", "KDR=", suite names)
 // match case-insensitively (RFC 4234 section 2.3). Base64 keys may omit '=' padding.
 // Errors are Errc::malformed_input (grammar, lengths, lifetime, MKI rules) or Errc::unsupported (a key
-// method other than inline); an unknown crypto suite is NOT an error (suite == nullptr).
+// method other than inline; an MKI value above 2^64-1 in an MKI longer than 8 bytes). An unknown crypto
+// suite is NOT an error (suite == nullptr), nor is an unknown session parameter (see extensions).
 // Error messages give lengths and offsets but never key material.
 Result<CryptoAttribute> parse_crypto_attribute(std::string_view text);
 

@@ -55,7 +55,7 @@ TEST(CryptoAttributeErrors, SuiteNameCharacters) {
 TEST(CryptoAttributeErrors, ControlAndNonAsciiBytes) {
   expect_error(std::string("1 AES_CM_128_HMAC_SHA1_80\0inline:", 33) + kKey,
                "a=crypto: byte 0x00 at offset 25 is not a visible character, space or tab");
-  expect_error("a=crypto:" + kLine + "\r\nKDR=1", "a=crypto: byte 0x0d at offset 63 is not a visible character, space or tab");
+  expect_error("a=crypto:" + kLine + "\r\nKDR=1", "a=crypto: byte 0x0d at offset 82 is not a visible character, space or tab");
   expect_error("1 AES_CM_128_HMAC_SHA1_80 inline:" + kKey + " \xc3\xa9", "a=crypto: byte 0xc3 at offset 74 is not a visible character, space or tab");
 }
 
@@ -69,6 +69,8 @@ TEST(CryptoAttributeErrors, KeyParamShape) {
   expect_error(kLine + "|2^20|1:4|x",
                "a=crypto tag 1: inline key has 4 '|'-separated fields; expected key-salt[|lifetime][|mki]");
   expect_error(kLine + "|1:4|2^20",
+               "a=crypto tag 1: inline key has a field after the MKI; the lifetime must come before the MKI (RFC 4568 section 6.1)");
+  expect_error(kLine + "|2^20|2^20",
                "a=crypto tag 1: inline key field 3 '2^20' is not an MKI; expected key-salt[|lifetime][|mki-value:mki-length]");
   expect_error(kLine + " inline:" + kKey,
                "a=crypto tag 1: a second key-params field; separate several keys with ';' (RFC 4568 section 9.1)");

@@ -191,6 +191,21 @@ TEST(ParseCryptoAttribute, EveryKnownSuiteNameIsRecognised) {
   }
 }
 
+// A peer decides how many keys there are; checking their MKIs must not be quadratic.
+TEST(ParseCryptoAttribute, ManyKeysWithDistinctMkis) {
+  const std::string key = "inline:" + std::string(kRfcKey1) + "|";
+  std::string line = "1 AES_CM_128_HMAC_SHA1_80 ";
+  constexpr std::size_t kKeys = 50000;
+  for (std::size_t i = 0; i < kKeys; ++i) line += (i ? ";" : "") + key + std::to_string(i) + ":2";
+  auto a = parse_crypto_attribute(line);
+  ASSERT_TRUE(a) << a.error().message();
+  EXPECT_EQ(a->keys.size(), kKeys);
+  auto dup = parse_crypto_attribute(line + ";" + key + "49999:2");
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().context,
+            "a=crypto tag 1: inline key 50000 and inline key 50001 share MKI value 49999; MKIs must tell keys apart");
+}
+
 TEST(CryptoAttribute, IsARegularValue) {
   const CryptoAttribute a = parse_ok("1 AES_CM_128_HMAC_SHA1_80 inline:" + std::string(kRfcKey1) + "|2^20|1:4 KDR=1");
   CryptoAttribute b = a;

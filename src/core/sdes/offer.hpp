@@ -2,7 +2,8 @@
 // make_offer: a fresh a=crypto attribute for our sending direction, with a new random master key and
 // salt (RFC 4568 section 7.1.1).
 //
-//   auto offer = make_offer(1, srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, {.mki = Mki{1, 4}});
+//   OfferOptions opts; opts.mki = Mki{1, 4};
+//   auto offer = make_offer(1, srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, opts);
 //   sdp_line = "a=crypto:" + serialize(*offer);   // keep *offer: to_policy(*offer) is our outbound key
 
 #include <cstdint>

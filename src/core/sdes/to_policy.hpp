@@ -2,9 +2,9 @@
 // to_policy: an a=crypto attribute as the SRTP engine's Policy (keys split into master key and salt,
 // lifetimes, MKIs, KDR, UNENCRYPTED_*/UNAUTHENTICATED_SRTP, WSH).
 //
-//   auto attr = parse_crypto_attribute(line);              // the peer's key: our inbound direction
-//   auto policy = attr ? to_policy(*attr) : Unexpected(attr.error());
-//   if (policy) auto rx = srtp::Context::create(srtp::Direction::inbound, *policy);
+//   auto attr = parse_crypto_attribute(line);           // the peer's key: our inbound direction
+//   if (auto policy = attr ? to_policy(*attr) : Result<srtp::Policy>(Unexpected(attr.error())))
+//     rx = srtp::Context::create(srtp::Direction::inbound, *policy);
 
 #include "base/result.hpp"
 #include "core/sdes/crypto_attribute.hpp"

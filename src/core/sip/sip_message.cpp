@@ -77,6 +77,13 @@ std::size_t SipMessage::remove(std::string_view name) {
   return static_cast<std::size_t>(n);
 }
 
+void SipMessage::set_body(std::string body) {
+  body_ = std::move(body);
+  for (auto& h : headers_) {
+    if (h.id == HeaderId::content_length) h.value = std::to_string(body_.size());
+  }
+}
+
 void SipMessage::insert_first(Header h) {
   auto it = std::find_if(headers_.begin(), headers_.end(), [&](const Header& x) { return x.id == h.id; });
   headers_.insert(it, std::move(h));

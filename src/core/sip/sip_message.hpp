@@ -85,7 +85,8 @@ class SipMessage {
   }
 
   const std::string& body() const noexcept { return body_; }
-  void set_body(std::string body) { body_ = std::move(body); }
+  // Also rewrites a stored Content-Length to the new size (serialize() recomputes it anyway).
+  void set_body(std::string body);
 
   friend bool operator==(const SipMessage&, const SipMessage&) = default;
 

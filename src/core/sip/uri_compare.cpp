@@ -20,6 +20,7 @@ bool must_be_in_both(std::string_view name) {
 
 bool params_equivalent(const Params& a, const Params& b) {
   for (const auto& pa : a) {
+    if (a.find(pa.name) != &pa) continue;  // a repeated name: only the first counts, as in Params::get()
     const Param* pb = b.find(pa.name);
     if (!pb) {
       if (must_be_in_both(pa.name)) return false;
@@ -70,6 +71,7 @@ bool uri_equivalent(const Uri& a, const Uri& b) {
       if (tel_digits(a.user) != tel_digits(b.user)) return false;
       if (a.params.size() != b.params.size()) return false;
       for (const auto& pa : a.params) {
+        if (a.params.find(pa.name) != &pa) continue;
         const Param* pb = b.params.find(pa.name);
         if (!pb || !param_values_equal(pa, *pb)) return false;
       }

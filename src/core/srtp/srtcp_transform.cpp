@@ -71,7 +71,8 @@ PacketResult protect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_t 
   SessionKeys* k = c.rtcp_keys(c.active, &s, index);
   if (k == nullptr) return Unexpected(SrtpError::crypto_failure);
 
-  const bool encrypt = c.policy.encrypt_rtcp;
+  // E says whether the payload is encrypted: never with the NULL cipher (libsrtp rejects E=1 there).
+  const bool encrypt = c.policy.encrypt_rtcp && c.suite->cipher != Cipher::null;
   const std::uint32_t e_index = (encrypt ? 0x80000000u : 0u) | index;
   if (k->gcm) {
     std::uint8_t iv[12];

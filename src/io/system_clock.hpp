@@ -1,0 +1,17 @@
+#pragma once
+// SystemClock: the real monotonic clock (std::chrono::steady_clock).
+//
+//   io::SystemClock clock;
+//   io::Timer timer(io_context, clock);
+//   timer.arm(clock.now() + std::chrono::milliseconds(500), [](io::Timestamp) { /* ... */ });
+
+#include "io/clock.hpp"
+
+namespace sotto::io {
+
+class SystemClock final : public Clock {
+ public:
+  Timestamp now() const override;
+};
+
+}  // namespace sotto::io
