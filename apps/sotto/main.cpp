@@ -5,7 +5,7 @@
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"sotto: secure VoIP — SIP over TLS, media over SRTP, and proof of both"};
+  CLI::App app{"sotto: secure VoIP — SIP over TLS, media over SRTP, and proof of both", "sotto"};
   app.set_version_flag("--version", std::string("sotto ") + SOTTO_VERSION);
   app.require_subcommand(0, 1);
   sotto::app::Commands cmds = sotto::app::register_commands(app);
@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
         return 2;
       }
     } else {
-      fmt::print("{}", app.help());
+      // app.help() would describe the parsed "help" subcommand itself; format the top level.
+      fmt::print("{}", app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
     }
     return 0;
   }

@@ -2,9 +2,9 @@
 // Policy: everything negotiated for one SRTP direction (RFC 4568 key and session parameters), kept
 // apart from the keys derived from it (see session_keys.hpp).
 //
-//   Policy p{.suite = SuiteId::AES_CM_128_HMAC_SHA1_80};
-//   p.keys.push_back(MasterKey{.key = SecureBytes(k16), .salt = SecureBytes(s14)});
-//   auto tx = Context::create(Direction::outbound, p);
+//   Policy p;
+//   p.suite = SuiteId::AES_CM_128_HMAC_SHA1_80;
+//   p.keys.push_back(MasterKey{SecureBytes(k16), SecureBytes(s14), {}, std::nullopt});   // then Context::create
 
 #include <cstdint>
 #include <optional>
