@@ -1,0 +1,181 @@
+#include "phone/media_leg.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace sotto::phone {
+
+MediaLeg::MediaLeg(asio::io_context& io, const io::Clock& clock, MediaLegOptions options)
+    : io_(io), clock_(clock), options_(std::move(options)), rtp_(io), rtcp_(io), timer_(io, clock) {}
+
+MediaLeg::~MediaLeg() { stop(); }
+
+Result<std::unique_ptr<MediaLeg>> MediaLeg::open(asio::io_context& io, const io::Clock& clock, MediaLegOptions options) {
+  std::unique_ptr<MediaLeg> leg(new MediaLeg(io, clock, std::move(options)));
+  const MediaLegOptions& o = leg->options_;
+  std::error_code ec;
+  const auto addr = asio::ip::make_address(o.local_ip, ec);
+  if (ec) return fail(Errc::invalid_argument, "media address '" + o.local_ip + "': " + ec.message());
+  // Even RTP port, RTCP on the next one (RFC 3550 section 11). Start at a pseudo-random even port so
+  // concurrent phones on one host rarely collide.
+  const unsigned span = (o.port_max - o.port_min) / 2;
+  const unsigned first = span == 0 ? 0 : static_cast<unsigned>(clock.now().time_since_epoch().count() % span);
+  for (unsigned k = 0; k < span; ++k) {
+    const auto port = static_cast<std::uint16_t>(o.port_min + 2 * ((first + k) % span));
+    asio::ip::udp::socket a(io), b(io);
+    a.open(addr.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
+    if (ec) return fail(Errc::io_error, "media socket: " + ec.message());
+    b.open(addr.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
+    if (a.bind({addr, port}, ec); ec) continue;
+    if (b.bind({addr, static_cast<std::uint16_t>(port + 1)}, ec); ec) continue;
+    leg->rtp_ = std::move(a);
+    leg->rtcp_ = std::move(b);
+    leg->rtp_port_ = port;
+    break;
+  }
+  if (leg->rtp_port_ == 0) {
+    return fail(Errc::io_error, "no free RTP/RTCP port pair on " + o.local_ip + " in " + std::to_string(o.port_min) +
+                                    "-" + std::to_string(o.port_max));
+  }
+  if (!o.play_wav.empty()) {
+    auto src = media::WavSource::open(o.play_wav, {o.loop_play, 8000});
+    if (!src) return Unexpected(src.error());
+    leg->source_ = std::move(*src);
+  }
+  if (!o.record_wav.empty()) {
+    auto sink = media::WavSink::create(o.record_wav);
+    if (!sink) return Unexpected(sink.error());
+    leg->sink_.emplace(std::move(*sink));
+  }
+  return leg;
+}
+
+Status MediaLeg::start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
+                       std::optional<srtp::Policy> rx, media::MediaDirection direction) {
+  std::unique_ptr<srtp::Context> new_tx, new_rx;
+  if (tx.has_value() != rx.has_value()) return fail(Errc::invalid_argument, "SRTP needs both directions or neither");
+  if (tx) {
+    auto t = srtp::Context::create(srtp::Direction::outbound, *tx);
+    if (!t) return Unexpected(t.error());
+    auto r = srtp::Context::create(srtp::Direction::inbound, *rx);
+    if (!r) return Unexpected(r.error());
+    new_tx = std::make_unique<srtp::Context>(std::move(*t));
+    new_rx = std::make_unique<srtp::Context>(std::move(*r));
+    // RFC 4568 7.1.4: new keys keep the rollover counters of the streams we already have.
+    if (session_ && tx_) {
+      if (auto roc = tx_->roc(session_->ssrc())) new_tx->set_roc(session_->ssrc(), *roc);
+    }
+    suite_name_ = std::string(new_tx->suite().name);
+  } else {
+    suite_name_ = "RTP, unencrypted";
+  }
+  remote_rtp_ = remote_rtp;
+  remote_rtcp_ = remote_rtcp;
+  const io::Timestamp now = clock_.now();
+  if (!session_) {
+    media::MediaSessionConfig cfg = options_.session;
+    cfg.direction = direction;
+    auto s = media::MediaSession::create(cfg, now, new_tx.get(), new_rx.get());
+    if (!s) return Unexpected(s.error());
+    session_.emplace(std::move(*s));
+    session_->set_source(&source_);
+    if (sink_) session_->set_sink(&*sink_);
+    tx_ = std::move(new_tx);
+    rx_ = std::move(new_rx);
+    receive_rtp();
+    receive_rtcp();
+  } else {
+    session_->set_direction(direction);
+    if (tx) {  // re-keyed: swap contexts under the running session
+      session_->set_srtp(new_tx.get(), new_rx.get());
+      tx_ = std::move(new_tx);
+      rx_ = std::move(new_rx);
+    }
+  }
+  pump();
+  return {};
+}
+
+Status MediaLeg::send_digits(std::string_view digits) {
+  if (!session_) return fail(Errc::invalid_state, "media not started");
+  Status st = session_->send_digits(digits);
+  pump();
+  return st;
+}
+
+void MediaLeg::set_direction(media::MediaDirection d) {
+  if (session_) session_->set_direction(d);
+}
+
+void MediaLeg::receive_rtp() {
+  std::weak_ptr<int> alive = alive_;
+  rtp_.async_receive_from(asio::buffer(rtp_buf_), rtp_from_, [this, alive](std::error_code ec, std::size_t n) {
+    if (alive.expired() || ec == asio::error::operation_aborted || stopped_) return;
+    if (!ec && session_) {
+      // RFC 5761-style demultiplexing on the RTP port: RTCP packet types 192..223 (rtcp-mux peers).
+      const bool is_rtcp = n >= 2 && rtp_buf_[1] >= 192 && rtp_buf_[1] <= 223;
+      std::span<std::uint8_t> pkt(rtp_buf_.data(), n);
+      (void)(is_rtcp ? session_->on_rtcp(clock_.now(), pkt) : session_->on_rtp(clock_.now(), pkt));
+    }
+    receive_rtp();
+  });
+}
+
+void MediaLeg::receive_rtcp() {
+  std::weak_ptr<int> alive = alive_;
+  rtcp_.async_receive_from(asio::buffer(rtcp_buf_), rtcp_from_, [this, alive](std::error_code ec, std::size_t n) {
+    if (alive.expired() || ec == asio::error::operation_aborted || stopped_) return;
+    if (!ec && session_) (void)session_->on_rtcp(clock_.now(), std::span<std::uint8_t>(rtcp_buf_.data(), n));
+    receive_rtcp();
+  });
+}
+
+void MediaLeg::pump() {
+  if (!session_ || stopped_) return;
+  const io::Timestamp now = clock_.now();
+  std::error_code ec;
+  while (auto t = session_->poll_transmit(now)) {
+    auto& sock = t->kind == media::Transmit::Kind::rtp ? rtp_ : rtcp_;
+    const auto& to = t->kind == media::Transmit::Kind::rtp ? remote_rtp_ : remote_rtcp_;
+    sock.send_to(asio::buffer(t->bytes.data(), t->bytes.size()), to.udp(), 0, ec);  // UDP: a lost send is a lost packet
+  }
+  timer_.arm(session_->next_timeout(), [this](io::Timestamp) { pump(); });
+}
+
+void MediaLeg::stop() {
+  if (stopped_) return;
+  if (session_) {
+    session_->close(clock_.now());
+    std::error_code ec;
+    while (auto t = session_->poll_transmit(clock_.now())) {
+      if (t->kind == media::Transmit::Kind::rtcp) rtcp_.send_to(asio::buffer(t->bytes.data(), t->bytes.size()), remote_rtcp_.udp(), 0, ec);
+    }
+  }
+  stopped_ = true;
+  timer_.cancel();
+  std::error_code ec;
+  rtp_.close(ec);
+  rtcp_.close(ec);
+  sink_.reset();  // flushes the WAV header
+}
+
+MediaSummary MediaLeg::summary() const {
+  MediaSummary s;
+  s.suite = suite_name_;
+  if (tx_) s.srtp_tx = tx_->counters();
+  if (rx_) s.srtp_rx = rx_->counters();
+  if (session_) {
+    s.media = session_->counters();
+    s.rtt = session_->rtt();
+    const auto& rcv = session_->receiver();
+    if (auto ssrc = rcv.playout_ssrc()) {
+      if (const media::SourceStats* st = rcv.source(*ssrc)) {
+        s.packets_lost = static_cast<std::uint64_t>(std::max<std::int64_t>(0, st->lost()));
+        s.jitter_ms = st->jitter_ms();
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace sotto::phone

@@ -1,0 +1,95 @@
+#pragma once
+// MediaLeg: one call's media on the wire — an RTP and an RTCP UDP socket, the SRTP contexts of both
+// directions, a MediaSession, and the WAV file played and recorded. The Asio edge of src/media.
+//
+//   auto leg = MediaLeg::open(io, clock, {.local_ip = "127.0.0.1"}).value();   // binds an even RTP port
+//   leg->start(remote_rtp, remote_rtcp, tx_policy, rx_policy);              // nullopt policies: plain RTP
+//   ... io.run() ...;  leg->stop();  MediaSummary s = leg->summary();
+
+#include <asio.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/result.hpp"
+#include "core/srtp/context.hpp"
+#include "io/clock.hpp"
+#include "io/endpoint.hpp"
+#include "io/timer.hpp"
+#include "media/media_session.hpp"
+#include "media/wav_sink.hpp"
+#include "media/wav_source.hpp"
+
+namespace sotto::phone {
+
+struct MediaLegOptions {
+  std::string local_ip = "127.0.0.1";
+  std::uint16_t port_min = 20000;   // even RTP ports tried in [port_min, port_max), RTCP = RTP + 1
+  std::uint16_t port_max = 30000;
+  std::string play_wav{};           // empty: silence
+  bool loop_play = true;
+  std::string record_wav{};         // empty: not recorded
+  media::MediaSessionConfig session{};
+};
+
+struct MediaSummary {
+  media::MediaCounters media;
+  srtp::Counters srtp_tx;
+  srtp::Counters srtp_rx;
+  std::uint64_t packets_lost = 0;
+  double jitter_ms = 0;
+  std::optional<std::chrono::microseconds> rtt;
+  std::string suite;   // "RTP, unencrypted" when no SRTP
+};
+
+class MediaLeg {
+ public:
+  // Binds the socket pair (errors name the address range) and opens the WAV files (errors name the
+  // path and libsndfile's reason). Nothing is sent until start().
+  static Result<std::unique_ptr<MediaLeg>> open(asio::io_context& io, const io::Clock& clock, MediaLegOptions options);
+  ~MediaLeg();
+
+  std::uint16_t rtp_port() const noexcept { return rtp_port_; }
+  const std::string& local_ip() const noexcept { return options_.local_ip; }
+
+  // Starts (or, after a re-INVITE, updates) media. New policies replace the SRTP contexts; the ROC of
+  // every stream is carried over (RFC 4568 section 7.1.4) so that a long call keeps audio after re-keying.
+  Status start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
+               std::optional<srtp::Policy> rx, media::MediaDirection direction = media::MediaDirection::sendrecv);
+  Status send_digits(std::string_view digits);
+  void set_direction(media::MediaDirection d);
+  // Sends the RTCP BYE, stops the timers, closes sockets and the recording.
+  void stop();
+
+  MediaSummary summary() const;
+
+ private:
+  MediaLeg(asio::io_context& io, const io::Clock& clock, MediaLegOptions options);
+  void receive_rtp();
+  void receive_rtcp();
+  void pump();
+
+  asio::io_context& io_;
+  const io::Clock& clock_;
+  MediaLegOptions options_;
+  asio::ip::udp::socket rtp_;
+  asio::ip::udp::socket rtcp_;
+  std::uint16_t rtp_port_ = 0;
+  io::Endpoint remote_rtp_;
+  io::Endpoint remote_rtcp_;
+  std::unique_ptr<srtp::Context> tx_;
+  std::unique_ptr<srtp::Context> rx_;
+  std::optional<media::MediaSession> session_;
+  media::WavSource source_;
+  std::optional<media::WavSink> sink_;
+  io::Timer timer_;
+  std::array<std::uint8_t, 2048> rtp_buf_{};
+  std::array<std::uint8_t, 2048> rtcp_buf_{};
+  asio::ip::udp::endpoint rtp_from_;
+  asio::ip::udp::endpoint rtcp_from_;
+  std::string suite_name_ = "RTP, unencrypted";
+  bool stopped_ = false;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace sotto::phone
