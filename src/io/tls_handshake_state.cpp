@@ -6,6 +6,8 @@
 
 #include <asio/error.hpp>
 #include <asio/ssl/error.hpp>
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 #include "io/tls_identity.hpp"

@@ -1,0 +1,120 @@
+#include "phone/sip_endpoint.hpp"
+
+#include "core/sip/failure_status.hpp"
+#include "core/sip/message_parser.hpp"
+#include "core/sip/message_writer.hpp"
+
+namespace sotto::phone {
+namespace {
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+SipEndpoint::SipEndpoint(io::TransportManager& transports, MessageHandler on_message, LogHandler log)
+    : transports_(transports), on_message_(std::move(on_message)), log_(std::move(log)) {}
+
+sip::txn::Flow SipEndpoint::flow_for_udp(const io::Endpoint& local, const io::Endpoint& remote) {
+  const std::string key = local.to_string() + "|" + remote.to_string();
+  auto it = udp_flow_ids_.find(key);
+  std::uint64_t id;
+  if (it == udp_flow_ids_.end()) {
+    id = next_udp_flow_++;
+    udp_flow_ids_[key] = id;
+    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, std::nullopt};
+  } else {
+    id = it->second;
+  }
+  return sip::txn::Flow{id, false};
+}
+
+void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
+  if (auto* r = std::get_if<io::Received>(&ev)) {
+    const std::string_view bytes(reinterpret_cast<const char*>(r->bytes.data()), r->bytes.size());
+    if (r->kind == io::TransportKind::udp) {
+      if (bytes.find_first_not_of("\r\n") == std::string_view::npos) return;  // keep-alive datagram
+      deliver(flow_for_udp(r->local, r->remote), bytes, sip::Framing::datagram);
+      return;
+    }
+    auto& framer = framers_[r->connection];
+    framer.feed(bytes);
+    while (true) {
+      auto item = framer.next();
+      if (!item) {
+        if (log_) log_("closing connection " + r->remote.to_string() + ": " + item.error().message());
+        (void)transports_.close(r->connection);
+        return;
+      }
+      if (!*item) break;
+      if ((*item)->kind == sip::StreamItem::Kind::ping) {
+        static const std::string kPong = "\r\n";  // RFC 5626 4.4.1
+        (void)transports_.send(r->connection, bytes_of(kPong));
+      } else if ((*item)->kind == sip::StreamItem::Kind::message) {
+        deliver(sip::txn::Flow{r->connection, true}, (*item)->bytes, sip::Framing::stream);
+      }
+    }
+  } else if (auto* o = std::get_if<io::ConnectionOpened>(&ev)) {
+    flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls};
+  } else if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) {
+    framers_.erase(c->connection);
+    flows_.erase(c->connection);
+    if (log_ && c->error) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
+  } else if (auto* f = std::get_if<io::SendFailed>(&ev)) {
+    if (log_) log_("send to " + f->remote.to_string() + " failed: " + f->error.message());
+  }
+}
+
+void SipEndpoint::deliver(sip::txn::Flow flow, std::string_view bytes, sip::Framing framing) {
+  sip::ParseOptions opts;
+  opts.framing = framing;
+  auto msg = sip::parse_message(bytes, opts);
+  if (!msg) {
+    ++malformed_;
+    if (log_) log_("malformed SIP message dropped or refused: " + msg.error().message());
+    // A request we can still read the headers of gets a 400 naming the fault (responses are dropped).
+    auto raw = sip::parse_message_unchecked(bytes, opts);
+    if (raw && raw->is_request() && raw->method() != sip::MethodId::ack) {
+      if (auto resp = sip::make_error_response(*raw, msg.error(), "sotto")) (void)send(flow, *resp);
+    }
+    return;
+  }
+  auto it = flows_.find(flow.id);
+  if (it == flows_.end()) return;
+  on_message_(flow, it->second, std::move(*msg));
+}
+
+Status SipEndpoint::send(sip::txn::Flow flow, const sip::SipMessage& msg) {
+  const std::string wire = sip::serialize(msg);
+  auto it = flows_.find(flow.id);
+  if (it == flows_.end()) return fail(Errc::not_found, "the connection for this message is gone");
+  if (it->second.kind == io::TransportKind::udp) {
+    auto r = transports_.send_to(io::TransportKind::udp, it->second.remote, bytes_of(wire));
+    if (!r) return Unexpected(r.error());
+    return {};
+  }
+  return transports_.send(flow.id, bytes_of(wire));
+}
+
+Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::Endpoint& remote,
+                                            const sip::SipMessage& msg, const io::ConnectOptions& options) {
+  const std::string wire = sip::serialize(msg);
+  auto id = transports_.send_to(kind, remote, bytes_of(wire), options);
+  if (!id) return Unexpected(id.error());
+  if (kind == io::TransportKind::udp) {
+    // The first UDP listener sends (UdpTransport picks it); responses come back to it.
+    io::Endpoint local;
+    if (auto* u = transports_.udp(); u && !u->local_endpoints().empty()) local = u->local_endpoints().front();
+    return flow_for_udp(local, remote);
+  }
+  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt};
+  return sip::txn::Flow{*id, true};
+}
+
+const FlowInfo* SipEndpoint::info(sip::txn::Flow flow) const {
+  auto it = flows_.find(flow.id);
+  return it == flows_.end() ? nullptr : &it->second;
+}
+
+}  // namespace sotto::phone

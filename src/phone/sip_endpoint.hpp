@@ -1,0 +1,60 @@
+#pragma once
+// SipEndpoint: the Asio edge of a SIP stack — turns transport events into parsed, checked SIP messages
+// tagged with their Flow, answers malformed requests with 400 (naming the fault), keep-alive pings with
+// pongs, and sends messages back on a Flow or to an address.
+//
+//   phone::SipEndpoint ep(tm, [&](txn::Flow f, phone::FlowInfo info, sip::SipMessage m) { ua.handle_message(...); });
+//   transports' EventHandler: [&](io::TransportEvent&& ev) { ep.on_transport_event(std::move(ev)); }
+//   ep.send(flow, msg);   ep.send_to(io::TransportKind::tls, remote, msg, {.server_name = "127.0.0.1"});
+
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+#include "core/sip/sip_message.hpp"
+#include "core/sip/stream_framer.hpp"
+#include "core/transaction/transaction_layer.hpp"
+#include "io/transport_manager.hpp"
+
+namespace sotto::phone {
+
+struct FlowInfo {
+  io::TransportKind kind = io::TransportKind::udp;
+  io::Endpoint local;
+  io::Endpoint remote;
+  bool secure = false;                       // TLS
+  std::optional<io::TlsSessionInfo> tls;     // version, cipher, peer certificate
+};
+
+class SipEndpoint {
+ public:
+  using MessageHandler = std::function<void(sip::txn::Flow, const FlowInfo&, sip::SipMessage)>;
+  using LogHandler = std::function<void(std::string_view)>;
+
+  SipEndpoint(io::TransportManager& transports, MessageHandler on_message, LogHandler log = {});
+
+  void on_transport_event(io::TransportEvent&& ev);
+
+  Status send(sip::txn::Flow flow, const sip::SipMessage& msg);
+  // Sends to an address, reusing a live connection; returns the Flow used (for the dialog to keep).
+  Result<sip::txn::Flow> send_to(io::TransportKind kind, const io::Endpoint& remote, const sip::SipMessage& msg,
+                                 const io::ConnectOptions& options = {});
+  const FlowInfo* info(sip::txn::Flow flow) const;
+
+  std::uint64_t malformed_received() const noexcept { return malformed_; }
+
+ private:
+  sip::txn::Flow flow_for_udp(const io::Endpoint& local, const io::Endpoint& remote);
+  void deliver(sip::txn::Flow flow, std::string_view bytes, sip::Framing framing);
+
+  io::TransportManager& transports_;
+  MessageHandler on_message_;
+  LogHandler log_;
+  std::unordered_map<io::ConnectionId, sip::StreamFramer> framers_;
+  std::map<std::uint64_t, FlowInfo> flows_;            // flow id -> info
+  std::map<std::string, std::uint64_t> udp_flow_ids_;  // "local|remote" -> flow id
+  std::uint64_t next_udp_flow_ = 1ull << 62;           // UDP flow ids never collide with connection ids
+  std::uint64_t malformed_ = 0;
+};
+
+}  // namespace sotto::phone
