@@ -1,0 +1,87 @@
+#include "phone/phone_options.hpp"
+
+#include <fstream>
+
+#include "core/srtp/suite.hpp"
+
+namespace sotto::phone {
+namespace {
+
+Status readable(const std::string& flag, const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return fail(Errc::io_error, flag + ": cannot read '" + path + "'");
+  return {};
+}
+
+std::string valid_suites() {
+  std::string out;
+  for (const auto& s : srtp::all_suites()) {
+    if (!out.empty()) out += ", ";
+    out += s.name;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
+  CheckedPhoneOptions c;
+  c.raw = o;
+  if (o.listen.empty()) return fail(Errc::invalid_argument, "--listen: give at least one of udp://, tcp://, tls://IP:PORT");
+  for (const std::string& spec : o.listen) {
+    auto l = io::parse_listen_spec(spec);
+    if (!l) return fail(Errc::invalid_argument, "--listen: " + l.error().context);
+    if (l->kind == io::TransportKind::tls && o.cert_file.empty() && o.mode == PhoneMode::listen) {
+      return fail(Errc::invalid_argument, "--listen " + spec + ": a TLS listener needs --cert (and --key)");
+    }
+    c.listen.push_back(*l);
+  }
+  // --cert alone is fine: a PEM holding certificate and key (baresip style).
+  if (!o.key_file.empty() && o.cert_file.empty()) return fail(Errc::invalid_argument, "--key given without --cert");
+  for (auto [flag, path] : {std::pair{"--cert", &o.cert_file}, {"--key", &o.key_file}, {"--ca-file", &o.ca_file},
+                            {"--play", &o.play_wav}}) {
+    if (Status st = readable(flag, *path); !st) return Unexpected(st.error());
+  }
+  if (o.mode == PhoneMode::call) {
+    if (o.target.empty()) return fail(Errc::invalid_argument, "call: give the URI to call, e.g. sips:bob@127.0.0.1:5072");
+    auto t = sip::parse_uri(o.target);
+    if (!t || !t->is_sip()) {
+      return fail(Errc::invalid_argument, "call: '" + o.target + "' is not a sip: or sips: URI" +
+                                              (t ? std::string() : " (" + t.error().context + ")"));
+    }
+    c.target = *t;
+  }
+  if (!o.account.empty()) {
+    auto a = sip::parse_uri(o.account);
+    if (!a || !a->is_sip()) return fail(Errc::invalid_argument, "--account: '" + o.account + "' is not a sip: or sips: URI");
+    c.account = *a;
+  }
+  if (o.srtp == "off") c.media.mode = negotiation::SrtpMode::off;
+  else if (o.srtp == "offer") c.media.mode = negotiation::SrtpMode::offer;
+  else if (o.srtp == "require") c.media.mode = negotiation::SrtpMode::require;
+  else return fail(Errc::invalid_argument, "--srtp: '" + o.srtp + "' is not one of off, offer, require");
+  if (o.offer_profile == "savp") c.media.offer_profile = negotiation::OfferProfile::savp;
+  else if (o.offer_profile == "avp") c.media.offer_profile = negotiation::OfferProfile::avp_with_crypto;
+  else return fail(Errc::invalid_argument, "--srtp-offer: '" + o.offer_profile + "' is not savp or avp");
+  if (!o.suites.empty()) {
+    c.media.suites.clear();
+    for (const std::string& name : o.suites) {
+      const srtp::Suite* s = srtp::find_suite(name);
+      if (s == nullptr) return fail(Errc::invalid_argument, "--suites: unknown suite '" + name + "'; valid: " + valid_suites());
+      c.media.suites.push_back(s->id);
+    }
+  }
+  c.media.allow_sdes_over_insecure_transport = o.allow_sdes_over_insecure_transport;
+  if (Status st = negotiation::validate(c.media); !st) return fail(Errc::invalid_argument, "--suites/--srtp: " + st.error().context);
+  if (o.duration_s < 0) return fail(Errc::invalid_argument, "--duration: must be >= 0 seconds");
+  if (o.timeout_s <= 0) return fail(Errc::invalid_argument, "--timeout: must be > 0 seconds");
+  for (char ch : o.dtmf) {
+    if (std::string_view("0123456789*#ABCD").find(ch) == std::string_view::npos) {
+      return fail(Errc::invalid_argument, std::string("--dtmf: '") + ch + "' is not a DTMF digit (0-9 * # A-D)");
+    }
+  }
+  return c;
+}
+
+}  // namespace sotto::phone

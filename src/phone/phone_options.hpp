@@ -1,0 +1,56 @@
+#pragma once
+// PhoneOptions: everything `sotto phone` is told on its command line, and the checks that turn a bad
+// flag, an unreadable file or an unknown suite into one clear line before anything starts.
+//
+//   PhoneOptions o;  o.listen = {"tls://127.0.0.1:5071"};  o.srtp = "require";  o.target = "sips:bob@127.0.0.1:5072";
+//   auto checked = check(o);              // Result<CheckedPhoneOptions>
+//   if (!checked) { std::cerr << "sotto phone: " << checked.error().context << "\n"; return 2; }
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/negotiation/media_security_policy.hpp"
+#include "core/sip/uri.hpp"
+#include "io/listen_spec.hpp"
+
+namespace sotto::phone {
+
+enum class PhoneMode : std::uint8_t { call, listen };
+
+struct PhoneOptions {
+  PhoneMode mode = PhoneMode::call;
+  std::string target;                      // call <URI>
+  std::vector<std::string> listen;         // --listen udp://IP:PORT,tcp://...,tls://...
+  std::string cert_file, key_file;         // --cert / --key (TLS listener, and client cert for mutual TLS)
+  std::string ca_file;                     // --ca-file; empty: the system bundle
+  std::string account;                     // --account sips:alice@example.com
+  std::string password;                    // --password
+  std::string srtp = "require";            // --srtp off|offer|require
+  std::string offer_profile = "savp";      // --srtp-offer savp|avp (with --srtp offer)
+  std::vector<std::string> suites;         // --suites A,B (RFC 4568/6188/7714 names)
+  bool allow_sdes_over_insecure_transport = false;
+  std::string play_wav, record_wav;        // --play / --record
+  double duration_s = 0;                   // --duration: hang up after this long in the call; 0 = until BYE
+  std::string dtmf;                        // --dtmf 123#: sent once the call is up
+  bool auto_answer = false;                // listen --auto-answer
+  bool json = false;
+  std::string media_ip = "127.0.0.1";      // --media-ip
+  std::string keylog_file;                 // --tls-keylog FILE (decrypts the TLS session: warned)
+  double timeout_s = 32;                   // --timeout: give up on call setup after this long
+};
+
+struct CheckedPhoneOptions {
+  PhoneOptions raw;
+  std::vector<io::ListenSpec> listen;
+  std::optional<sip::Uri> target;
+  std::optional<sip::Uri> account;
+  negotiation::MediaSecurityPolicy media;
+};
+
+// Errc::invalid_argument with a context naming the flag and what was expected (e.g. "--suites: unknown
+// suite 'AES_CM_128_HMAC_SHA1_81'; valid: ..."), Errc::io_error naming an unreadable file.
+Result<CheckedPhoneOptions> check(const PhoneOptions& o);
+
+}  // namespace sotto::phone
