@@ -53,8 +53,9 @@ Status validate(const Suite& s, const Policy& p) {
   if (p.replay_window < 64 || p.replay_window > 32768) {
     return fail(Errc::invalid_argument, "replay window " + sz(p.replay_window) + " out of range 64..32768");
   }
-  if (s.auth == Auth::aead && (!p.authenticate_rtp || !p.encrypt_rtp)) {
-    return fail(Errc::invalid_argument, name + ": AEAD suites cannot be UNENCRYPTED_SRTP or UNAUTHENTICATED_SRTP");
+  // RFC 7714: an AEAD suite always authenticates; it may leave SRTP unencrypted (section 8.3).
+  if (s.auth == Auth::aead && !p.authenticate_rtp) {
+    return fail(Errc::invalid_argument, name + ": AEAD suites cannot be UNAUTHENTICATED_SRTP");
   }
   if (!p.encrypted_header_ids.empty() && s.cipher == Cipher::aes_gcm) {
     return fail(Errc::unsupported, name + ": RFC 6904 header extension encryption is implemented for AES-CM and f8 suites only");

@@ -91,8 +91,11 @@ PacketResult protect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_t 
   if (k->gcm) {
     std::uint8_t iv[12];
     gcm_iv(iv, k->salt, h.ssrc, roc, h.sequence);
-    if (!k->gcm->seal(std::span<const std::uint8_t, 12>(iv, 12), std::span<const std::uint8_t>(p, h.header_len), payload,
-                      std::span<std::uint8_t>(p + len, c.srtp_tag_len))) {
+    // RFC 7714 section 8.3: without encryption the whole packet is AAD and nothing is encrypted.
+    const bool enc = c.policy.encrypt_rtp;
+    if (!k->gcm->seal(std::span<const std::uint8_t, 12>(iv, 12),
+                      std::span<const std::uint8_t>(p, enc ? h.header_len : len),
+                      enc ? payload : std::span<std::uint8_t>(), std::span<std::uint8_t>(p + len, c.srtp_tag_len))) {
       return Unexpected(SrtpError::crypto_failure);
     }
     if (c.mki_len != 0) std::memcpy(p + len + c.srtp_tag_len, mk.mki.data(), c.mki_len);
@@ -160,8 +163,10 @@ PacketResult unprotect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_
     const std::size_t ct_len = body_len - h.header_len;
     // For AEAD the tag sits right after the ciphertext and before the MKI.
     const std::size_t tag_at = len - c.mki_len - c.srtp_tag_len;
-    if (!k->gcm->open(std::span<const std::uint8_t, 12>(iv, 12), std::span<const std::uint8_t>(p, h.header_len),
-                      std::span<std::uint8_t>(p + h.header_len, ct_len),
+    const bool enc = c.policy.encrypt_rtp;
+    if (!k->gcm->open(std::span<const std::uint8_t, 12>(iv, 12),
+                      std::span<const std::uint8_t>(p, enc ? h.header_len : body_len),
+                      enc ? std::span<std::uint8_t>(p + h.header_len, ct_len) : std::span<std::uint8_t>(),
                       std::span<const std::uint8_t>(p + tag_at, c.srtp_tag_len))) {
       return Unexpected(SrtpError::auth_failure);
     }
