@@ -1,0 +1,204 @@
+"""Shared pieces of the interop tests: a throw-away PKI, test WAVs, baresip instances driven over
+ctrl_tcp, `sotto phone` processes, tshark captures, and the audio check.
+
+Everything binds to 127.0.0.1. Processes are stopped by the PIDs this module started, never by name.
+"""
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import wave
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def build_dir():
+    return os.environ.get("SOTTO_BUILD_DIR", os.path.join(ROOT, "build", "default"))
+
+
+def sotto_bin():
+    return os.path.join(build_dir(), "apps", "sotto", "sotto")
+
+
+def wav_correlate_bin():
+    return os.path.join(build_dir(), "tests", "wav_correlate")
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Workdir:
+    def __init__(self, tag):
+        self.path = tempfile.mkdtemp(prefix=f"sotto-{tag}-")
+        self.procs = []
+
+    def file(self, name):
+        return os.path.join(self.path, name)
+
+    def spawn(self, args, log_name, env=None, cwd=None):
+        log = open(self.file(log_name), "wb")
+        p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd or self.path)
+        self.procs.append(p)
+        return p
+
+    def cleanup(self, keep=False):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        if not keep:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def make_pki(wd):
+    """CA + a server/client certificate for 127.0.0.1 (IP and DNS SANs, see PEERS.md)."""
+    def run(*a):
+        subprocess.run(a, check=True, capture_output=True, cwd=wd.path)
+    run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=sotto interop CA")
+    with open(wd.file("ext.cnf"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n")
+    run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+        "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1")
+    run("openssl", "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf")
+    with open(wd.file("srv-combined.pem"), "w") as out:
+        out.write(open(wd.file("srv.pem")).read() + open(wd.file("srv.key")).read())
+    return {"ca": wd.file("ca.pem"), "cert": wd.file("srv.pem"), "key": wd.file("srv.key"),
+            "combined": wd.file("srv-combined.pem")}
+
+
+def make_noise_wav(path, seed, seconds=8):
+    """Band-limited noise: a unique correlation peak, unlike a tone."""
+    rnd = random.Random(seed)
+    y = 0.0
+    frames = bytearray()
+    for _ in range(8000 * seconds):
+        y = 0.7 * y + 0.3 * rnd.gauss(0, 3000)
+        frames += struct.pack("<h", max(-32768, min(32767, int(y))))
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(bytes(frames))
+
+
+def correlate(reference, recording):
+    out = subprocess.run([wav_correlate_bin(), reference, recording], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+class Baresip:
+    """One baresip 1.0 instance (PEERS.md): TLS on base+1, ctrl_tcp for commands and events."""
+
+    def __init__(self, wd, name, pki, play_wav, mediaenc="srtp-mand", answer="auto"):
+        self.wd, self.name = wd, name
+        self.dir = wd.file(f"baresip-{name}")
+        self.rec = os.path.join(self.dir, "rec")
+        os.makedirs(self.rec, exist_ok=True)
+        self.base = free_port()
+        while True:  # base and base+1 (TLS) both free
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", self.base + 1))
+                break
+            except OSError:
+                self.base = free_port()
+            finally:
+                s.close()
+        self.ctrl = free_port()
+        rtp = free_port(socket.SOCK_DGRAM) // 2 * 2
+        with open(os.path.join(self.dir, "config"), "w") as f:
+            f.write(f"""poll_method epoll
+sip_listen 127.0.0.1:{self.base}
+sip_certificate {pki['combined']}
+sip_cafile {pki['ca']}
+net_interface 127.0.0.1
+dns_server 127.0.0.1:53
+audio_source aufile,{play_wav}
+audio_player aufile,/dev/null
+audio_alert aufile,/dev/null
+rtp_ports {min(rtp, 60000)}-{min(rtp, 60000) + 40}
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module sndfile.so
+module srtp.so
+module account.so
+module_app ctrl_tcp.so
+ctrl_tcp_listen 127.0.0.1:{self.ctrl}
+snd_path {self.rec}
+""")
+        with open(os.path.join(self.dir, "accounts"), "w") as f:
+            f.write(f"<sip:{name}@127.0.0.1;transport=tls>;answermode={answer};audio_codecs=pcmu;regint=0;"
+                    f"mediaenc={mediaenc}\n")
+        self.proc = wd.spawn(["baresip", "-f", self.dir], f"baresip-{name}.log")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.ctrl), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"baresip {name} did not start; see {wd.file(f'baresip-{name}.log')}")
+
+    @property
+    def tls_uri(self):
+        return f"sips:{self.name}@127.0.0.1:{self.base + 1}"
+
+    def command(self, command, params=""):
+        s = socket.create_connection(("127.0.0.1", self.ctrl), timeout=3)
+        body = json.dumps({"command": command, "params": params, "token": "sotto"}).encode()
+        s.sendall(str(len(body)).encode() + b":" + body + b",")
+        s.settimeout(3)
+        try:
+            return s.recv(65536).decode(errors="replace")
+        except socket.timeout:
+            return ""
+        finally:
+            s.close()
+
+    def decoded_recording(self):
+        files = sorted(f for f in os.listdir(self.rec) if f.endswith("-dec.wav"))
+        return os.path.join(self.rec, files[-1]) if files else None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.command("quit")
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class Capture:
+    """tshark on loopback, filtered to our ports (PEERS.md: something else touches 127.0.0.1:5037)."""
+
+    def __init__(self, wd, bpf):
+        self.file = wd.file("capture.pcapng")
+        self.proc = wd.spawn(["tshark", "-i", "lo", "-n", "-q", "-s", "0", "-f", bpf, "-w", self.file], "tshark.log")
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if "Capturing on" in open(wd.file("tshark.log"), errors="replace").read():
+                return
+            time.sleep(0.1)
+        raise RuntimeError("tshark did not start capturing")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=10)
