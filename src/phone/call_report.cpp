@@ -1,0 +1,49 @@
+#include "phone/call_report.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace sotto::phone {
+
+std::string CallReport::text() const {
+  std::string out;
+  auto line = [&](std::string_view k, const std::string& v) {
+    if (!v.empty()) out += fmt::format("  {:<14} {}\n", k, v);
+  };
+  out += fmt::format("call {}: {}{}\n", result, sip_status ? std::to_string(sip_status) + " " : "", sip_reason);
+  line("peer", peer);
+  line("error", error);
+  line("warning", warning);
+  line("setup", setup_ms > 0 ? fmt::format("{:.1f} ms", setup_ms) : "");
+  line("duration", duration_s > 0 ? fmt::format("{:.1f} s", duration_s) : "");
+  line("transport", transport);
+  line("tls", tls_version.empty() ? "" : tls_version + " " + tls_cipher);
+  line("peer cert", peer_certificate);
+  line("media", srtp_suite);
+  line("packets", fmt::format("sent {} received {} lost {}", packets_sent, packets_received, packets_lost));
+  line("jitter", fmt::format("{:.1f} ms", jitter_ms));
+  line("rtt", rtt_ms ? fmt::format("{:.1f} ms", *rtt_ms) : "");
+  line("srtp errors", fmt::format("auth failures {} replays {}", srtp_auth_failures, srtp_replays));
+  line("dtmf", dtmf_received);
+  return out;
+}
+
+std::string CallReport::json() const {
+  nlohmann::json j = {
+      {"result", result},         {"sip_status", sip_status},
+      {"sip_reason", sip_reason}, {"warning", warning},
+      {"error", error},           {"peer", peer},
+      {"setup_ms", setup_ms},     {"duration_s", duration_s},
+      {"transport", transport},   {"tls_version", tls_version},
+      {"tls_cipher", tls_cipher}, {"peer_certificate", peer_certificate},
+      {"srtp_suite", srtp_suite}, {"packets_sent", packets_sent},
+      {"packets_received", packets_received}, {"packets_lost", packets_lost},
+      {"jitter_ms", jitter_ms},   {"srtp_auth_failures", srtp_auth_failures},
+      {"srtp_replays", srtp_replays}, {"dtmf_received", dtmf_received},
+  };
+  j["rtt_ms"] = rtt_ms ? nlohmann::json(*rtt_ms) : nlohmann::json(nullptr);
+  return j.dump();
+}
+
+}  // namespace sotto::phone

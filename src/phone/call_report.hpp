@@ -1,0 +1,38 @@
+#pragma once
+// CallReport: what `sotto phone` says about a call when it ends — the text summary and the --json
+// object carry the same fields.
+//
+//   CallReport r;  r.sip_status = 200;  r.transport = "TLS";  r.srtp_suite = "AES_CM_128_HMAC_SHA1_80";
+//   std::cout << r.text();          // human summary, one fact per line
+//   std::cout << r.json() << "\n";  // one JSON object
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sotto::phone {
+
+struct CallReport {
+  std::string result = "failed";       // "completed" | "failed" | "rejected"
+  int sip_status = 0;                  // final status of the INVITE (0: none received)
+  std::string sip_reason;
+  std::string warning;                 // Warning header text, when the peer sent one
+  std::string error;                   // why we failed or ended the call, one line
+  std::string peer;                    // the URI called or calling
+  double setup_ms = 0;                 // INVITE sent (or received) to media ready
+  double duration_s = 0;               // media ready to hang-up
+  std::string transport;               // "UDP" | "TCP" | "TLS"
+  std::string tls_version, tls_cipher, peer_certificate;
+  std::string srtp_suite = "RTP, unencrypted";
+  std::uint64_t packets_sent = 0, packets_received = 0, packets_lost = 0;
+  double jitter_ms = 0;
+  std::optional<double> rtt_ms;
+  std::uint64_t srtp_auth_failures = 0, srtp_replays = 0;
+  std::string dtmf_received;
+
+  bool ok() const noexcept { return result == "completed"; }
+  std::string text() const;
+  std::string json() const;
+};
+
+}  // namespace sotto::phone
