@@ -59,8 +59,9 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
     flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls};
   } else if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) {
     framers_.erase(c->connection);
-    flows_.erase(c->connection);
+    const bool known = flows_.erase(c->connection) > 0;
     if (log_ && c->error) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
+    if (known && on_closed_ && c->error) on_closed_(sip::txn::Flow{c->connection, true}, c->error->context);
   } else if (auto* f = std::get_if<io::SendFailed>(&ev)) {
     if (log_) log_("send to " + f->remote.to_string() + " failed: " + f->error.message());
   }
@@ -109,6 +110,29 @@ Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::En
     return flow_for_udp(local, remote);
   }
   if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt};
+  return sip::txn::Flow{*id, true};
+}
+
+Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::Endpoint& remote,
+                                              const io::ConnectOptions& options) {
+  if (kind == io::TransportKind::udp) {
+    io::Endpoint local;
+    if (auto* u = transports_.udp(); u && !u->local_endpoints().empty()) local = u->local_endpoints().front();
+    else return fail(Errc::invalid_state, "no UDP listener to send from (add --listen udp://...)");
+    return flow_for_udp(local, remote);
+  }
+  if (auto c = transports_.find_by_remote(kind, remote)) {
+    if (flows_.count(c->id())) return sip::txn::Flow{c->id(), true};
+  }
+  io::StreamTransport* st = kind == io::TransportKind::tls ? static_cast<io::StreamTransport*>(transports_.tls())
+                                                           : static_cast<io::StreamTransport*>(transports_.tcp());
+  if (st == nullptr) {
+    return fail(Errc::invalid_state, std::string("no ") + (kind == io::TransportKind::tls ? "tls" : "tcp") +
+                                         ":// listener configured (add --listen)");
+  }
+  auto id = st->connect(remote, options);
+  if (!id) return Unexpected(id.error());
+  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt};
   return sip::txn::Flow{*id, true};
 }
 

@@ -31,7 +31,11 @@ class SipEndpoint {
   using MessageHandler = std::function<void(sip::txn::Flow, const FlowInfo&, sip::SipMessage)>;
   using LogHandler = std::function<void(std::string_view)>;
 
+  using ClosedHandler = std::function<void(sip::txn::Flow, const std::string& why)>;
+
   SipEndpoint(io::TransportManager& transports, MessageHandler on_message, LogHandler log = {});
+  // Called when a connection we know as a Flow closes on an error (connect refused, TLS verification).
+  void on_flow_closed(ClosedHandler h) { on_closed_ = std::move(h); }
 
   void on_transport_event(io::TransportEvent&& ev);
 
@@ -39,6 +43,10 @@ class SipEndpoint {
   // Sends to an address, reusing a live connection; returns the Flow used (for the dialog to keep).
   Result<sip::txn::Flow> send_to(io::TransportKind kind, const io::Endpoint& remote, const sip::SipMessage& msg,
                                  const io::ConnectOptions& options = {});
+  // A Flow to `remote` before anything is sent on it: a live connection (reuse), a new connection
+  // (queued until connected), or the UDP pair. For the transaction layer, which needs the Flow first.
+  Result<sip::txn::Flow> open_flow(io::TransportKind kind, const io::Endpoint& remote,
+                                   const io::ConnectOptions& options = {});
   const FlowInfo* info(sip::txn::Flow flow) const;
 
   std::uint64_t malformed_received() const noexcept { return malformed_; }
@@ -50,6 +58,7 @@ class SipEndpoint {
   io::TransportManager& transports_;
   MessageHandler on_message_;
   LogHandler log_;
+  ClosedHandler on_closed_;
   std::unordered_map<io::ConnectionId, sip::StreamFramer> framers_;
   std::map<std::uint64_t, FlowInfo> flows_;            // flow id -> info
   std::map<std::string, std::uint64_t> udp_flow_ids_;  // "local|remote" -> flow id

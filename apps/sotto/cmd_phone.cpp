@@ -1,0 +1,96 @@
+// `sotto phone`: a pjsua-like softphone for scripts and tests (docs/PHONE.md).
+#include <fmt/core.h>
+
+#include "commands.hpp"
+#include "phone/phone.hpp"
+
+namespace sotto::app {
+namespace {
+
+struct PhoneCli {
+  phone::PhoneOptions o;
+  std::string listen_csv = "tls://127.0.0.1:5061";
+  std::string suites_csv;
+  CLI::App* call = nullptr;
+  CLI::App* listen = nullptr;
+};
+
+std::vector<std::string> split_csv(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto comma = s.find(',', start);
+    std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+int run_phone(PhoneCli& cli) {
+  cli.o.listen = split_csv(cli.listen_csv);
+  cli.o.suites = split_csv(cli.suites_csv);
+  cli.o.mode = cli.listen->parsed() ? phone::PhoneMode::listen : phone::PhoneMode::call;
+  auto checked = phone::check(cli.o);
+  if (!checked) {
+    fmt::print(stderr, "sotto phone: {}\n", checked.error().context);
+    return 2;
+  }
+  asio::io_context io;
+  const bool json = cli.o.json;
+  phone::Phone p(io, std::move(*checked), [json](std::string_view line) {
+    fmt::print(json ? stderr : stdout, "{}\n", line);
+    std::fflush(json ? stderr : stdout);
+  });
+  if (auto st = p.start(); !st) {
+    fmt::print(stderr, "sotto phone: {}\n", st.error().context);
+    return 1;
+  }
+  phone::CallReport r = p.run();
+  if (json) fmt::print("{}\n", r.json());
+  else fmt::print("{}", r.text());
+  if (!r.ok()) {
+    std::string why = r.sip_status ? fmt::format("{} {}", r.sip_status, r.sip_reason) : std::string();
+    if (!r.error.empty()) why += (why.empty() ? "" : ": ") + r.error;
+    fmt::print(stderr, "sotto phone: call {}{}\n", r.result, why.empty() ? "" : " (" + why + ")");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_phone_command(CLI::App& app, Commands& cmds) {
+  static PhoneCli cli;  // lives as long as the parsed options
+  auto* sub = app.add_subcommand("phone", "Place or answer one call: SIP over TLS, SRTP media, WAV in/out");
+  sub->require_subcommand(1);
+  sub->add_option("--listen", cli.listen_csv, "Listeners, comma-separated: udp://IP:PORT,tcp://...,tls://IP:PORT")
+      ->capture_default_str();
+  sub->add_option("--cert", cli.o.cert_file, "Certificate chain PEM (may also hold the key)");
+  sub->add_option("--key", cli.o.key_file, "Private key PEM");
+  sub->add_option("--ca-file", cli.o.ca_file, "CA bundle to verify peers (default: the system bundle)");
+  sub->add_option("--account", cli.o.account, "Our address of record, e.g. sips:alice@example.com");
+  sub->add_option("--password", cli.o.password, "Digest password for --account");
+  sub->add_option("--srtp", cli.o.srtp, "off | offer | require")->capture_default_str();
+  sub->add_option("--srtp-offer", cli.o.offer_profile, "With --srtp offer: savp (RTP/SAVP) or avp (RTP/AVP + a=crypto)")
+      ->capture_default_str();
+  sub->add_option("--suites", cli.suites_csv, "SRTP suites in preference order, e.g. AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM");
+  sub->add_flag("--allow-sdes-over-insecure-transport", cli.o.allow_sdes_over_insecure_transport,
+                "Send/accept SDES keys over UDP/TCP signalling (the keys are then readable on the path)");
+  sub->add_option("--play", cli.o.play_wav, "WAV to send (any rate/channels; resampled to 8 kHz mono)");
+  sub->add_option("--record", cli.o.record_wav, "WAV to write what we receive (8 kHz mono)");
+  sub->add_option("--duration", cli.o.duration_s, "Hang up this many seconds after the answer (0: wait for BYE)");
+  sub->add_option("--dtmf", cli.o.dtmf, "Digits to send (RFC 4733) once the call is up, e.g. 123#");
+  sub->add_option("--media-ip", cli.o.media_ip, "Local address for RTP/RTCP")->capture_default_str();
+  sub->add_option("--timeout", cli.o.timeout_s, "Give up on call setup after this many seconds")->capture_default_str();
+  sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
+  sub->add_flag("--json", cli.o.json, "Print the call summary as one JSON object (progress goes to stderr)");
+  cli.call = sub->add_subcommand("call", "Call a SIP URI");
+  cli.call->add_option("uri", cli.o.target, "sips:bob@127.0.0.1:5072 (sips: = TLS; ;transport=tcp|udp)")->required();
+  cli.listen = sub->add_subcommand("listen", "Wait for one call");
+  cli.listen->add_flag("--auto-answer", cli.o.auto_answer, "Answer at once (otherwise: ring, then answer)");
+  cmds.entries.emplace_back(sub, [] { return run_phone(cli); });
+}
+
+}  // namespace sotto::app
