@@ -85,6 +85,7 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--media-ip", cli.o.media_ip, "Local address for RTP/RTCP")->capture_default_str();
   sub->add_option("--timeout", cli.o.timeout_s, "Give up on call setup after this many seconds")->capture_default_str();
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
+  sub->add_flag("--sip-trace", cli.o.sip_trace, "Print every SIP message sent and received (stderr)");
   sub->add_flag("--json", cli.o.json, "Print the call summary as one JSON object (progress goes to stderr)");
   cli.call = sub->add_subcommand("call", "Call a SIP URI");
   cli.call->add_option("uri", cli.o.target, "sips:bob@127.0.0.1:5072 (sips: = TLS; ;transport=tcp|udp)")->required();

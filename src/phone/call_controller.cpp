@@ -41,6 +41,12 @@ SipMessage CallController::new_request(sip::Method m, const sip::Uri& ruri) {
   return r;
 }
 
+sip::NameAddr CallController::contact_for(const sip::Uri& request_uri) const {
+  sip::NameAddr c = cfg_.contact;
+  if (request_uri.scheme != sip::UriScheme::sips) c.uri.scheme = sip::UriScheme::sip;
+  return c;
+}
+
 sdp::LocalCapabilities CallController::capabilities(std::uint16_t port, sdp::Direction dir) const {
   sdp::LocalCapabilities caps;
   caps.username = "sotto";
@@ -74,7 +80,7 @@ Status CallController::call(Timestamp now, const sip::Uri& target, Flow flow, bo
   inv.add(hdr::to, sip::NameAddr{"", target, {}});
   inv.add(hdr::call_id, call_id_);
   inv.add(hdr::cseq, sip::CSeq{++cseq_, sip::MethodId::invite});
-  inv.add(hdr::contact, sip::ContactValue{false, cfg_.contact});
+  inv.add(hdr::contact, sip::ContactValue{false, contact_for(target)});
   (void)inv.add_raw("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO");
   (void)inv.add_raw("User-Agent", cfg_.user_agent);
   (void)inv.add_raw("Content-Type", "application/sdp");
@@ -175,7 +181,7 @@ void CallController::on_invite_response(Timestamp now, const SipMessage& r) {
       send_ack(r);  // retransmitted 2xx
       return;
     }
-    auto d = dialog::Dialog::from_uac(*invite_, r, cfg_.contact);
+    auto d = dialog::Dialog::from_uac(*invite_, r, contact_for(invite_->request_uri()));
     if (!d) {
       finish(CallEvent{CallEvent::Kind::failed, code, r.reason(), "", "unusable 2xx: " + d.error().message(), peer_, {}, false});
       return;

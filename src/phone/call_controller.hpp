@@ -84,6 +84,9 @@ class CallController {
   enum class State : std::uint8_t { idle, calling, ringing_out, ringing_in, established, terminating, ended };
 
   sip::SipMessage new_request(sip::Method m, const sip::Uri& ruri);
+  // RFC 3261 12.1.1 / 8.1.1.8: a sips: Contact only in a sips: dialog; sip:...;transport=tls otherwise
+  // (some peers, baresip among them, cannot use a sips: Contact at all).
+  sip::NameAddr contact_for(const sip::Uri& request_uri) const;
   std::string new_branch() const;
   sdp::LocalCapabilities capabilities(std::uint16_t port, sdp::Direction dir) const;
   void on_layer_event(Timestamp now, sip::txn::LayerEvent ev);

@@ -18,7 +18,7 @@ void CallController::respond(Timestamp now, sip::txn::TxnId id, const SipMessage
   if (!r) return;
   if (!warning.empty()) (void)r->add_raw("Warning", warning);
   if (req.method() == sip::MethodId::invite && status >= 180 && status < 300) {
-    r->add(hdr::contact, sip::ContactValue{false, cfg_.contact});
+    r->add(hdr::contact, sip::ContactValue{false, contact_for(req.request_uri())});
   }
   if (status == 405 || req.method() == sip::MethodId::options || (status >= 200 && status < 300 && req.method() == sip::MethodId::invite)) {
     (void)r->add_raw("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO");
@@ -117,7 +117,7 @@ void CallController::on_incoming_invite(Timestamp now, sip::txn::TxnId id, SipMe
     return;
   }
   auto& answer = std::get<negotiation::Answer>(*outcome);
-  auto d = dialog::Dialog::from_uas(req, local_tag_, cfg_.contact);
+  auto d = dialog::Dialog::from_uas(req, local_tag_, contact_for(req.request_uri()));
   if (!d) {
     respond(now, id, req, 400, "Bad Request", {}, "399 sotto \"" + d.error().context + "\"");
     finish(CallEvent{CallEvent::Kind::failed, 400, "Bad Request", "", d.error().message(), peer_, {}, true});

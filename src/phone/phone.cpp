@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/sip/message_writer.hpp"
 #include "phone/next_hop.hpp"
 
 namespace sotto::phone {
@@ -146,6 +147,9 @@ Status Phone::start() {
 }
 
 void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
+  if (opts_.raw.sip_trace) {
+    progress_(fmt::format("<<< from {}://{}\n{}", io::to_string(info.kind), info.remote.to_string(), sip::serialize(msg)));
+  }
   if (msg.is_request() && msg.method() == sip::MethodId::invite && flow_.id == 0) {
     flow_ = flow;
     started_ = clock_.now();
@@ -158,6 +162,7 @@ void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
 void Phone::pump() {
   if (!calls_) return;
   while (auto t = calls_->poll_transmit()) {
+    if (opts_.raw.sip_trace) progress_(fmt::format(">>> {}", sip::serialize(t->message)));
     if (Status st = endpoint_->send(t->flow, t->message); !st) progress_("send failed: " + st.error().message());
   }
   while (auto e = calls_->poll_event()) on_event(std::move(*e));

@@ -39,6 +39,7 @@ struct PhoneOptions {
   std::string media_ip = "127.0.0.1";      // --media-ip
   std::string keylog_file;                 // --tls-keylog FILE (decrypts the TLS session: warned)
   double timeout_s = 32;                   // --timeout: give up on call setup after this long
+  bool sip_trace = false;                  // --sip-trace: print every SIP message sent and received
 };
 
 struct CheckedPhoneOptions {
