@@ -288,11 +288,10 @@ void Phone::end(std::string error) {
   }
   hangup_timer_.cancel();
   setup_timer_.cancel();
-  // Let the last messages (ACK, 200 to BYE) leave, then stop.
-  sip_timer_.cancel();
   std::error_code ec;
   signals_.cancel(ec);
-  asio::post(io_, [this] { io_.stop(); });
+  // Let the last messages (ACK, 200 to BYE, a 488) leave and their retransmissions be answered briefly.
+  setup_timer_.arm(clock_.now() + std::chrono::milliseconds(300), [this](io::Timestamp) { io_.stop(); });
 }
 
 CallReport Phone::run() {

@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def build_dir():
-    return os.environ.get("SOTTO_BUILD_DIR", os.path.join(ROOT, "build", "default"))
+    return os.path.abspath(os.environ.get("SOTTO_BUILD_DIR", os.path.join(ROOT, "build", "default")))
 
 
 def sotto_bin():
@@ -140,6 +140,7 @@ module aufile.so
 module sndfile.so
 module srtp.so
 module account.so
+module_app menu.so
 module_app ctrl_tcp.so
 ctrl_tcp_listen 127.0.0.1:{self.ctrl}
 snd_path {self.rec}

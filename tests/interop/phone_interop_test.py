@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""End-to-end calls of `sotto phone` with real peers on loopback, audio checked by correlation.
+
+  tests/interop/phone_interop_test.py [-k NAME]      # SOTTO_BUILD_DIR=build/default by default
+
+Each scenario is named for what it checks. A scenario whose peer package is missing is reported as
+SKIPPED loudly. The last line is "N passed, N failed, N skipped".
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+AUDIO_MIN = 0.9
+
+
+class Skip(Exception):
+    pass
+
+
+def need(binary):
+    if shutil.which(binary) is None:
+        raise Skip(f"{binary} is not installed (scripts/setup installs it)")
+
+
+def sotto_phone(wd, log, args):
+    return wd.spawn([h.sotto_bin(), "phone", *args], log)
+
+
+def report_of(wd, log, proc, timeout=40):
+    proc.wait(timeout=timeout)
+    lines = [l for l in open(wd.file(log)).read().splitlines() if l.startswith("{")]
+    if not lines:
+        raise AssertionError(f"no JSON report from sotto phone; log:\n{open(wd.file(log)).read()}")
+    return json.loads(lines[-1]), proc.returncode
+
+
+def check_audio(reference, recording, what):
+    c = h.correlate(reference, recording)
+    assert c["peak"] > AUDIO_MIN, f"{what}: correlation {c['peak']} (lag {c['lag_ms']} ms) <= {AUDIO_MIN}"
+    return c
+
+
+def tls_args(pki, port=0):
+    return ["--listen", f"tls://127.0.0.1:{port}", "--cert", pki["cert"], "--key", pki["key"], "--ca-file", pki["ca"]]
+
+
+def setup(tag):
+    wd = h.Workdir(tag)
+    pki = h.make_pki(wd)
+    h.make_noise_wav(wd.file("a.wav"), 1)
+    h.make_noise_wav(wd.file("b.wav"), 2)
+    return wd, pki
+
+
+# ------------------------------------------------------------------------------------------------
+def sotto_calls_baresip_over_tls_with_mandatory_srtp():
+    need("baresip")
+    wd, pki = setup("to-baresip")
+    try:
+        bob = h.Baresip(wd, "bob", pki, wd.file("b.wav"), mediaenc="srtp-mand")
+        cap = h.Capture(wd, f"host 127.0.0.1 and (port {bob.base + 1} or portrange 20000-30000 or portrange {bob.base + 100}-60100)") \
+            if shutil.which("tshark") else None
+        p = sotto_phone(wd, "sotto.log", tls_args(pki) + ["--play", wd.file("a.wav"), "--record", wd.file("rec.wav"),
+                                                          "--duration", "4", "--json", "call", bob.tls_uri])
+        rep, rc = report_of(wd, "sotto.log", p)
+        bob.stop()
+        assert rc == 0, f"exit {rc}: {rep}"
+        assert rep["transport"] == "TLS" and rep["tls_version"] in ("TLSv1.2", "TLSv1.3"), rep
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80", rep
+        assert rep["srtp_auth_failures"] == 0 and rep["packets_received"] > 150, rep
+        check_audio(wd.file("b.wav"), wd.file("rec.wav"), "baresip -> sotto")
+        check_audio(wd.file("a.wav"), bob.decoded_recording(), "sotto -> baresip")
+        if cap:
+            cap.stop()
+            wire = json.loads(subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "wire_check.py"),
+                                              cap.file, "--sip-port", str(bob.base + 1), "--rtp-ports", "20000-60100"],
+                                             check=True, capture_output=True, text=True).stdout)
+            assert wire["cleartext_sip_packets"] == 0 and wire["sip_packets"] > 0, wire
+            assert wire["media_looks_encrypted"] and wire["rtp_packets"] > 300, wire
+    finally:
+        wd.cleanup()
+
+
+def baresip_calls_sotto_over_tls_with_mandatory_srtp():
+    need("baresip")
+    wd, pki = setup("from-baresip")
+    try:
+        port = h.free_port()
+        p = sotto_phone(wd, "sotto.log", tls_args(pki, port) + ["--play", wd.file("b.wav"), "--record", wd.file("rec.wav"),
+                                                                "--duration", "4", "--json", "listen", "--auto-answer"])
+        time.sleep(0.5)
+        alice = h.Baresip(wd, "alice", pki, wd.file("a.wav"), mediaenc="srtp-mand")
+        time.sleep(1.0)  # ctrl_tcp answers before the account's TLS transport is up
+        reply = alice.command("dial", f"sip:sotto@127.0.0.1:{port}")  # PEERS.md: no ;transport=tls (TLS account)
+        assert '"ok":false' not in reply.replace(" ", ""), f"baresip refused to dial: {reply}"
+
+        rep, rc = report_of(wd, "sotto.log", p)
+        time.sleep(0.5)
+        alice.stop()
+        assert rc == 0, f"exit {rc}: {rep}"
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["transport"] == "TLS", rep
+        check_audio(wd.file("a.wav"), wd.file("rec.wav"), "baresip -> sotto")
+        check_audio(wd.file("b.wav"), alice.decoded_recording(), "sotto -> baresip")
+    finally:
+        wd.cleanup()
+
+
+def sotto_offers_best_effort_srtp_to_baresip():
+    need("baresip")
+    wd, pki = setup("best-effort")
+    try:
+        bob = h.Baresip(wd, "bob", pki, wd.file("b.wav"), mediaenc="srtp")
+        p = sotto_phone(wd, "sotto.log", tls_args(pki) + ["--srtp", "offer", "--srtp-offer", "avp", "--play", wd.file("a.wav"),
+                                                          "--record", wd.file("rec.wav"), "--duration", "3", "--json",
+                                                          "call", bob.tls_uri])
+        rep, rc = report_of(wd, "sotto.log", p)
+        bob.stop()
+        assert rc == 0, rep
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80", f"best effort must still end up SRTP: {rep}"
+        check_audio(wd.file("b.wav"), wd.file("rec.wav"), "baresip -> sotto")
+    finally:
+        wd.cleanup()
+
+
+def baresip_answering_an_unoffered_suite_is_refused_not_fail_open():
+    """Offered only F8 (which baresip lacks), baresip 1.0 answers 200 with a crypto line we never
+    offered and would send RTP (PEERS.md). We must end the call with a reason, never play media."""
+    need("baresip")
+    wd, pki = setup("fail-open")
+    try:
+        bob = h.Baresip(wd, "bob", pki, wd.file("b.wav"), mediaenc="srtp-mand")
+        p = sotto_phone(wd, "sotto.log", tls_args(pki) + ["--suites", "F8_128_HMAC_SHA1_80", "--duration", "3",
+                                                          "--json", "call", bob.tls_uri])
+        rep, rc = report_of(wd, "sotto.log", p)
+        bob.stop()
+        assert rc != 0, f"the call must fail: {rep}"
+        assert rep["result"] != "completed" and rep["packets_sent"] == 0, rep
+        assert rep["error"], rep
+    finally:
+        wd.cleanup()
+
+
+def sotto_to_sotto_every_suite_over_tls():
+    wd, pki = setup("every-suite")
+    failures = []
+    try:
+        for suite in ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AES_192_CM_HMAC_SHA1_80",
+                      "AES_192_CM_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_80", "AES_256_CM_HMAC_SHA1_32",
+                      "AEAD_AES_128_GCM", "AEAD_AES_256_GCM", "AEAD_AES_128_GCM_8", "AEAD_AES_256_GCM_8",
+                      "F8_128_HMAC_SHA1_80"]:
+            port = h.free_port()
+            common = ["--suites", suite, "--json"]
+            callee = sotto_phone(wd, f"callee-{suite}.log", tls_args(pki, port) + common + [
+                "--play", wd.file("b.wav"), "--record", wd.file(f"callee-{suite}.wav"), "listen", "--auto-answer"])
+            time.sleep(0.3)
+            caller = sotto_phone(wd, f"caller-{suite}.log", tls_args(pki) + common + [
+                "--play", wd.file("a.wav"), "--record", wd.file(f"caller-{suite}.wav"), "--duration", "2.5",
+                "call", f"sips:bob@127.0.0.1:{port}"])
+            rep, rc = report_of(wd, f"caller-{suite}.log", caller)
+            crep, crc = report_of(wd, f"callee-{suite}.log", callee)
+            try:
+                assert rc == 0 and crc == 0, f"exit {rc}/{crc}: {rep} / {crep}"
+                assert rep["srtp_suite"] == suite and crep["srtp_suite"] == suite, (rep, crep)
+                check_audio(wd.file("a.wav"), wd.file(f"callee-{suite}.wav"), f"{suite} caller -> callee")
+                check_audio(wd.file("b.wav"), wd.file(f"caller-{suite}.wav"), f"{suite} callee -> caller")
+            except AssertionError as e:
+                failures.append(f"{suite}: {e}")
+        assert not failures, "\n".join(failures)
+    finally:
+        wd.cleanup()
+
+
+def plain_call_over_udp_shows_on_the_wire():
+    need("tshark")
+    wd, pki = setup("plain")
+    try:
+        port = h.free_port(socket.SOCK_DGRAM)
+        cap = h.Capture(wd, f"host 127.0.0.1 and (port {port} or portrange 20000-30000)")
+        common = ["--srtp", "off", "--json"]
+        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", *common, "--play", wd.file("b.wav"),
+                                               "listen", "--auto-answer"])
+        time.sleep(0.3)
+        caller = sotto_phone(wd, "caller.log", ["--listen", "udp://127.0.0.1:0", *common, "--play", wd.file("a.wav"),
+                                               "--record", wd.file("rec.wav"), "--duration", "3",
+                                               "call", f"sip:bob@127.0.0.1:{port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        report_of(wd, "callee.log", callee)
+        cap.stop()
+        assert rc == 0 and rep["srtp_suite"] == "RTP, unencrypted", rep
+        check_audio(wd.file("b.wav"), wd.file("rec.wav"), "plain RTP")
+        wire = json.loads(subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "wire_check.py"),
+                                          cap.file, "--sip-port", str(port), "--rtp-ports", "20000-30000"],
+                                         check=True, capture_output=True, text=True).stdout)
+        assert wire["cleartext_sip_packets"] > 0, wire
+        assert not wire["media_looks_encrypted"] and wire["chi_square"] > 1000, wire
+    finally:
+        wd.cleanup()
+
+
+def sipp_offer_without_srtp_gets_488_with_warning():
+    need("sipp")
+    wd, pki = setup("sipp-488")
+    try:
+        port = h.free_port(socket.SOCK_DGRAM)
+        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", "--srtp", "require",
+                                               "--allow-sdes-over-insecure-transport", "--json", "listen", "--auto-answer"])
+        time.sleep(0.3)
+        scenario = os.path.join(os.path.dirname(__file__), "sipp", "uac_plain_offer_expects_488.xml")
+        sipp_port = h.free_port(socket.SOCK_DGRAM)
+        r = subprocess.run(["sipp", "-sf", scenario, "-m", "1", "-i", "127.0.0.1", "-p", str(sipp_port), "-t", "u1",
+                            "-timeout", "15", "-timeout_error", "-trace_err", f"127.0.0.1:{port}"],
+                           cwd=wd.path, capture_output=True, text=True, timeout=30)
+        rep, rc = report_of(wd, "callee.log", callee)
+        assert r.returncode == 0, f"sipp exit {r.returncode}: {r.stdout[-800:]} {r.stderr[-800:]}"
+        assert rep["sip_status"] == 488 and "305 sotto" in rep["warning"], rep
+        assert rc != 0, rep
+    finally:
+        wd.cleanup()
+
+
+def untrusted_certificate_is_one_clear_line():
+    wd, pki = setup("bad-ca")
+    try:
+        other = h.Workdir("other-ca")
+        other_pki = h.make_pki(other)
+        port = h.free_port()
+        callee = sotto_phone(wd, "callee.log", tls_args(other_pki, port) + ["--json", "listen", "--auto-answer"])
+        time.sleep(0.3)
+        caller = sotto_phone(wd, "caller.log", tls_args(pki) + ["--json", "--timeout", "5", "call",
+                                                                f"sips:bob@127.0.0.1:{port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        callee.terminate()
+        other.cleanup()
+        assert rc != 0, rep
+        assert "certificate" in rep["error"] and ("unknown CA" in rep["error"] or "verify" in rep["error"]), rep
+    finally:
+        wd.cleanup()
+
+
+SCENARIOS = [
+    sotto_calls_baresip_over_tls_with_mandatory_srtp,
+    baresip_calls_sotto_over_tls_with_mandatory_srtp,
+    sotto_offers_best_effort_srtp_to_baresip,
+    baresip_answering_an_unoffered_suite_is_refused_not_fail_open,
+    sotto_to_sotto_every_suite_over_tls,
+    plain_call_over_udp_shows_on_the_wire,
+    sipp_offer_without_srtp_gets_488_with_warning,
+    untrusted_certificate_is_one_clear_line,
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="run only scenarios whose name contains this")
+    args = ap.parse_args()
+    if not os.path.exists(h.sotto_bin()):
+        print(f"sotto binary not found at {h.sotto_bin()} (set SOTTO_BUILD_DIR)")
+        return 2
+    passed = failed = skipped = 0
+    for s in SCENARIOS:
+        if args.k not in s.__name__:
+            continue
+        t0 = time.time()
+        try:
+            s()
+            passed += 1
+            print(f"PASS {s.__name__} ({time.time() - t0:.1f}s)", flush=True)
+        except Skip as e:
+            skipped += 1
+            print(f"SKIPPED {s.__name__}: {e}  <-- interop not checked!", flush=True)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {s.__name__} ({time.time() - t0:.1f}s): {e}", flush=True)
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
