@@ -1,0 +1,92 @@
+#include "core/ua/request_parts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <vector>
+
+#include "base/hex.hpp"
+#include "core/sip/header_fields.hpp"
+#include "crypto/random.hpp"
+
+namespace sotto::ua {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+  return out;
+}
+
+}  // namespace
+
+std::string random_token(std::size_t bytes) {
+  std::vector<std::uint8_t> raw(bytes);
+  crypto::random_bytes(raw);
+  return to_hex(raw);
+}
+
+std::string new_branch() { return std::string(sip::kBranchMagicCookie) + random_token(16); }
+
+std::string transport_for(const sip::Uri& uri) {
+  if (uri.scheme == sip::UriScheme::sips) {
+    // RFC 5630: sips over TCP means TLS; ;transport=tcp on a sips: URI still gets TLS here.
+    return "TLS";
+  }
+  if (auto t = uri.transport()) {
+    const std::string u = upper(*t);
+    if (u == "TLS" || u == "TCP") return u;
+  }
+  return "UDP";
+}
+
+bool is_reliable(std::string_view transport) noexcept { return transport != "UDP"; }
+
+std::string hop_key(const sip::Uri& uri) {
+  const std::string t = transport_for(uri);
+  const std::uint16_t port = uri.port.value_or(t == "TLS" ? 5061 : 5060);
+  return t + "|" + lower(uri.host) + "|" + std::to_string(port);
+}
+
+sip::Via make_via(const LocalBinding& binding, std::string branch) {
+  sip::Via v;
+  v.transport = binding.transport;
+  v.host = binding.host;
+  v.port = binding.port;
+  v.params.set("branch", branch);
+  if (binding.transport == "UDP") v.params.set("rport");
+  return v;
+}
+
+sip::NameAddr make_contact(const sip::Uri& aor, const LocalBinding& binding, bool sips) {
+  sip::NameAddr c;
+  c.uri.scheme = sips && binding.transport == "TLS" ? sip::UriScheme::sips : sip::UriScheme::sip;
+  c.uri.user = aor.user;
+  c.uri.host = binding.host;
+  c.uri.port = binding.port;
+  if (c.uri.scheme == sip::UriScheme::sip) c.uri.params.set("transport", lower(binding.transport));
+  return c;
+}
+
+void add_capability_headers(sip::SipMessage& msg, const UaConfig& cfg) {
+  (void)msg.add_raw("Allow", kAllowedMethods);
+  (void)msg.add_raw("Supported", kSupportedTags);
+  if (!cfg.user_agent.empty()) msg.add(sip::hdr::user_agent, cfg.user_agent);
+}
+
+std::string warning_text(const sip::SipMessage& msg) {
+  const sip::Header* w = msg.find(sip::HeaderId::warning);
+  if (!w) return {};
+  // warning-value = warn-code SP warn-agent SP warn-text (RFC 3261 20.43)
+  const auto q = w->value.find('"');
+  if (q == std::string::npos) return w->value;
+  return sip::unquoted(std::string_view(w->value).substr(q));
+}
+
+}  // namespace sotto::ua

@@ -1,0 +1,45 @@
+#pragma once
+// The pieces of requests a UA originates (RFC 3261 8.1.1): random tags, Call-IDs and branches, Via with
+// rport, Contact per transport, Allow/Supported/User-Agent, and the transport a URI implies.
+//
+//   Via via = make_via(binding, new_branch());             // SIP/2.0/UDP h:p;branch=z9hG4bK...;rport
+//   std::string t = transport_for(*sip::parse_uri("sips:bob@example.com"));   // "TLS"
+//   add_capability_headers(invite, cfg);                    // Allow, Supported, User-Agent
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/sip/sip_message.hpp"
+#include "core/ua/ua_config.hpp"
+
+namespace sotto::ua {
+
+// Methods we handle as UAS (Allow, RFC 3261 20.5) and the option tags we claim (Supported, 20.37):
+// "path" (RFC 3327 5: a UA needs nothing more to support it). Never an empty Supported.
+inline constexpr std::string_view kAllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+inline constexpr std::string_view kSupportedTags = "path";
+inline constexpr std::string_view kAcceptedBodies = "application/sdp, application/dtmf-relay";
+
+// `bytes` random bytes from the DRBG as lower-case hex (tags, Call-IDs, cnonces).
+std::string random_token(std::size_t bytes = 8);
+// RFC 3261 8.1.1.7: the magic cookie, then 128 random bits.
+std::string new_branch();
+
+// "TLS" for sips: or ;transport=tls, "TCP" for ;transport=tcp, else "UDP" (RFC 3263 4.1 without DNS).
+std::string transport_for(const sip::Uri& uri);
+bool is_reliable(std::string_view transport) noexcept;
+// Identifies a next hop for connection reuse: "TLS|127.0.0.1|5061" (default ports 5060 / 5061).
+std::string hop_key(const sip::Uri& uri);
+
+// Via with our sent-by and ;rport on UDP (RFC 3581 3).
+sip::Via make_via(const LocalBinding& binding, std::string branch);
+// <sip:user@host:port;transport=tcp>, or <sips:user@host:port> for TLS when `sips` (8.1.1.8).
+sip::NameAddr make_contact(const sip::Uri& aor, const LocalBinding& binding, bool sips);
+
+// Allow, Supported and (when configured) User-Agent.
+void add_capability_headers(sip::SipMessage& msg, const UaConfig& cfg);
+// The warn-text of the first Warning header, unquoted; empty when there is none.
+std::string warning_text(const sip::SipMessage& msg);
+
+}  // namespace sotto::ua
