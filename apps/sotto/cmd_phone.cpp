@@ -85,6 +85,9 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--media-ip", cli.o.media_ip, "Local address for RTP/RTCP")->capture_default_str();
   sub->add_option("--timeout", cli.o.timeout_s, "Give up on call setup after this many seconds")->capture_default_str();
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
+  sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
+  sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");
+  sub->add_option("--rtp-initial-seq", cli.o.rtp_initial_seq, "First RTP sequence number (tests: cross the ROC wrap early)");
   sub->add_flag("--sip-trace", cli.o.sip_trace, "Print every SIP message sent and received (stderr)");
   sub->add_flag("--json", cli.o.json, "Print the call summary as one JSON object (progress goes to stderr)");
   cli.call = sub->add_subcommand("call", "Call a SIP URI");

@@ -68,6 +68,7 @@ Status CallController::call(Timestamp now, const sip::Uri& target, Flow flow, bo
   if (state_ != State::idle) return fail(Errc::invalid_state, "a call is already in progress");
   flow_ = flow;
   secure_ = secure;
+  rtp_port_ = rtp_port;
   peer_ = sip::serialize(target);
   negotiation::SignallingContext sig{secure, cfg_.via_transport};
   auto offer = negotiation::make_offer(capabilities(rtp_port, sdp::Direction::sendrecv), cfg_.media, sig);
@@ -139,6 +140,7 @@ void CallController::on_layer_event(Timestamp now, sip::txn::LayerEvent ev) {
     case K::response:
       if (!ev.message) break;
       if (ev.id == invite_txn_) on_invite_response(now, *ev.message);
+      else if (ev.id == reinvite_txn_) on_reinvite_response(now, *ev.message);
       else if (ev.id == bye_txn_ && ev.message->status() >= 200) finish(CallEvent{CallEvent::Kind::ended, 0, "", "", "", peer_, {}, false});
       break;
     case K::stray_response:
@@ -231,6 +233,52 @@ void CallController::on_invite_response(Timestamp now, const SipMessage& r) {
     return;
   }
   finish(CallEvent{CallEvent::Kind::failed, code, r.reason(), warning_of(r), "", peer_, {}, false});
+}
+
+Status CallController::hold(Timestamp now, bool on) {
+  if (state_ != State::established || !dialog_ || !session_) return fail(Errc::invalid_state, "no established call");
+  if (reinvite_txn_ != 0) return fail(Errc::invalid_state, "a re-INVITE is already in progress");
+  negotiation::SignallingContext sig{secure_, cfg_.via_transport};
+  auto offer = negotiation::make_reoffer(
+      *session_, capabilities(rtp_port_, on ? sdp::Direction::sendonly : sdp::Direction::sendrecv), cfg_.media, sig);
+  if (!offer) return Unexpected(offer.error());
+  SipMessage inv = dialog_->make_request(sip::MethodId::invite);
+  (void)inv.add_raw("Via", "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
+                               ";branch=" + new_branch() + ";rport");
+  inv.headers().insert(inv.headers().begin(), inv.headers().back());
+  inv.headers().pop_back();
+  (void)inv.add_raw("Content-Type", "application/sdp");
+  inv.set_body(sdp::serialize(offer->sdp));
+  auto id = layer_.send_request(now, inv, flow_);
+  if (!id) return Unexpected(id.error());
+  reinvite_txn_ = *id;
+  reinvite_pending_ = offer->pending;
+  drain_layer(now);
+  return {};
+}
+
+void CallController::on_reinvite_response(Timestamp now, const SipMessage& r) {
+  if (r.status() < 200) return;
+  reinvite_txn_ = 0;
+  if (r.status() >= 300) {
+    // RFC 3261 14.1: a failed re-INVITE leaves the session as it was.
+    events_.push_back(CallEvent{CallEvent::Kind::media_updated, r.status(), r.reason(), warning_of(r),
+                                "re-INVITE refused", peer_, {}, false});
+    return;
+  }
+  send_ack(r);
+  auto answer = sdp::parse_sdp(r.body());
+  auto n = answer ? negotiation::apply_answer(*reinvite_pending_, *answer, cfg_.media)
+                  : Result<negotiation::Negotiated>(Unexpected(answer.error()));
+  if (!n || n->media.empty() || n->media.front().rejected) {
+    send_bye(now);
+    finish(CallEvent{CallEvent::Kind::failed, r.status(), r.reason(), warning_of(r),
+                     "ending the call: re-INVITE answer: " + (n ? std::string("stream rejected") : n.error().message()),
+                     peer_, {}, false});
+    return;
+  }
+  session_ = n->session;
+  events_.push_back(CallEvent{CallEvent::Kind::media_updated, r.status(), r.reason(), "", "", peer_, n->media.front(), false});
 }
 
 void CallController::send_ack(const SipMessage& ok) {

@@ -72,6 +72,9 @@ class CallController {
   void handle_transport_error(Timestamp now);
   // BYE when established, CANCEL (or nothing) while calling, 486 while ringing.
   void hangup(Timestamp now);
+  // Re-INVITE putting the call on hold (a=sendonly) or back (a=sendrecv); keys are kept, so SRTP
+  // contexts and ROC continue (RFC 4568 7.1.4). The result arrives as media_updated (or failed).
+  Status hold(Timestamp now, bool on);
 
   std::optional<sip::txn::LayerTransmit> poll_transmit();
   std::optional<CallEvent> poll_event();
@@ -91,6 +94,7 @@ class CallController {
   sdp::LocalCapabilities capabilities(std::uint16_t port, sdp::Direction dir) const;
   void on_layer_event(Timestamp now, sip::txn::LayerEvent ev);
   void on_invite_response(Timestamp now, const sip::SipMessage& r);
+  void on_reinvite_response(Timestamp now, const sip::SipMessage& r);
   void on_request(Timestamp now, sip::txn::TxnId id, Flow flow, sip::SipMessage req);
   void on_incoming_invite(Timestamp now, sip::txn::TxnId id, sip::SipMessage req);
   void on_reinvite(Timestamp now, sip::txn::TxnId id, const sip::SipMessage& req);
@@ -134,6 +138,9 @@ class CallController {
   std::optional<dialog::Dialog> dialog_;
   std::optional<negotiation::NegotiatedSession> session_;
   sip::txn::TxnId bye_txn_ = 0;
+  std::uint16_t rtp_port_ = 0;
+  sip::txn::TxnId reinvite_txn_ = 0;
+  std::optional<negotiation::PendingOffer> reinvite_pending_;
 };
 
 }  // namespace sotto::phone

@@ -96,6 +96,7 @@ void CallController::on_request(Timestamp now, sip::txn::TxnId id, Flow flow, Si
 void CallController::on_incoming_invite(Timestamp now, sip::txn::TxnId id, SipMessage req) {
   remote_invite_ = req;
   remote_invite_txn_ = id;
+  rtp_port_ = answer_rtp_port_;
   if (auto from = req.header(hdr::from)) peer_ = sip::serialize(from->uri);
   events_.push_back(CallEvent{CallEvent::Kind::incoming, 0, "", "", "", peer_, {}, true});
   auto offer = sdp::parse_sdp(req.body());

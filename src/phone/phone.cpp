@@ -21,7 +21,7 @@ std::string transport_name(io::TransportKind k) {
 
 Phone::Phone(asio::io_context& io, CheckedPhoneOptions options, Progress progress)
     : io_(io), opts_(std::move(options)), progress_(std::move(progress)), sip_timer_(io, clock_),
-      hangup_timer_(io, clock_), setup_timer_(io, clock_), signals_(io, SIGINT, SIGTERM) {}
+      hangup_timer_(io, clock_), setup_timer_(io, clock_), hold_timer_(io, clock_), resume_timer_(io, clock_), signals_(io, SIGINT, SIGTERM) {}
 
 Phone::~Phone() = default;
 
@@ -65,6 +65,7 @@ Status Phone::start() {
   mo.local_ip = o.media_ip;
   mo.play_wav = o.play_wav;
   mo.record_wav = o.record_wav;
+  if (o.rtp_initial_seq) mo.session.initial_sequence = *o.rtp_initial_seq;
   auto leg = MediaLeg::open(io_, clock_, mo);
   if (!leg) return Unexpected(leg.error());
   media_ = std::move(*leg);
@@ -186,6 +187,7 @@ void Phone::on_event(CallEvent ev) {
       if (ev.media) start_media(*ev.media);
       break;
     case K::media_updated:
+      if (!ev.media && !ev.error.empty()) progress_(fmt::format("{} ({} {})", ev.error, ev.status, ev.reason));
       if (ev.media && media_) {
         const auto& s = ev.media->stream;
         auto dir = s.direction == sdp::Direction::sendrecv ? media::MediaDirection::sendrecv
@@ -243,6 +245,19 @@ void Phone::start_media(const negotiation::SecureMedia& m) {
     progress_(fmt::format("call established: {} over {}{}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
                           report_.transport, report_.tls_version.empty() ? "" : " (" + report_.tls_version + ")"));
     if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
+    auto reinvite = [this](bool on) {
+      return [this, on](io::Timestamp now) {
+        progress_(on ? "putting the call on hold (re-INVITE a=sendonly)" : "resuming (re-INVITE a=sendrecv)");
+        if (Status held = calls_->hold(now, on); !held) progress_("re-INVITE not sent: " + held.error().message());
+        pump();
+      };
+    };
+    if (opts_.raw.hold_at_s > 0) {
+      hold_timer_.arm(answered_ + std::chrono::milliseconds(static_cast<long>(opts_.raw.hold_at_s * 1000)), reinvite(true));
+    }
+    if (opts_.raw.resume_at_s > 0) {
+      resume_timer_.arm(answered_ + std::chrono::milliseconds(static_cast<long>(opts_.raw.resume_at_s * 1000)), reinvite(false));
+    }
     if (opts_.raw.duration_s > 0) {
       hangup_timer_.arm(answered_ + std::chrono::milliseconds(static_cast<long>(opts_.raw.duration_s * 1000)),
                         [this](io::Timestamp now) {
@@ -287,6 +302,8 @@ void Phone::end(std::string error) {
     if (report_.sip_status == 487 && report_.error.empty()) report_.result = "cancelled";
   }
   hangup_timer_.cancel();
+  hold_timer_.cancel();
+  resume_timer_.cancel();
   setup_timer_.cancel();
   std::error_code ec;
   signals_.cancel(ec);

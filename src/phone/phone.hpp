@@ -53,6 +53,8 @@ class Phone {
   io::Timer sip_timer_;
   io::Timer hangup_timer_;
   io::Timer setup_timer_;
+  io::Timer hold_timer_;
+  io::Timer resume_timer_;
   asio::signal_set signals_;
   CallReport report_;
   Flow flow_{};

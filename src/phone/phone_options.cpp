@@ -75,6 +75,10 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   c.media.allow_sdes_over_insecure_transport = o.allow_sdes_over_insecure_transport;
   if (Status st = negotiation::validate(c.media); !st) return fail(Errc::invalid_argument, "--suites/--srtp: " + st.error().context);
   if (o.duration_s < 0) return fail(Errc::invalid_argument, "--duration: must be >= 0 seconds");
+  if (o.hold_at_s < 0 || o.resume_at_s < 0) return fail(Errc::invalid_argument, "--hold-at/--resume-at: must be >= 0 seconds");
+  if (o.resume_at_s > 0 && o.resume_at_s <= o.hold_at_s) {
+    return fail(Errc::invalid_argument, "--resume-at must come after --hold-at");
+  }
   if (o.timeout_s <= 0) return fail(Errc::invalid_argument, "--timeout: must be > 0 seconds");
   for (char ch : o.dtmf) {
     if (std::string_view("0123456789*#ABCD").find(ch) == std::string_view::npos) {

@@ -40,6 +40,9 @@ struct PhoneOptions {
   std::string keylog_file;                 // --tls-keylog FILE (decrypts the TLS session: warned)
   double timeout_s = 32;                   // --timeout: give up on call setup after this long
   bool sip_trace = false;                  // --sip-trace: print every SIP message sent and received
+  double hold_at_s = 0;                    // --hold-at: re-INVITE a=sendonly this long after the answer
+  double resume_at_s = 0;                  // --resume-at: re-INVITE a=sendrecv
+  std::optional<std::uint16_t> rtp_initial_seq;  // --rtp-initial-seq (tests: reach ROC > 0 quickly)
 };
 
 struct CheckedPhoneOptions {

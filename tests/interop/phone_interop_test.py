@@ -246,12 +246,42 @@ def untrusted_certificate_is_one_clear_line():
         wd.cleanup()
 
 
+def hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways():
+    """Both sides start at RTP sequence 65450, so the ROC is 1 before the re-INVITEs at 2 s (hold) and
+    3 s (resume). Keys are kept (RFC 4568 7.1.4): no auth failures, and audio at the end of the call."""
+    wd, pki = setup("hold-roc")
+    try:
+        port = h.free_port()
+        common = ["--rtp-initial-seq", "65450", "--json"]
+        callee = sotto_phone(wd, "callee.log", tls_args(pki, port) + common + [
+            "--play", wd.file("b.wav"), "--record", wd.file("callee.wav"), "listen", "--auto-answer"])
+        time.sleep(0.3)
+        caller = sotto_phone(wd, "caller.log", tls_args(pki) + common + [
+            "--play", wd.file("a.wav"), "--record", wd.file("caller.wav"), "--hold-at", "2", "--resume-at", "3",
+            "--duration", "5", "call", f"sips:bob@127.0.0.1:{port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        crep, crc = report_of(wd, "callee.log", callee)
+        assert rc == 0 and crc == 0, (rep, crep)
+        for r in (rep, crep):
+            assert r["srtp_auth_failures"] == 0 and r["srtp_replays"] == 0, r
+        # The caller held (sendonly): the callee sent nothing for about a second.
+        assert crep["packets_sent"] < rep["packets_sent"] - 30, (rep, crep)
+        log = open(wd.file("caller.log")).read()
+        assert log.count("media updated") == 2 and "tx key kept" in log, log
+        for ref, rec in (("b.wav", "caller.wav"), ("a.wav", "callee.wav")):
+            c = check_audio(wd.file(ref), wd.file(rec), f"{rec}")
+            assert c["tail_rms"] > 500, f"{rec}: no audio after resume: {c}"
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     sotto_calls_baresip_over_tls_with_mandatory_srtp,
     baresip_calls_sotto_over_tls_with_mandatory_srtp,
     sotto_offers_best_effort_srtp_to_baresip,
     baresip_answering_an_unoffered_suite_is_refused_not_fail_open,
     sotto_to_sotto_every_suite_over_tls,
+    hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways,
     plain_call_over_udp_shows_on_the_wire,
     sipp_offer_without_srtp_gets_488_with_warning,
     untrusted_certificate_is_one_clear_line,

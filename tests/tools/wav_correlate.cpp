@@ -47,10 +47,19 @@ int main(int argc, char** argv) {
   double energy = 0;
   for (auto s : rec) energy += double(s) * s;
   const double rms = rec.empty() ? 0 : std::sqrt(energy / static_cast<double>(rec.size()));
+  // The last second of actual recording (trailing zeros past the end of the file dropped): was there
+  // audio at the end of the call, e.g. after a hold/resume?
+  std::size_t end = rec.size();
+  while (end > 0 && rec[end - 1] == 0) --end;
+  const std::size_t tail_start = end > 8000 ? end - 8000 : 0;
+  double tail_energy = 0;
+  for (std::size_t i = tail_start; i < end; ++i) tail_energy += double(rec[i]) * rec[i];
+  const double tail_rms = end > tail_start ? std::sqrt(tail_energy / static_cast<double>(end - tail_start)) : 0;
   // Compare a 2-second window of the reference (the start of the call) against the whole recording.
   const std::size_t window = std::min<std::size_t>(ref.size(), 8000 * 2);
   auto c = sotto::media::best_correlation(std::span(ref).first(window), rec,
                                           static_cast<std::size_t>(max_lag_ms * 8), window / 2);
-  std::printf("{\"peak\": %.4f, \"lag_ms\": %.1f, \"overlap\": %zu, \"rms\": %.0f}\n", c.peak, static_cast<double>(c.lag) / 8.0, c.overlap, rms);
+  std::printf("{\"peak\": %.4f, \"lag_ms\": %.1f, \"overlap\": %zu, \"rms\": %.0f, \"tail_rms\": %.0f, \"seconds\": %.2f}\n",
+              c.peak, static_cast<double>(c.lag) / 8.0, c.overlap, rms, tail_rms, static_cast<double>(end) / 8000.0);
   return 0;
 }
