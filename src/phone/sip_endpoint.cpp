@@ -1,5 +1,7 @@
 #include "phone/sip_endpoint.hpp"
 
+#include <cctype>
+
 #include "core/sip/failure_status.hpp"
 #include "core/sip/message_parser.hpp"
 #include "core/sip/message_writer.hpp"
@@ -9,6 +11,31 @@ namespace {
 
 std::span<const std::uint8_t> bytes_of(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// RFC 3261 18.3: a UDP request whose body is shorter than its Content-Length SHOULD get a 400. To build
+// that response the headers must parse, so rewrite Content-Length (or "l") to the body actually there.
+std::string with_actual_content_length(std::string_view bytes) {
+  const auto end = bytes.find("\r\n\r\n");
+  if (end == std::string_view::npos) return std::string(bytes);
+  const std::size_t body = bytes.size() - (end + 4);
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < end + 2) {
+    std::size_t eol = bytes.find("\r\n", pos);
+    std::string_view line = bytes.substr(pos, eol - pos);
+    std::string lower(line.substr(0, 15));
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind("content-length", 0) == 0 || lower.rfind("l:", 0) == 0 || lower.rfind("l ", 0) == 0) {
+      out += "Content-Length: " + std::to_string(body) + "\r\n";
+    } else {
+      out += std::string(line) + "\r\n";
+    }
+    pos = eol + 2;
+  }
+  out += "\r\n";
+  out += bytes.substr(end + 4);
+  return out;
 }
 
 }  // namespace
@@ -76,6 +103,7 @@ void SipEndpoint::deliver(sip::txn::Flow flow, std::string_view bytes, sip::Fram
     if (log_) log_("malformed SIP message dropped or refused: " + msg.error().message());
     // A request we can still read the headers of gets a 400 naming the fault (responses are dropped).
     auto raw = sip::parse_message_unchecked(bytes, opts);
+    if (!raw && framing == sip::Framing::datagram) raw = sip::parse_message_unchecked(with_actual_content_length(bytes), opts);
     if (raw && raw->is_request() && raw->method() != sip::MethodId::ack) {
       if (auto resp = sip::make_error_response(*raw, msg.error(), "sotto")) (void)send(flow, *resp);
     }

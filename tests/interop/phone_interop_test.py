@@ -227,6 +227,27 @@ def sipp_offer_without_srtp_gets_488_with_warning():
         wd.cleanup()
 
 
+def sipp_malformed_request_gets_400_naming_the_fault():
+    need("sipp")
+    wd, pki = setup("sipp-400")
+    try:
+        port = h.free_port(socket.SOCK_DGRAM)
+        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", "--srtp", "off", "--timeout", "5",
+                                               "--json", "listen", "--auto-answer"])
+        time.sleep(0.3)
+        scenario = os.path.join(os.path.dirname(__file__), "sipp", "uac_bad_content_length_expects_400.xml")
+        r = subprocess.run(["sipp", "-sf", scenario, "-m", "1", "-i", "127.0.0.1", "-p", str(h.free_port(socket.SOCK_DGRAM)),
+                            "-t", "u1", "-timeout", "10", "-timeout_error", f"127.0.0.1:{port}"],
+                           cwd=wd.path, capture_output=True, text=True, timeout=30)
+        callee.terminate()
+        callee.wait(timeout=10)
+        assert r.returncode == 0, f"sipp exit {r.returncode}: {r.stdout[-800:]} {r.stderr[-800:]}"
+        log = open(wd.file("callee.log")).read()
+        assert "incoming call" not in log, "a malformed INVITE must not reach the call logic"
+    finally:
+        wd.cleanup()
+
+
 def untrusted_certificate_is_one_clear_line():
     wd, pki = setup("bad-ca")
     try:
@@ -284,6 +305,7 @@ SCENARIOS = [
     hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways,
     plain_call_over_udp_shows_on_the_wire,
     sipp_offer_without_srtp_gets_488_with_warning,
+    sipp_malformed_request_gets_400_naming_the_fault,
     untrusted_certificate_is_one_clear_line,
 ]
 
