@@ -33,10 +33,19 @@ CallController::CallController(CallControllerConfig config)
 
 std::string CallController::new_branch() const { return std::string(sip::kBranchMagicCookie) + random_token(10); }
 
+// Our Via with a fresh branch (RFC 3261 8.1.1.7) and rport (RFC 3581).
+std::string CallController::via_value() const {
+  return "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
+         ";branch=" + new_branch() + ";rport";
+}
+
+void CallController::prepend_via(SipMessage& m) const {
+  m.headers().insert(m.headers().begin(), sip::Header{"Via", sip::HeaderId::via, via_value()});
+}
+
 SipMessage CallController::new_request(sip::Method m, const sip::Uri& ruri) {
   SipMessage r = SipMessage::request(m, ruri);
-  (void)r.add_raw("Via", "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
-                             ";branch=" + new_branch() + ";rport");
+  (void)r.add_raw("Via", via_value());
   r.add(hdr::max_forwards, std::uint8_t{70});
   return r;
 }
@@ -213,8 +222,7 @@ void CallController::on_invite_response(Timestamp now, const SipMessage& r) {
       ++auth_attempts_;
       SipMessage again = *invite_;
       again.remove(sip::HeaderId::via);
-      (void)again.add_raw("Via", "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
-                                     ";branch=" + new_branch() + ";rport");
+      (void)again.add_raw("Via", via_value());
       again.set(hdr::cseq, sip::CSeq{++cseq_, sip::MethodId::invite});
       auto a = auth::answer_challenge(*ch, *cfg_.credentials, "INVITE", sip::serialize(invite_->request_uri()), ++nc_,
                                       random_token(8));
@@ -243,10 +251,7 @@ Status CallController::hold(Timestamp now, bool on) {
       *session_, capabilities(rtp_port_, on ? sdp::Direction::sendonly : sdp::Direction::sendrecv), cfg_.media, sig);
   if (!offer) return Unexpected(offer.error());
   SipMessage inv = dialog_->make_request(sip::MethodId::invite);
-  (void)inv.add_raw("Via", "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
-                               ";branch=" + new_branch() + ";rport");
-  inv.headers().insert(inv.headers().begin(), inv.headers().back());
-  inv.headers().pop_back();
+  prepend_via(inv);
   (void)inv.add_raw("Content-Type", "application/sdp");
   inv.set_body(sdp::serialize(offer->sdp));
   auto id = layer_.send_request(now, inv, flow_);
@@ -285,20 +290,14 @@ void CallController::send_ack(const SipMessage& ok) {
   if (!dialog_) return;
   auto c = ok.header(hdr::cseq);
   SipMessage ack = dialog_->make_ack(c ? c->number : cseq_);
-  (void)ack.add_raw("Via", "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
-                               ";branch=" + new_branch() + ";rport");
-  ack.headers().insert(ack.headers().begin(), ack.headers().back());
-  ack.headers().pop_back();
+  prepend_via(ack);
   out_.push_back(sip::txn::LayerTransmit{flow_, std::move(ack), false});
 }
 
 void CallController::send_bye(Timestamp now) {
   if (!dialog_) return;
   SipMessage bye = dialog_->make_request(sip::MethodId::bye);
-  (void)bye.add_raw("Via", "SIP/2.0/" + cfg_.via_transport + " " + cfg_.via_host + ":" + std::to_string(cfg_.via_port) +
-                               ";branch=" + new_branch() + ";rport");
-  bye.headers().insert(bye.headers().begin(), bye.headers().back());
-  bye.headers().pop_back();
+  prepend_via(bye);
   bye.add(hdr::content_length, std::uint32_t{0});
   auto id = layer_.send_request(now, bye, flow_);
   if (id) bye_txn_ = *id;

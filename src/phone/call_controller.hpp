@@ -91,6 +91,8 @@ class CallController {
   // (some peers, baresip among them, cannot use a sips: Contact at all).
   sip::NameAddr contact_for(const sip::Uri& request_uri) const;
   std::string new_branch() const;
+  std::string via_value() const;
+  void prepend_via(sip::SipMessage& m) const;   // in-dialog requests built by the Dialog
   sdp::LocalCapabilities capabilities(std::uint16_t port, sdp::Direction dir) const;
   void on_layer_event(Timestamp now, sip::txn::LayerEvent ev);
   void on_invite_response(Timestamp now, const sip::SipMessage& r);

@@ -82,6 +82,18 @@ struct Context::Impl {
 std::int64_t estimate_index(bool started, std::uint64_t highest, std::uint32_t initial_roc,
                             std::uint16_t seq) noexcept;
 
+// RFC 3711 section 4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), i the 48-bit SRTP
+// index or the 31-bit SRTCP index.
+inline void aes_cm_iv(std::uint8_t iv[16], const std::uint8_t* salt, std::uint32_t ssrc, std::uint64_t index) noexcept {
+  for (int i = 0; i < 14; ++i) iv[i] = salt[i];
+  iv[14] = iv[15] = 0;
+  iv[4] ^= static_cast<std::uint8_t>(ssrc >> 24);
+  iv[5] ^= static_cast<std::uint8_t>(ssrc >> 16);
+  iv[6] ^= static_cast<std::uint8_t>(ssrc >> 8);
+  iv[7] ^= static_cast<std::uint8_t>(ssrc);
+  for (int i = 0; i < 6; ++i) iv[13 - i] ^= static_cast<std::uint8_t>(index >> (8 * i));
+}
+
 // RFC 6904: XOR the data of the selected header extension elements with `keystream`-derived bytes.
 // Returns false when the extension block is malformed.
 bool apply_header_encryption(const Context::Impl& ctx, SessionKeys& keys, std::span<const std::uint8_t, 16> iv,

@@ -18,19 +18,6 @@ using rtp::store_be32;
 constexpr std::size_t kRtcpHeader = 8;
 constexpr std::uint32_t kMaxSrtcpIndex = 0x7fffffff;
 
-void cm_iv(std::uint8_t iv[16], const std::uint8_t* salt, std::uint32_t ssrc, std::uint32_t index) noexcept {
-  std::memcpy(iv, salt, 14);
-  iv[14] = iv[15] = 0;
-  iv[4] ^= static_cast<std::uint8_t>(ssrc >> 24);
-  iv[5] ^= static_cast<std::uint8_t>(ssrc >> 16);
-  iv[6] ^= static_cast<std::uint8_t>(ssrc >> 8);
-  iv[7] ^= static_cast<std::uint8_t>(ssrc);
-  iv[10] ^= static_cast<std::uint8_t>(index >> 24);
-  iv[11] ^= static_cast<std::uint8_t>(index >> 16);
-  iv[12] ^= static_cast<std::uint8_t>(index >> 8);
-  iv[13] ^= static_cast<std::uint8_t>(index);
-}
-
 // RFC 7714 section 9.1: IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR salt.
 void gcm_iv(std::uint8_t iv[12], const std::uint8_t* salt, std::uint32_t ssrc, std::uint32_t index) noexcept {
   std::uint8_t b[12] = {0, 0};
@@ -44,7 +31,7 @@ void apply_cipher(SessionKeys& k, const std::uint8_t* packet, std::uint32_t ssrc
                   std::span<std::uint8_t> data) noexcept {
   std::uint8_t iv[16];
   if (k.ctr) {
-    cm_iv(iv, k.salt, ssrc, e_index & kMaxSrtcpIndex);
+    aes_cm_iv(iv, k.salt, ssrc, e_index & kMaxSrtcpIndex);
     k.ctr->apply(std::span<const std::uint8_t, 16>(iv, 16), data);
   } else if (k.f8) {
     // RFC 3711 section 4.1.2.3: IV = 0..0 (32 bits) || E || SRTCP index || first 8 bytes of header.

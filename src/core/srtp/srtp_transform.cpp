@@ -13,17 +13,6 @@ namespace {
 
 using rtp::store_be32;
 
-// RFC 3711 section 4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16).
-inline void cm_iv(std::uint8_t iv[16], const std::uint8_t* salt, std::uint32_t ssrc, std::uint64_t index) noexcept {
-  std::memcpy(iv, salt, 14);
-  iv[14] = iv[15] = 0;
-  iv[4] ^= static_cast<std::uint8_t>(ssrc >> 24);
-  iv[5] ^= static_cast<std::uint8_t>(ssrc >> 16);
-  iv[6] ^= static_cast<std::uint8_t>(ssrc >> 8);
-  iv[7] ^= static_cast<std::uint8_t>(ssrc);
-  for (int i = 0; i < 6; ++i) iv[13 - i] ^= static_cast<std::uint8_t>(index >> (8 * i));
-}
-
 // RFC 3711 section 4.1.2.2: IV = 0x00 || M || PT || SEQ || TS || SSRC || ROC.
 inline void f8_iv(std::uint8_t iv[16], const std::uint8_t* header, std::uint32_t roc) noexcept {
   iv[0] = 0;
@@ -32,7 +21,7 @@ inline void f8_iv(std::uint8_t iv[16], const std::uint8_t* header, std::uint32_t
 }
 
 // RFC 7714 section 8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt.
-inline void gcm_iv(std::uint8_t iv[12], const std::uint8_t* salt, std::uint32_t ssrc, std::uint32_t roc,
+inline void gaes_cm_iv(std::uint8_t iv[12], const std::uint8_t* salt, std::uint32_t ssrc, std::uint32_t roc,
                    std::uint16_t seq) noexcept {
   std::uint8_t b[12] = {0, 0};
   store_be32(b + 2, ssrc);
@@ -46,7 +35,7 @@ void apply_cipher(SessionKeys& k, const rtp::RtpHeaderView& h, const std::uint8_
                   std::span<std::uint8_t> payload) noexcept {
   std::uint8_t iv[16];
   if (k.ctr) {
-    cm_iv(iv, k.salt, h.ssrc, index);
+    aes_cm_iv(iv, k.salt, h.ssrc, index);
     k.ctr->apply(std::span<const std::uint8_t, 16>(iv, 16), payload);
   } else if (k.f8) {
     f8_iv(iv, packet, static_cast<std::uint32_t>(index >> 16));
@@ -58,7 +47,7 @@ void header_crypt(const Context::Impl& ctx, SessionKeys& k, const rtp::RtpHeader
                   std::uint64_t index, bool& ok) noexcept {
   if (!ctx.header_encryption || !h.extension || h.extension_len == 0) return;
   std::uint8_t iv[16];
-  if (k.header_ctr) cm_iv(iv, k.header_salt, h.ssrc, index);
+  if (k.header_ctr) aes_cm_iv(iv, k.header_salt, h.ssrc, index);
   else f8_iv(iv, packet, static_cast<std::uint32_t>(index >> 16));
   ok = apply_header_encryption(ctx, k, std::span<const std::uint8_t, 16>(iv, 16), packet + h.extension_offset + 4,
                                h.extension_len, h.extension_profile);
@@ -90,7 +79,7 @@ PacketResult protect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_t 
 
   if (k->gcm) {
     std::uint8_t iv[12];
-    gcm_iv(iv, k->salt, h.ssrc, roc, h.sequence);
+    gaes_cm_iv(iv, k->salt, h.ssrc, roc, h.sequence);
     // RFC 7714 section 8.3: without encryption the whole packet is AAD and nothing is encrypted.
     const bool enc = c.policy.encrypt_rtp;
     if (!k->gcm->seal(std::span<const std::uint8_t, 12>(iv, 12),
@@ -159,7 +148,7 @@ PacketResult unprotect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_
   std::span<std::uint8_t> payload(p + h.header_len, body_len - h.header_len);
   if (aead) {
     std::uint8_t iv[12];
-    gcm_iv(iv, k->salt, h.ssrc, roc, h.sequence);
+    gaes_cm_iv(iv, k->salt, h.ssrc, roc, h.sequence);
     const std::size_t ct_len = body_len - h.header_len;
     // For AEAD the tag sits right after the ciphertext and before the MKI.
     const std::size_t tag_at = len - c.mki_len - c.srtp_tag_len;
