@@ -11,7 +11,8 @@ std::string CallReport::text() const {
   auto line = [&](std::string_view k, const std::string& v) {
     if (!v.empty()) out += fmt::format("  {:<14} {}\n", k, v);
   };
-  out += fmt::format("call {}: {}{}\n", result, sip_status ? std::to_string(sip_status) + " " : "", sip_reason);
+  const std::string status = sip_status ? fmt::format("{} {}", sip_status, sip_reason) : std::string();
+  out += fmt::format("call {}{}\n", result, status.empty() ? "" : ": " + status);
   line("peer", peer);
   line("error", error);
   line("warning", warning);
@@ -20,6 +21,7 @@ std::string CallReport::text() const {
   line("transport", transport);
   line("tls", tls_version.empty() ? "" : tls_version + " " + tls_cipher);
   line("peer cert", peer_certificate);
+  if (duration_s <= 0 && packets_sent == 0 && packets_received == 0) return out;  // no media ever flowed
   line("media", srtp_suite);
   line("packets", fmt::format("sent {} received {} lost {}", packets_sent, packets_received, packets_lost));
   line("jitter", fmt::format("{:.1f} ms", jitter_ms));
