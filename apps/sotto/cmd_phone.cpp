@@ -84,6 +84,7 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--dtmf", cli.o.dtmf, "Digits to send (RFC 4733) once the call is up, e.g. 123#");
   sub->add_option("--media-ip", cli.o.media_ip, "Local address for RTP/RTCP")->capture_default_str();
   sub->add_option("--timeout", cli.o.timeout_s, "Give up on call setup after this many seconds")->capture_default_str();
+  sub->add_option("--tls-ciphers", cli.o.tls_ciphers, "TLS 1.2 cipher list (OpenSSL syntax), e.g. for carriers that demand AES128-SHA");
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
   sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
   sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");

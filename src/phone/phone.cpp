@@ -31,6 +31,7 @@ Status Phone::start() {
   io::TlsConfig client;
   client.ca_file = o.ca_file;
   client.keylog_file = o.keylog_file;
+  if (!o.tls_ciphers.empty()) client.cipher_list = o.tls_ciphers;
   client.on_warning = [this](std::string_view w) { progress_(fmt::format("warning: {}", w)); };
   if (!o.cert_file.empty()) {  // our certificate doubles as the client certificate (mutual TLS)
     client.cert_chain_file = o.cert_file;

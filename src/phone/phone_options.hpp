@@ -38,6 +38,7 @@ struct PhoneOptions {
   bool json = false;
   std::string media_ip = "127.0.0.1";      // --media-ip
   std::string keylog_file;                 // --tls-keylog FILE (decrypts the TLS session: warned)
+  std::string tls_ciphers;                 // --tls-ciphers: OpenSSL TLS 1.2 cipher list (carriers demanding CBC)
   double timeout_s = 32;                   // --timeout: give up on call setup after this long
   bool sip_trace = false;                  // --sip-trace: print every SIP message sent and received
   double hold_at_s = 0;                    // --hold-at: re-INVITE a=sendonly this long after the answer

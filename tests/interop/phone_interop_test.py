@@ -131,6 +131,30 @@ def sotto_offers_best_effort_srtp_to_baresip():
         wd.cleanup()
 
 
+def baresip_best_effort_srtp_calls_sotto_in_offer_mode():
+    need("baresip")
+    wd, pki = setup("from-baresip-best-effort")
+    try:
+        port = h.free_port()
+        p = sotto_phone(wd, "sotto.log", tls_args(pki, port) + ["--srtp", "offer", "--play", wd.file("b.wav"),
+                                                                "--record", wd.file("rec.wav"), "--duration", "3",
+                                                                "--json", "listen", "--auto-answer"])
+        time.sleep(0.5)
+        alice = h.Baresip(wd, "alice", pki, wd.file("a.wav"), mediaenc="srtp")
+        time.sleep(1.0)
+        reply = alice.command("dial", f"sip:sotto@127.0.0.1:{port}")
+        assert '"ok":false' not in reply.replace(" ", ""), f"baresip refused to dial: {reply}"
+        rep, rc = report_of(wd, "sotto.log", p)
+        time.sleep(0.5)
+        alice.stop()
+        assert rc == 0, rep
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80", f"RTP/AVP + a=crypto must be answered with SRTP: {rep}"
+        check_audio(wd.file("a.wav"), wd.file("rec.wav"), "baresip -> sotto")
+        check_audio(wd.file("b.wav"), alice.decoded_recording(), "sotto -> baresip")
+    finally:
+        wd.cleanup()
+
+
 def baresip_answering_an_unoffered_suite_is_refused_not_fail_open():
     """Offered only F8 (which baresip lacks), baresip 1.0 answers 200 with a crypto line we never
     offered and would send RTP (PEERS.md). We must end the call with a reason, never play media."""
@@ -300,6 +324,7 @@ SCENARIOS = [
     sotto_calls_baresip_over_tls_with_mandatory_srtp,
     baresip_calls_sotto_over_tls_with_mandatory_srtp,
     sotto_offers_best_effort_srtp_to_baresip,
+    baresip_best_effort_srtp_calls_sotto_in_offer_mode,
     baresip_answering_an_unoffered_suite_is_refused_not_fail_open,
     sotto_to_sotto_every_suite_over_tls,
     hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways,
