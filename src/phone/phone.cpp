@@ -8,6 +8,23 @@
 namespace sotto::phone {
 namespace {
 
+// --sip-trace never shows key material: SDES inline keys are replaced by their length.
+std::string redact_keys(std::string text) {
+  std::size_t pos = 0;
+  while ((pos = text.find("inline:", pos)) != std::string::npos) {
+    const std::size_t start = pos + 7;
+    std::size_t end = start;
+    while (end < text.size() && text[end] != '|' && text[end] != ';' && text[end] != ' ' && text[end] != '\r' &&
+           text[end] != '\n') {
+      ++end;
+    }
+    const std::string marker = "<key redacted, " + std::to_string(end - start) + " base64 chars>";
+    text.replace(start, end - start, marker);
+    pos = start + marker.size();
+  }
+  return text;
+}
+
 std::string transport_name(io::TransportKind k) {
   switch (k) {
     case io::TransportKind::udp: return "UDP";
@@ -150,7 +167,8 @@ Status Phone::start() {
 
 void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
   if (opts_.raw.sip_trace) {
-    progress_(fmt::format("<<< from {}://{}\n{}", io::to_string(info.kind), info.remote.to_string(), sip::serialize(msg)));
+    progress_(fmt::format("<<< from {}://{}\n{}", io::to_string(info.kind), info.remote.to_string(),
+                          redact_keys(sip::serialize(msg))));
   }
   if (msg.is_request() && msg.method() == sip::MethodId::invite && flow_.id == 0) {
     flow_ = flow;
@@ -164,7 +182,7 @@ void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
 void Phone::pump() {
   if (!calls_) return;
   while (auto t = calls_->poll_transmit()) {
-    if (opts_.raw.sip_trace) progress_(fmt::format(">>> {}", sip::serialize(t->message)));
+    if (opts_.raw.sip_trace) progress_(fmt::format(">>> {}", redact_keys(sip::serialize(t->message))));
     if (Status st = endpoint_->send(t->flow, t->message); !st) progress_("send failed: " + st.error().message());
   }
   while (auto e = calls_->poll_event()) on_event(std::move(*e));
