@@ -29,9 +29,12 @@ srtp::Policy bench_policy(srtp::SuiteId id) {
   return p;
 }
 
-class SottoEngine final : public BenchEngine {
+// Our Context and the libsrtp adapter share one interface (protect_rtp/_rtcp, unprotect_rtp/_rtcp
+// returning a length or an error), so one adapter serves both.
+template <class Session>
+class SessionEngine final : public BenchEngine {
  public:
-  SottoEngine(srtp::Context tx, srtp::Context rx, PacketKind kind)
+  SessionEngine(Session tx, Session rx, PacketKind kind)
       : tx_(std::move(tx)), rx_(std::move(rx)), rtp_(kind == PacketKind::rtp) {}
   std::size_t protect(std::span<std::uint8_t> buf, std::size_t len, std::uint64_t) noexcept override {
     auto r = rtp_ ? tx_.protect_rtp(buf, len) : tx_.protect_rtcp(buf, len);
@@ -43,28 +46,13 @@ class SottoEngine final : public BenchEngine {
   }
 
  private:
-  srtp::Context tx_, rx_;
+  Session tx_, rx_;
   bool rtp_;
 };
 
+using SottoEngine = SessionEngine<srtp::Context>;
 #ifdef SOTTO_HAVE_LIBSRTP
-class LibsrtpEngine final : public BenchEngine {
- public:
-  LibsrtpEngine(interop::LibsrtpSession tx, interop::LibsrtpSession rx, PacketKind kind)
-      : tx_(std::move(tx)), rx_(std::move(rx)), rtp_(kind == PacketKind::rtp) {}
-  std::size_t protect(std::span<std::uint8_t> buf, std::size_t len, std::uint64_t) noexcept override {
-    auto r = rtp_ ? tx_.protect_rtp(buf, len) : tx_.protect_rtcp(buf, len);
-    return r ? *r : 0;
-  }
-  std::size_t unprotect(std::span<std::uint8_t> buf, std::size_t len, std::uint64_t) noexcept override {
-    auto r = rtp_ ? rx_.unprotect_rtp(buf, len) : rx_.unprotect_rtcp(buf, len);
-    return r ? *r : 0;
-  }
-
- private:
-  interop::LibsrtpSession tx_, rx_;
-  bool rtp_;
-};
+using LibsrtpEngine = SessionEngine<interop::LibsrtpSession>;
 #endif
 
 // One EVP reference object serves both directions: it has no per-direction state.
