@@ -13,6 +13,7 @@ struct PhoneCli {
   std::string suites_csv;
   CLI::App* call = nullptr;
   CLI::App* listen = nullptr;
+  CLI::App* reg = nullptr;
 };
 
 std::vector<std::string> split_csv(const std::string& s) {
@@ -31,7 +32,9 @@ std::vector<std::string> split_csv(const std::string& s) {
 int run_phone(PhoneCli& cli) {
   cli.o.listen = split_csv(cli.listen_csv);
   cli.o.suites = split_csv(cli.suites_csv);
-  cli.o.mode = cli.listen->parsed() ? phone::PhoneMode::listen : phone::PhoneMode::call;
+  cli.o.mode = cli.listen->parsed() ? phone::PhoneMode::listen
+             : cli.reg->parsed()  ? phone::PhoneMode::register_
+                                  : phone::PhoneMode::call;
   auto checked = phone::check(cli.o);
   if (!checked) {
     fmt::print(stderr, "sotto phone: {}\n", checked.error().context);
@@ -53,7 +56,9 @@ int run_phone(PhoneCli& cli) {
   if (!r.ok()) {
     std::string why = r.sip_status ? fmt::format("{} {}", r.sip_status, r.sip_reason) : std::string();
     if (!r.error.empty()) why += (why.empty() ? "" : ": ") + r.error;
-    fmt::print(stderr, "sotto phone: call {}{}\n", r.result, why.empty() ? "" : " (" + why + ")");
+    const bool reg_only = cli.o.mode == phone::PhoneMode::register_ || (r.sip_status == 0 && r.error.rfind("registration", 0) == 0);
+    if (reg_only) fmt::print(stderr, "sotto phone: {}\n", r.error.empty() ? "registration failed" : r.error);
+    else fmt::print(stderr, "sotto phone: call {}{}\n", r.result, why.empty() ? "" : " (" + why + ")");
     return 1;
   }
   return 0;
@@ -72,6 +77,16 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--ca-file", cli.o.ca_file, "CA bundle to verify peers (default: the system bundle)");
   sub->add_option("--account", cli.o.account, "Our address of record, e.g. sips:alice@example.com");
   sub->add_option("--password", cli.o.password, "Digest password for --account");
+  sub->add_option("--username", cli.o.username, "Digest user name, when it is not the --account user");
+  sub->add_option("--registrar", cli.o.registrar, "Where to REGISTER (default: the --account domain), e.g. sips:sip.example.com");
+  sub->add_flag("--no-register", cli.o.no_register, "Do not REGISTER; --account only sets From");
+  sub->add_option("--register-expires", cli.o.register_expires, "Registration lifetime asked for, seconds")->capture_default_str();
+  sub->add_option("--proxy", cli.o.proxy, "Outbound proxy: first hop of REGISTER and calls, e.g. sips:127.0.0.1:5061");
+  sub->add_option("--transport", cli.o.transport, "udp | tcp | tcp-preferred | tls | dns (RFC 3263 NAPTR/SRV decide)")
+      ->capture_default_str();
+  sub->add_option("--dns-server", cli.o.dns_servers, "DNS server IP[:PORT], repeatable (default: /etc/resolv.conf)");
+  sub->add_option("--keepalive", cli.o.keepalive_s, "CRLF keep-alive interval on the registrar's TCP/TLS connection, s (0: off)")
+      ->capture_default_str();
   sub->add_option("--srtp", cli.o.srtp, "off | offer | require")->capture_default_str();
   sub->add_option("--srtp-offer", cli.o.offer_profile, "With --srtp offer: savp (RTP/SAVP) or avp (RTP/AVP + a=crypto)")
       ->capture_default_str();
@@ -94,7 +109,9 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   cli.call = sub->add_subcommand("call", "Call a SIP URI");
   cli.call->add_option("uri", cli.o.target, "sips:bob@127.0.0.1:5072 (sips: = TLS; ;transport=tcp|udp)")->required();
   cli.listen = sub->add_subcommand("listen", "Wait for one call");
-  cli.listen->add_flag("--auto-answer", cli.o.auto_answer, "Answer at once (otherwise: ring, then answer)");
+  cli.listen->add_flag("--auto-answer", cli.o.auto_answer, "Answer at once (otherwise: ring --answer-after seconds, then answer)");
+  cli.listen->add_option("--answer-after", cli.o.answer_after_s, "Ring this long before answering")->capture_default_str();
+  cli.reg = sub->add_subcommand("register", "REGISTER --account, report, unregister (with --duration: stay registered that long)");
   cmds.entries.emplace_back(sub, [] { return run_phone(cli); });
 }
 

@@ -12,7 +12,11 @@ std::string CallReport::text() const {
     if (!v.empty()) out += fmt::format("  {:<14} {}\n", k, v);
   };
   const std::string status = sip_status ? fmt::format("{} {}", sip_status, sip_reason) : std::string();
-  out += fmt::format("call {}{}\n", result, status.empty() ? "" : ": " + status);
+  if (result == "registered") out += "registered\n";
+  else if (sip_status == 0 && registration.rfind("failed", 0) == 0) out += "registration failed\n";
+  else out += fmt::format("call {}{}\n", result, status.empty() ? "" : ": " + status);
+  line("registration", registration);
+  line("keep-alive", keepalive_pings ? fmt::format("pings {} pongs {}", keepalive_pings, keepalive_pongs) : "");
   line("peer", peer);
   line("error", error);
   line("warning", warning);
@@ -43,6 +47,7 @@ std::string CallReport::json() const {
       {"packets_received", packets_received}, {"packets_lost", packets_lost},
       {"jitter_ms", jitter_ms},   {"srtp_auth_failures", srtp_auth_failures},
       {"srtp_replays", srtp_replays}, {"dtmf_received", dtmf_received},
+      {"registration", registration}, {"keepalive_pings", keepalive_pings}, {"keepalive_pongs", keepalive_pongs},
   };
   j["rtt_ms"] = rtt_ms ? nlohmann::json(*rtt_ms) : nlohmann::json(nullptr);
   return j.dump();

@@ -13,7 +13,7 @@
 namespace sotto::phone {
 
 struct CallReport {
-  std::string result = "failed";       // "completed" | "failed" | "rejected"
+  std::string result = "failed";       // "completed" | "failed" | "rejected" | "cancelled" | "registered"
   int sip_status = 0;                  // final status of the INVITE (0: none received)
   std::string sip_reason;
   std::string warning;                 // Warning header text, when the peer sent one
@@ -28,9 +28,11 @@ struct CallReport {
   double jitter_ms = 0;
   std::optional<double> rtt_ms;
   std::uint64_t srtp_auth_failures = 0, srtp_replays = 0;
-  std::string dtmf_received;
+  std::string dtmf_received;           // digits the peer sent by SIP INFO
+  std::uint64_t keepalive_pings = 0, keepalive_pongs = 0;  // RFC 5626 CRLF keep-alives on the registrar flow
+  std::string registration;            // "200 OK, expires 600 s over TLS to 127.0.0.1:5061 (TLSv1.3)" / "failed: ..."
 
-  bool ok() const noexcept { return result == "completed"; }
+  bool ok() const noexcept { return result == "completed" || result == "registered"; }
   std::string text() const;
   std::string json() const;
 };

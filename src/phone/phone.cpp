@@ -1,9 +1,11 @@
+// Phone: setup, the message pump between the transports and the UserAgent, flows, registration with
+// refresh, RFC 5626 keep-alives and re-registration when the registrar's connection is lost.
 #include "phone/phone.hpp"
 
 #include <fmt/format.h>
 
 #include "core/sip/message_writer.hpp"
-#include "phone/next_hop.hpp"
+#include "crypto/random.hpp"
 
 namespace sotto::phone {
 namespace {
@@ -25,7 +27,7 @@ std::string redact_keys(std::string text) {
   return text;
 }
 
-std::string transport_name(io::TransportKind k) {
+std::string upper_name(io::TransportKind k) {
   switch (k) {
     case io::TransportKind::udp: return "UDP";
     case io::TransportKind::tcp: return "TCP";
@@ -34,13 +36,45 @@ std::string transport_name(io::TransportKind k) {
   return "?";
 }
 
+std::string host_of(const io::Endpoint& ep) {  // "127.0.0.1", "[::1]"
+  const std::string s = ep.to_string();
+  return s.substr(0, s.rfind(':'));
+}
+
+std::chrono::milliseconds millis(double seconds) { return std::chrono::milliseconds(static_cast<long>(seconds * 1000)); }
+
 }  // namespace
 
 Phone::Phone(asio::io_context& io, CheckedPhoneOptions options, Progress progress)
     : io_(io), opts_(std::move(options)), progress_(std::move(progress)), sip_timer_(io, clock_),
-      hangup_timer_(io, clock_), setup_timer_(io, clock_), hold_timer_(io, clock_), resume_timer_(io, clock_), signals_(io, SIGINT, SIGTERM) {}
+      hangup_timer_(io, clock_), setup_timer_(io, clock_), hold_timer_(io, clock_), resume_timer_(io, clock_),
+      answer_timer_(io, clock_), keepalive_timer_(io, clock_), reregister_timer_(io, clock_), finish_timer_(io, clock_),
+      signals_(io, SIGINT, SIGTERM) {}
 
 Phone::~Phone() = default;
+
+ua::UaConfig Phone::ua_config(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound) const {
+  const PhoneOptions& o = opts_.raw;
+  ua::UaConfig c;
+  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{upper_name(spec.kind), host_of(ep), ep.port});
+  if (opts_.account) {
+    c.aor = *opts_.account;
+  } else {
+    const bool tls = bound.front().first.kind == io::TransportKind::tls;
+    c.aor = sip::parse_uri(std::string(tls ? "sips" : "sip") + ":sotto@" + host_of(bound.front().second)).value();
+  }
+  if (!o.password.empty()) {
+    c.credentials = auth::DigestCredentials{o.username.empty() ? c.aor.user : o.username, o.password};
+  }
+  c.registrar = opts_.registrar;
+  c.outbound_proxy = opts_.proxy;
+  c.register_expires = o.register_expires;
+  c.media_policy = opts_.media;
+  const bool v6 = o.media_ip.find(':') != std::string::npos;
+  c.incoming_media = ua::CallOptions{o.media_ip, media_->rtp_port(), v6 ? "IP6" : "IP4"};
+  c.auto_answer = false;  // the phone answers (at once with --auto-answer, after --answer-after otherwise)
+  return c;
+}
 
 Status Phone::start() {
   const PhoneOptions& o = opts_.raw;
@@ -53,9 +87,7 @@ Status Phone::start() {
   if (!o.cert_file.empty()) {  // our certificate doubles as the client certificate (mutual TLS)
     client.cert_chain_file = o.cert_file;
     client.key_file = o.key_file;
-    io::TlsConfig server = client;
-    server.ca_file = o.ca_file;
-    tm.tls_server = server;
+    tm.tls_server = client;
   }
   tm.tls_client = client;
   transports_ = std::make_unique<io::TransportManager>(
@@ -63,14 +95,16 @@ Status Phone::start() {
   endpoint_ = std::make_unique<SipEndpoint>(
       *transports_, [this](Flow f, const FlowInfo& i, sip::SipMessage m) { on_message(f, i, std::move(m)); },
       [this](std::string_view line) { progress_(line); });
-  endpoint_->on_flow_closed([this](Flow f, const std::string& why) {
-    if (f.id == flow_.id && !done_) {
-      report_.error = why;
-      end(why);
+  endpoint_->on_flow_closed([this](Flow f, const std::string& why) { on_flow_closed(f, why); });
+  endpoint_->on_flow_opened([this](Flow f) { router_->flow_opened(f); });
+  endpoint_->on_pong([this](Flow f) {
+    if (keepalive_ && reg_flow_ && f.id == reg_flow_->id) {
+      keepalive_->on_pong(clock_.now());
+      report_.keepalive_pongs = keepalive_->pongs_received();
+      arm_keepalive();
     }
   });
 
-  // Listeners; the first one of the call's transport gives Via and Contact.
   std::vector<std::pair<io::ListenSpec, io::Endpoint>> bound;
   for (const io::ListenSpec& spec : opts_.listen) {
     auto b = transports_->listen(spec);
@@ -78,6 +112,19 @@ Status Phone::start() {
     bound.emplace_back(spec, *b);
     progress_(fmt::format("listening on {}://{}", io::to_string(spec.kind), b->to_string()));
   }
+
+  io::dns::DnsResolverOptions dns;
+  dns.servers = o.dns_servers;
+  dns.use_system_config = o.dns_servers.empty();
+  auto resolver = io::dns::DnsResolver::create(io_, dns);
+  if (!resolver) return fail(Errc::io_error, "DNS: " + resolver.error().context + " (give --dns-server)");
+  dns_ = std::move(*resolver);
+  router_ = std::make_unique<SipRouter>(*endpoint_, *dns_, opts_.transport, [this](std::string_view l) { progress_(l); });
+  router_->on_unreachable([this](Flow placeholder) {
+    ua_->handle_transport_error(clock_.now(), placeholder);
+    pump();
+  });
+  if (o.sip_trace) router_->on_sent([this](const sip::SipMessage& m) { progress_(">>> " + redact_keys(sip::serialize(m))); });
 
   MediaLegOptions mo;
   mo.local_ip = o.media_ip;
@@ -88,80 +135,18 @@ Status Phone::start() {
   if (!leg) return Unexpected(leg.error());
   media_ = std::move(*leg);
 
-  io::TransportKind kind = bound.front().first.kind;
-  std::optional<NextHop> hop;
-  if (opts_.target) {
-    auto h = next_hop(*opts_.target);
-    if (!h) return fail(Errc::invalid_argument, "call " + o.target + ": " + h.error().context);
-    hop = *h;
-    kind = h->kind;
-  }
-  const io::Endpoint* local = nullptr;
-  for (const auto& [spec, ep] : bound) {
-    if (spec.kind == kind) {
-      local = &ep;
-      break;
-    }
-  }
-  if (local == nullptr) {
-    const std::string k(io::to_string(kind));
-    return fail(Errc::invalid_argument, "calling over " + transport_name(kind) + " needs a " + k + ":// listener (add --listen " +
-                                            k + "://" + o.media_ip + ":0)");
-  }
-  const bool tls = kind == io::TransportKind::tls;
-  const std::string scheme = tls ? "sips" : "sip";
-  const std::string host = local->address.to_string();
-  CallControllerConfig cc;
-  if (opts_.account) {
-    cc.local = sip::NameAddr{"", *opts_.account, {}};
-  } else {
-    cc.local = sip::NameAddr{"", sip::parse_uri(scheme + ":sotto@" + host).value(), {}};
-  }
-  const std::string user = cc.local.uri.user.empty() ? "sotto" : cc.local.uri.user;
-  cc.contact = sip::NameAddr{"", sip::parse_uri(fmt::format("{}:{}@{}:{};transport={}", scheme, user,
-                                                            local->to_string().substr(0, local->to_string().rfind(':')),
-                                                            local->port, io::to_string(kind))).value(), {}};
-  cc.via_transport = transport_name(kind);
-  cc.via_host = host;
-  cc.via_port = local->port;
-  if (!o.password.empty()) cc.credentials = auth::DigestCredentials{user, o.password};
-  cc.media = opts_.media;
-  cc.media_ip = o.media_ip;
-  cc.auto_answer = o.auto_answer || o.mode == PhoneMode::call;
-  calls_ = std::make_unique<CallController>(cc);
-  calls_->set_answer_rtp_port(media_->rtp_port());
+  ua_ = std::make_unique<ua::UserAgent>(ua_config(bound));
 
   signals_.async_wait([this](std::error_code ec, int) {
     if (ec) return;
-    progress_("interrupted: hanging up");
-    if (calls_) calls_->hangup(clock_.now());
-    pump();
-    if (!calls_ || !calls_->established()) end("interrupted");
+    progress_("interrupted");
+    if (call_ != 0 && !call_over_) hang_up("interrupted");
+    else finish();
   });
 
-  started_ = clock_.now();
-  if (hop) {
-    report_.peer = o.target;
-    report_.transport = transport_name(kind);
-    auto flow = endpoint_->open_flow(kind, hop->endpoint, io::ConnectOptions{hop->server_name});
-    if (!flow) return fail(Errc::io_error, "cannot reach " + hop->endpoint.to_string() + ": " + flow.error().context);
-    flow_ = *flow;
-    progress_(fmt::format("calling {} over {} ({})", o.target, transport_name(kind), hop->endpoint.to_string()));
-    if (Status st = calls_->call(started_, *opts_.target, flow_, tls, media_->rtp_port()); !st) {
-      return fail(st.error().code, "call " + o.target + ": " + st.error().context);
-    }
-    setup_timer_.arm(started_ + std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000)), [this](io::Timestamp) {
-      if (!calls_->established() && !done_) {
-        report_.error = fmt::format("no answer within {} s (--timeout)", opts_.raw.timeout_s);
-        calls_->hangup(clock_.now());
-        pump();
-        end(report_.error);
-      }
-    });
-    pump();
-  } else {
-    progress_("waiting for a call");
-  }
+  if (opts_.registrar) begin_register();
+  else if (o.mode == PhoneMode::call) begin_call();
+  else progress_("waiting for a call");
   return {};
 }
 
@@ -170,164 +155,208 @@ void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
     progress_(fmt::format("<<< from {}://{}\n{}", io::to_string(info.kind), info.remote.to_string(),
                           redact_keys(sip::serialize(msg))));
   }
-  if (msg.is_request() && msg.method() == sip::MethodId::invite && flow_.id == 0) {
-    flow_ = flow;
-    started_ = clock_.now();
-    report_.transport = transport_name(info.kind);
-  }
-  calls_->handle_message(clock_.now(), flow, info.secure, std::move(msg));
+  ua_->handle_message(clock_.now(), flow, std::move(msg), ua::FlowInfo{info.secure});
+  pump();
+}
+
+void Phone::on_flow_closed(Flow flow, const std::string& why) {
+  const auto now = clock_.now();
+  const auto users = router_->flow_closed(flow, why);
+  if (call_flow_ && call_flow_->id == flow.id && !media_started_ && report_.error.empty()) report_.error = why;
+  ua_->handle_transport_error(now, flow);
+  for (Flow p : users) ua_->handle_transport_error(now, p);
+  if (reg_flow_ && reg_flow_->id == flow.id) registrar_flow_lost(why);
   pump();
 }
 
 void Phone::pump() {
-  if (!calls_) return;
-  while (auto t = calls_->poll_transmit()) {
-    if (opts_.raw.sip_trace) progress_(fmt::format(">>> {}", redact_keys(sip::serialize(t->message))));
-    if (Status st = endpoint_->send(t->flow, t->message); !st) progress_("send failed: " + st.error().message());
+  if (!ua_) return;
+  for (bool busy = true; busy;) {
+    busy = false;
+    while (auto t = ua_->poll_transmit()) {
+      busy = true;
+      router_->send(*t);
+    }
+    while (auto e = ua_->poll_event()) {
+      busy = true;
+      using K = ua::UaEvent::Kind;
+      if (e->kind == K::registered || e->kind == K::unregistered || e->kind == K::registration_failed) on_registration(*e);
+      else on_call_event(*e);
+    }
   }
-  while (auto e = calls_->poll_event()) on_event(std::move(*e));
-  if (auto t = calls_->next_timeout()) {
+  if (auto t = ua_->next_timeout()) {
     sip_timer_.arm(*t, [this](io::Timestamp now) {
-      calls_->handle_timeout(now);
+      ua_->handle_timeout(now);
       pump();
     });
   }
 }
 
-void Phone::on_event(CallEvent ev) {
-  using K = CallEvent::Kind;
-  switch (ev.kind) {
-    case K::trying: progress_("100 Trying"); break;
-    case K::incoming: progress_(fmt::format("incoming call from {}", ev.peer)); report_.peer = ev.peer; break;
-    case K::ringing: progress_(ev.remote ? "ringing (answering)" : fmt::format("{} {}", ev.status, ev.reason)); break;
-    case K::answered:
-      report_.sip_status = ev.status;
-      report_.sip_reason = ev.reason;
-      if (ev.media) start_media(*ev.media);
-      break;
-    case K::media_updated:
-      if (!ev.media && !ev.error.empty()) progress_(fmt::format("{} ({} {})", ev.error, ev.status, ev.reason));
-      if (ev.media && media_) {
-        const auto& s = ev.media->stream;
-        auto dir = s.direction == sdp::Direction::sendrecv ? media::MediaDirection::sendrecv
-                 : s.direction == sdp::Direction::sendonly ? media::MediaDirection::sendonly
-                 : s.direction == sdp::Direction::recvonly ? media::MediaDirection::recvonly
-                                                           : media::MediaDirection::inactive;
-        progress_(fmt::format("media updated: {}", negotiation::describe(*ev.media)));
-        if (ev.media->tx_key_changed || ev.media->rx_key_changed) start_media(*ev.media);
-        else media_->set_direction(dir);
-      }
-      break;
-    case K::ended:
-      if (report_.sip_status == 0) {
-        report_.sip_status = ev.status;
-        report_.sip_reason = ev.reason;
-      }
-      progress_(ev.remote ? "the peer hung up" : "call ended");
-      if (!ev.error.empty() && report_.error.empty() && !media_started_) report_.error = ev.error;
-      end();
-      break;
-    case K::failed:
-      report_.sip_status = ev.status;
-      report_.sip_reason = ev.reason;
-      report_.warning = ev.warning;
-      if (report_.error.empty()) report_.error = ev.error;
-      end(ev.error);
-      break;
+// --- registration ---------------------------------------------------------------------------------------
+
+void Phone::begin_register() {
+  const sip::Uri hop = opts_.proxy ? *opts_.proxy : *opts_.registrar;
+  if (!ever_registered_) {
+    setup_timer_.arm(clock_.now() + std::chrono::milliseconds(static_cast<long>(opts_.raw.timeout_s * 1000)), [this](io::Timestamp) {
+      if (ever_registered_ || finishing_) return;
+      report_.registration = "failed: no answer";
+      report_.error = fmt::format("registration at {}: no answer within {} s (--timeout)", sip::serialize(*opts_.registrar),
+                                  opts_.raw.timeout_s);
+      finish();
+    });
   }
+  progress_(fmt::format("registering {} at {}", sip::serialize(ua_->config().aor), sip::serialize(*opts_.registrar)));
+  router_->connect(hop, [this, hop](Result<SipRouter::Located> r) {
+    if (finishing_) return;
+    if (!r) {
+      if (ever_registered_) {
+        registrar_flow_lost(r.error().context);
+        return;
+      }
+      report_.registration = "failed: " + r.error().context;
+      report_.error = "registration: " + r.error().context;
+      finish();
+      return;
+    }
+    ua_->use_flow(hop, r->flow, ua::FlowInfo{r->secure});
+    reg_flow_ = r->flow;
+    if (Status st = ua_->register_account(clock_.now()); !st) {
+      report_.registration = "failed: " + st.error().context;
+      report_.error = "registration: " + st.error().context;
+      finish();
+      return;
+    }
+    pump();
+  });
 }
 
-void Phone::start_media(const negotiation::SecureMedia& m) {
-  const auto& s = m.stream;
-  auto rtp = io::Endpoint::parse((s.remote_address.find(':') != std::string::npos ? "[" + s.remote_address + "]" : s.remote_address) +
-                                 ":" + std::to_string(s.remote_port));
-  auto rtcp = io::Endpoint::parse((s.remote_address.find(':') != std::string::npos ? "[" + s.remote_address + "]" : s.remote_address) +
-                                  ":" + std::to_string(s.remote_rtcp_port));
-  if (!rtp || !rtcp) {
-    calls_->hangup(clock_.now());
-    pump();
-    end("unusable remote media address '" + s.remote_address + "'");
+void Phone::on_registration(const ua::UaEvent& ev) {
+  using K = ua::UaEvent::Kind;
+  const std::string where = sip::serialize(*opts_.registrar);
+  if (ev.kind == K::registered) {
+    const bool first = !ever_registered_;
+    registered_ = ever_registered_ = true;
+    reregister_attempts_ = 0;
+    std::string over;
+    if (reg_flow_) {
+      if (const FlowInfo* i = endpoint_->info(*reg_flow_)) {
+        over = fmt::format(" over {} to {}", upper_name(i->kind), i->remote.to_string());
+        if (i->tls) over += " (" + i->tls->version + ")";
+      }
+    }
+    report_.registration = fmt::format("{} {}, expires {} s{}", ev.status, ev.status == 200 ? "OK" : "", ev.expires, over);
+    if (first) progress_(fmt::format("registered as {} at {}{} (expires {} s)", sip::serialize(ua_->config().aor), where, over, ev.expires));
+    else progress_(fmt::format("registration refreshed (expires {} s)", ev.expires));
+    if (reg_flow_ && reg_flow_->reliable && opts_.raw.keepalive_s > 0 && !keepalive_) {
+      keepalive_.emplace(millis(opts_.raw.keepalive_s), [] { return static_cast<double>(crypto::random_u32()) / 4294967296.0; });
+      keepalive_->start(clock_.now());
+      arm_keepalive();
+    }
+    if (!first || finishing_) return;
+    if (opts_.raw.mode == PhoneMode::call) {
+      begin_call();
+    } else if (opts_.raw.mode == PhoneMode::register_) {
+      report_.result = "registered";
+      if (opts_.raw.duration_s > 0) hangup_timer_.arm(clock_.now() + millis(opts_.raw.duration_s), [this](io::Timestamp) { finish(); });
+      else finish();
+    } else {
+      progress_("waiting for a call");
+    }
     return;
   }
-  Status st = m.srtp ? media_->start(*rtp, *rtcp, m.tx, m.rx) : media_->start(*rtp, *rtcp, std::nullopt, std::nullopt);
-  if (!st) {
-    calls_->hangup(clock_.now());
-    pump();
-    end("media: " + st.error().message());
+  if (ev.kind == K::unregistered) {
+    registered_ = false;
+    progress_("unregistered (binding removed)");
+    if (finishing_) stop_soon(std::chrono::milliseconds(100));
     return;
   }
-  if (!media_started_) {
-    media_started_ = true;
-    answered_ = clock_.now();
-    report_.setup_ms = std::chrono::duration<double, std::milli>(answered_ - started_).count();
-    fill_report_from(flow_);
-    progress_(fmt::format("call established: {} over {}{}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
-                          report_.transport, report_.tls_version.empty() ? "" : " (" + report_.tls_version + ")"));
-    if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
-    auto reinvite = [this](bool on) {
-      return [this, on](io::Timestamp now) {
-        progress_(on ? "putting the call on hold (re-INVITE a=sendonly)" : "resuming (re-INVITE a=sendrecv)");
-        if (Status held = calls_->hold(now, on); !held) progress_("re-INVITE not sent: " + held.error().message());
-        pump();
-      };
-    };
-    if (opts_.raw.hold_at_s > 0) {
-      hold_timer_.arm(answered_ + std::chrono::milliseconds(static_cast<long>(opts_.raw.hold_at_s * 1000)), reinvite(true));
-    }
-    if (opts_.raw.resume_at_s > 0) {
-      resume_timer_.arm(answered_ + std::chrono::milliseconds(static_cast<long>(opts_.raw.resume_at_s * 1000)), reinvite(false));
-    }
-    if (opts_.raw.duration_s > 0) {
-      hangup_timer_.arm(answered_ + std::chrono::milliseconds(static_cast<long>(opts_.raw.duration_s * 1000)),
-                        [this](io::Timestamp now) {
-                          progress_("hanging up (--duration)");
-                          calls_->hangup(now);
-                          pump();
-                        });
-    }
+  // registration_failed
+  const bool was_registered = registered_;
+  registered_ = false;
+  const std::string why = fmt::format("{} {}{}", ev.status, ev.reason, ev.warning.empty() ? "" : " (" + ev.warning + ")");
+  if (finishing_) {  // the unregister failed: nothing more to do
+    progress_("unregister failed: " + why);
+    stop_soon(std::chrono::milliseconds(100));
+    return;
   }
+  if (!ever_registered_) {
+    report_.registration = "failed: " + why;
+    report_.error = "registration at " + where + " failed: " + why;
+    finish();
+    return;
+  }
+  progress_(fmt::format("registration refresh failed: {}{}", why, was_registered ? "" : ""));
+  registrar_flow_lost(why);
 }
 
-void Phone::fill_report_from(Flow flow) {
-  if (const FlowInfo* i = endpoint_->info(flow)) {
-    report_.transport = transport_name(i->kind);
-    if (i->tls) {
-      report_.tls_version = i->tls->version;
-      report_.tls_cipher = i->tls->cipher;
-      report_.peer_certificate = i->tls->peer_subject;
-    }
-  }
+void Phone::registrar_flow_lost(const std::string& why) {
+  if (finishing_) return;
+  keepalive_.reset();
+  keepalive_timer_.cancel();
+  reg_flow_.reset();
+  registered_ = false;
+  // RFC 5626 4.5 style back-off: 1, 2, 4 ... 64 s (shorter than the RFC's 30 s base: a test phone).
+  const int shift = std::min(reregister_attempts_++, 6);
+  const auto delay = std::chrono::seconds(1 << shift);
+  progress_(fmt::format("lost the registrar ({}); registering again in {} s", why, delay.count()));
+  reregister_timer_.arm(clock_.now() + delay, [this](io::Timestamp) { begin_register(); });
 }
 
-void Phone::end(std::string error) {
-  if (done_) return;
-  done_ = true;
-  if (report_.error.empty()) report_.error = std::move(error);
-  if (media_started_) {
-    report_.duration_s = std::chrono::duration<double>(clock_.now() - answered_).count();
-    MediaSummary s = media_->summary();
-    report_.srtp_suite = s.suite;
-    report_.packets_sent = s.media.rtp_sent;
-    report_.packets_received = s.media.rtp_accepted;
-    report_.packets_lost = s.packets_lost;
-    report_.jitter_ms = s.jitter_ms;
-    if (s.rtt) report_.rtt_ms = std::chrono::duration<double, std::milli>(*s.rtt).count();
-    report_.srtp_auth_failures = s.srtp_rx.auth_failures;
-    report_.srtp_replays = s.srtp_rx.replays + s.srtp_rx.too_old;
-    report_.result = report_.error.empty() ? "completed" : "failed";
-    media_->stop();
-  } else {
-    report_.result = report_.sip_status >= 400 && report_.sip_status < 700 ? "rejected" : "failed";
-    if (report_.sip_status == 487 && report_.error.empty()) report_.result = "cancelled";
-  }
+void Phone::arm_keepalive() {
+  if (!keepalive_) return;
+  auto next = keepalive_->next_timeout();
+  if (!next) return;
+  keepalive_timer_.arm(*next, [this](io::Timestamp now) {
+    if (!keepalive_ || !reg_flow_) return;
+    switch (keepalive_->handle_timeout(now)) {
+      case KeepAlive::Action::none: break;
+      case KeepAlive::Action::ping:
+        if (Status st = endpoint_->send_ping(*reg_flow_); !st) progress_("keep-alive ping not sent: " + st.error().message());
+        report_.keepalive_pings = keepalive_->pings_sent();
+        break;
+      case KeepAlive::Action::dead: {
+        const Flow dead = *reg_flow_;
+        progress_("keep-alive: no pong from the registrar within 10 s (RFC 5626 4.4.1); closing the connection");
+        endpoint_->close(dead);
+        on_flow_closed(dead, "keep-alive unanswered");
+        return;
+      }
+    }
+    arm_keepalive();
+  });
+}
+
+// --- the end --------------------------------------------------------------------------------------------
+
+void Phone::finish() {
+  if (finishing_) return;
+  finishing_ = true;
   hangup_timer_.cancel();
   hold_timer_.cancel();
   resume_timer_.cancel();
   setup_timer_.cancel();
+  answer_timer_.cancel();
+  reregister_timer_.cancel();
+  keepalive_timer_.cancel();
   std::error_code ec;
   signals_.cancel(ec);
+  if (registered_) {
+    progress_("unregistering");
+    if (Status st = ua_->unregister(clock_.now()); st) {
+      pump();
+      stop_soon(std::chrono::milliseconds(4000));  // unless the 200 comes first
+      return;
+    }
+  }
   // Let the last messages (ACK, 200 to BYE, a 488) leave and their retransmissions be answered briefly.
-  setup_timer_.arm(clock_.now() + std::chrono::milliseconds(300), [this](io::Timestamp) { io_.stop(); });
+  stop_soon(std::chrono::milliseconds(300));
+}
+
+void Phone::stop_soon(std::chrono::milliseconds linger) {
+  finish_timer_.arm(clock_.now() + linger, [this](io::Timestamp) {
+    if (dns_) dns_->cancel_all();
+    io_.stop();
+  });
 }
 
 CallReport Phone::run() {

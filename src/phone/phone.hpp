@@ -1,25 +1,33 @@
 #pragma once
-// Phone: `sotto phone` — transports, the call controller, the media leg and the report, on one
-// io_context. Places one call (call mode) or answers one (listen mode), then reports.
+// Phone: `sotto phone` — transports, DNS, the SIP user agent (core/ua), the media leg and the report, on
+// one io_context. Registers when given an account, then places one call (call mode), answers one (listen
+// mode) or only checks the registration (register mode); unregisters on the way out and reports.
 //
 //   phone::Phone p(io, *checked, [](std::string_view line) { std::cerr << line << "\n"; });
 //   if (auto st = p.start(); !st) die(st.error().context);
-//   phone::CallReport r = p.run();   // returns when the call is over
+//   phone::CallReport r = p.run();   // returns when the call is over (and the binding removed)
+//
+// phone.cpp: setup, the message pump, flows and registration; phone_calls.cpp: call events, media, the end.
 
 #include <asio.hpp>
 #include <functional>
 #include <memory>
 
+#include "core/ua/user_agent.hpp"
+#include "io/dns/dns_resolver.hpp"
 #include "io/system_clock.hpp"
 #include "io/timer.hpp"
 #include "io/transport_manager.hpp"
-#include "phone/call_controller.hpp"
 #include "phone/call_report.hpp"
+#include "phone/keepalive.hpp"
 #include "phone/media_leg.hpp"
 #include "phone/phone_options.hpp"
 #include "phone/sip_endpoint.hpp"
+#include "phone/sip_router.hpp"
 
 namespace sotto::phone {
+
+using sip::txn::Flow;
 
 class Phone {
  public:
@@ -28,19 +36,32 @@ class Phone {
   Phone(asio::io_context& io, CheckedPhoneOptions options, Progress progress);
   ~Phone();
 
-  // Listeners, TLS contexts, media sockets, WAV files; then places the call (call mode). Errors name
-  // the file, address or certificate at fault.
+  // Listeners, TLS contexts, DNS, media sockets, WAV files; then registers and/or places the call. Errors
+  // name the file, address or certificate at fault.
   Status start();
-  // Runs until the call is over (or, in listen mode, until a call has come and gone).
+  // Runs until the call is over (or, in listen mode, until a call has come and gone), then unregisters.
   CallReport run();
 
  private:
+  // phone.cpp
+  ua::UaConfig ua_config(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound) const;
   void on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg);
-  void on_event(CallEvent ev);
+  void on_flow_closed(Flow flow, const std::string& why);
   void pump();
-  void start_media(const negotiation::SecureMedia& m);
+  void begin_register();
+  void on_registration(const ua::UaEvent& ev);
+  void registrar_flow_lost(const std::string& why);
+  void arm_keepalive();
+  void finish();
+  void stop_soon(std::chrono::milliseconds linger);
+
+  // phone_calls.cpp
+  void begin_call();
+  void on_call_event(const ua::UaEvent& ev);
+  void start_media(const ua::MediaInfo& m);
+  void hang_up(std::string why);
+  void call_done(std::string error = {});
   void fill_report_from(Flow flow);
-  void end(std::string error = {});
 
   asio::io_context& io_;
   CheckedPhoneOptions opts_;
@@ -48,20 +69,39 @@ class Phone {
   io::SystemClock clock_;
   std::unique_ptr<io::TransportManager> transports_;
   std::unique_ptr<SipEndpoint> endpoint_;
-  std::unique_ptr<CallController> calls_;
+  std::unique_ptr<io::dns::DnsResolver> dns_;
+  std::unique_ptr<SipRouter> router_;
+  std::unique_ptr<ua::UserAgent> ua_;
   std::unique_ptr<MediaLeg> media_;
   io::Timer sip_timer_;
   io::Timer hangup_timer_;
   io::Timer setup_timer_;
   io::Timer hold_timer_;
   io::Timer resume_timer_;
+  io::Timer answer_timer_;
+  io::Timer keepalive_timer_;
+  io::Timer reregister_timer_;
+  io::Timer finish_timer_;
   asio::signal_set signals_;
   CallReport report_;
-  Flow flow_{};
+
+  // Registration.
+  std::optional<Flow> reg_flow_;
+  std::optional<KeepAlive> keepalive_;
+  bool registered_ = false;
+  bool ever_registered_ = false;
+  int reregister_attempts_ = 0;
+
+  // The call.
+  ua::CallHandle call_ = 0;
+  bool call_started_ = false;
+  std::optional<Flow> call_flow_;
   io::Timestamp started_{};
   io::Timestamp answered_{};
   bool media_started_ = false;
-  bool done_ = false;
+  bool call_over_ = false;
+  bool finishing_ = false;
+  bool stopping_ = false;
 };
 
 }  // namespace sotto::phone

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/srtp/suite.hpp"
+#include "io/dns/dns_resolver_options.hpp"
 
 namespace sotto::phone {
 namespace {
@@ -32,8 +33,9 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   for (const std::string& spec : o.listen) {
     auto l = io::parse_listen_spec(spec);
     if (!l) return fail(Errc::invalid_argument, "--listen: " + l.error().context);
-    if (l->kind == io::TransportKind::tls && o.cert_file.empty() && o.mode == PhoneMode::listen) {
-      return fail(Errc::invalid_argument, "--listen " + spec + ": a TLS listener needs --cert (and --key)");
+    if (l->kind == io::TransportKind::tls && o.cert_file.empty()) {
+      // Via and Contact name this listener; peers and proxies connect back to it for incoming requests.
+      return fail(Errc::invalid_argument, "--listen " + spec + ": a TLS listener needs --cert (and --key), also for calling out");
     }
     c.listen.push_back(*l);
   }
@@ -55,8 +57,44 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   if (!o.account.empty()) {
     auto a = sip::parse_uri(o.account);
     if (!a || !a->is_sip()) return fail(Errc::invalid_argument, "--account: '" + o.account + "' is not a sip: or sips: URI");
+    if (a->user.empty()) return fail(Errc::invalid_argument, "--account: '" + o.account + "' has no user part (sips:alice@example.com)");
     c.account = *a;
   }
+  if (o.mode == PhoneMode::register_ && (!c.account || o.no_register)) {
+    return fail(Errc::invalid_argument, "register: give --account (and --password), without --no-register");
+  }
+  if (!o.registrar.empty()) {
+    if (!c.account) return fail(Errc::invalid_argument, "--registrar needs --account (whom to register)");
+    if (o.no_register) return fail(Errc::invalid_argument, "--registrar and --no-register contradict each other");
+    auto r = sip::parse_uri(o.registrar);
+    if (!r || !r->is_sip()) return fail(Errc::invalid_argument, "--registrar: '" + o.registrar + "' is not a sip: or sips: URI");
+    c.registrar = *r;
+  } else if (c.account && !o.no_register) {
+    sip::Uri r;  // RFC 3261 10.2: the domain of the address of record
+    r.scheme = c.account->scheme;
+    r.host = c.account->host;
+    r.port = c.account->port;
+    if (auto t = c.account->transport()) r.params.set("transport", std::string(*t));
+    c.registrar = r;
+  }
+  if (!o.password.empty() && !c.account) return fail(Errc::invalid_argument, "--password needs --account");
+  if (!o.username.empty() && o.password.empty()) return fail(Errc::invalid_argument, "--username needs --password");
+  if (!o.proxy.empty()) {
+    auto p = sip::parse_uri(o.proxy);
+    if (!p || !p->is_sip()) return fail(Errc::invalid_argument, "--proxy: '" + o.proxy + "' is not a sip: or sips: URI");
+    c.proxy = *p;
+  }
+  auto mode = locate::parse_transport_mode(o.transport);
+  if (!mode) return fail(Errc::invalid_argument, "--transport: " + mode.error().context);
+  c.transport = *mode;
+  if (o.register_expires < 60 && c.registrar) {
+    return fail(Errc::invalid_argument, "--register-expires: " + std::to_string(o.register_expires) + " s is under 60 s (RFC 3261 10.2.8 Min-Expires)");
+  }
+  for (const std::string& d : o.dns_servers) {
+    if (auto srv = io::dns::parse_dns_server(d); !srv) return fail(Errc::invalid_argument, "--dns-server: " + srv.error().context);
+  }
+  if (o.keepalive_s != 0 && o.keepalive_s < 10) return fail(Errc::invalid_argument, "--keepalive: 0 (off) or at least 10 seconds");
+  if (o.answer_after_s < 0) return fail(Errc::invalid_argument, "--answer-after: must be >= 0 seconds");
   if (o.srtp == "off") c.media.mode = negotiation::SrtpMode::off;
   else if (o.srtp == "offer") c.media.mode = negotiation::SrtpMode::offer;
   else if (o.srtp == "require") c.media.mode = negotiation::SrtpMode::require;

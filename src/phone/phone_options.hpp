@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "core/locate/transport_mode.hpp"
 #include "core/negotiation/media_security_policy.hpp"
 #include "core/sip/uri.hpp"
 #include "io/listen_spec.hpp"
 
 namespace sotto::phone {
 
-enum class PhoneMode : std::uint8_t { call, listen };
+enum class PhoneMode : std::uint8_t { call, listen, register_ };
 
 struct PhoneOptions {
   PhoneMode mode = PhoneMode::call;
@@ -27,6 +28,15 @@ struct PhoneOptions {
   std::string ca_file;                     // --ca-file; empty: the system bundle
   std::string account;                     // --account sips:alice@example.com
   std::string password;                    // --password
+  std::string username;                    // --username: digest user when it differs from the account's
+  std::string registrar;                   // --registrar URI; default: the account's domain (RFC 3261 10.2)
+  bool no_register = false;                // --no-register: --account only names us (From)
+  std::uint32_t register_expires = 600;    // --register-expires seconds
+  std::string proxy;                       // --proxy: outbound proxy, first hop of every out-of-dialog request
+  std::string transport = "dns";           // --transport udp|tcp|tcp-preferred|tls|dns (RFC 3263 with NAPTR/SRV)
+  std::vector<std::string> dns_servers;    // --dns-server IP[:PORT] (repeatable); default: /etc/resolv.conf
+  double keepalive_s = 90;                 // --keepalive: RFC 5626 CRLF ping interval on TCP/TLS; 0 = off
+  double answer_after_s = 1;               // listen without --auto-answer: ring this long, then answer
   std::string srtp = "require";            // --srtp off|offer|require
   std::string offer_profile = "savp";      // --srtp-offer savp|avp (with --srtp offer)
   std::vector<std::string> suites;         // --suites A,B (RFC 4568/6188/7714 names)
@@ -51,6 +61,9 @@ struct CheckedPhoneOptions {
   std::vector<io::ListenSpec> listen;
   std::optional<sip::Uri> target;
   std::optional<sip::Uri> account;
+  std::optional<sip::Uri> registrar;       // set when we register
+  std::optional<sip::Uri> proxy;
+  locate::TransportMode transport = locate::TransportMode::dns;
   negotiation::MediaSecurityPolicy media;
 };
 

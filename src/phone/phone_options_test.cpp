@@ -9,6 +9,7 @@ PhoneOptions base() {
   PhoneOptions o;
   o.listen = {"tls://127.0.0.1:0"};
   o.target = "sips:bob@127.0.0.1:5072";
+  o.cert_file = "/etc/hostname";  // only readability is checked here
   return o;
 }
 
@@ -53,15 +54,80 @@ TEST(PhoneOptions, EachBadFlagGetsOneClearLine) {
   o.target = "http://example.com";
   EXPECT_NE(error_of(o).find("is not a sip: or sips: URI"), std::string::npos);
   o = base();
-  o.mode = PhoneMode::listen;
-  EXPECT_EQ(error_of(o), "--listen tls://127.0.0.1:0: a TLS listener needs --cert (and --key)");
+  o.cert_file.clear();
+  EXPECT_EQ(error_of(o), "--listen tls://127.0.0.1:0: a TLS listener needs --cert (and --key), also for calling out");
   o = base();
+  o.cert_file.clear();
+  o.listen = {"udp://127.0.0.1:0"};
   o.key_file = "/etc/hostname";
   EXPECT_EQ(error_of(o), "--key given without --cert");
   o = base();
   o.srtp = "require";
   o.suites = {"NULL_HMAC_SHA1_80"};
   EXPECT_NE(error_of(o).find("--suites/--srtp: "), std::string::npos);
+}
+
+TEST(PhoneOptions, AccountRegistersAtItsDomainUnlessToldOtherwise) {
+  PhoneOptions o = base();
+  o.account = "sips:alice@example.test";
+  o.password = "pw";
+  auto c = check(o);
+  ASSERT_TRUE(c) << c.error().message();
+  ASSERT_TRUE(c->registrar);
+  EXPECT_EQ(sip::serialize(*c->registrar), "sips:example.test");
+  o.registrar = "sip:127.0.0.1:5070;transport=tcp";
+  c = check(o);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(sip::serialize(*c->registrar), "sip:127.0.0.1:5070;transport=tcp");
+  o.registrar.clear();
+  o.no_register = true;
+  c = check(o);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->registrar);
+}
+
+TEST(PhoneOptions, RegistrationFlagsNameWhatIsWrong) {
+  PhoneOptions o = base();
+  o.password = "pw";
+  EXPECT_EQ(error_of(o), "--password needs --account");
+  o = base();
+  o.registrar = "sips:example.test";
+  EXPECT_EQ(error_of(o), "--registrar needs --account (whom to register)");
+  o.account = "sips:example.test";
+  EXPECT_NE(error_of(o).find("has no user part"), std::string::npos);
+  o.account = "sips:alice@example.test";
+  o.registrar = "http://example.test";
+  EXPECT_NE(error_of(o).find("--registrar: 'http://example.test' is not a sip: or sips: URI"), std::string::npos);
+  o.registrar.clear();
+  o.register_expires = 30;
+  EXPECT_NE(error_of(o).find("--register-expires: 30 s is under 60 s"), std::string::npos);
+  o = base();
+  o.mode = PhoneMode::register_;
+  EXPECT_NE(error_of(o).find("register: give --account"), std::string::npos);
+}
+
+TEST(PhoneOptions, TransportModeProxyDnsServerAndKeepalive) {
+  PhoneOptions o = base();
+  o.transport = "tcp-preferred";
+  o.proxy = "sips:proxy.example.test;lr";
+  o.dns_servers = {"127.0.0.1:5353", "[::1]"};
+  auto c = check(o);
+  ASSERT_TRUE(c) << c.error().message();
+  EXPECT_EQ(c->transport, locate::TransportMode::tcp_preferred);
+  ASSERT_TRUE(c->proxy);
+  o.transport = "sctp";
+  EXPECT_NE(error_of(o).find("--transport: "), std::string::npos);
+  EXPECT_NE(error_of(o).find("sctp"), std::string::npos);
+  o.transport = "dns";
+  o.dns_servers = {"dns.example:53"};
+  EXPECT_NE(error_of(o).find("--dns-server: "), std::string::npos);
+  o.dns_servers.clear();
+  o.keepalive_s = 5;
+  EXPECT_EQ(error_of(o), "--keepalive: 0 (off) or at least 10 seconds");
+  o.keepalive_s = 0;
+  EXPECT_EQ(error_of(o), "");
+  o.proxy = "tel:+123";
+  EXPECT_NE(error_of(o).find("--proxy: 'tel:+123'"), std::string::npos);
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ sip::txn::Flow SipEndpoint::flow_for_udp(const io::Endpoint& local, const io::En
   if (it == udp_flow_ids_.end()) {
     id = next_udp_flow_++;
     udp_flow_ids_[key] = id;
-    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, std::nullopt};
+    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, std::nullopt, true};
   } else {
     id = it->second;
   }
@@ -65,7 +65,13 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
       deliver(flow_for_udp(r->local, r->remote), bytes, sip::Framing::datagram);
       return;
     }
-    auto& framer = framers_[r->connection];
+    auto fit = framers_.find(r->connection);
+    if (fit == framers_.end()) {
+      sip::FramerOptions fo;
+      fo.report_pong = outbound_.count(r->connection) != 0;  // a lone CRLF on our connection answers our ping
+      fit = framers_.emplace(r->connection, sip::StreamFramer(fo)).first;
+    }
+    auto& framer = fit->second;
     framer.feed(bytes);
     while (true) {
       auto item = framer.next();
@@ -78,14 +84,18 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
       if ((*item)->kind == sip::StreamItem::Kind::ping) {
         static const std::string kPong = "\r\n";  // RFC 5626 4.4.1
         (void)transports_.send(r->connection, bytes_of(kPong));
+      } else if ((*item)->kind == sip::StreamItem::Kind::pong) {
+        if (on_pong_) on_pong_(sip::txn::Flow{r->connection, true});
       } else if ((*item)->kind == sip::StreamItem::Kind::message) {
         deliver(sip::txn::Flow{r->connection, true}, (*item)->bytes, sip::Framing::stream);
       }
     }
   } else if (auto* o = std::get_if<io::ConnectionOpened>(&ev)) {
-    flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls};
+    flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls, true};
+    if (on_opened_) on_opened_(sip::txn::Flow{o->connection, true});
   } else if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) {
     framers_.erase(c->connection);
+    outbound_.erase(c->connection);
     const bool known = flows_.erase(c->connection) > 0;
     if (log_ && c->error) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
     if (known && on_closed_ && c->error) on_closed_(sip::txn::Flow{c->connection, true}, c->error->context);
@@ -126,6 +136,22 @@ Status SipEndpoint::send(sip::txn::Flow flow, const sip::SipMessage& msg) {
   return transports_.send(flow.id, bytes_of(wire));
 }
 
+Status SipEndpoint::send_ping(sip::txn::Flow flow) {
+  static const std::string kPing = "\r\n\r\n";
+  auto it = flows_.find(flow.id);
+  if (it == flows_.end() || it->second.kind == io::TransportKind::udp) return fail(Errc::not_found, "no connection to ping");
+  return transports_.send(flow.id, bytes_of(kPing));
+}
+
+void SipEndpoint::close(sip::txn::Flow flow) {
+  auto it = flows_.find(flow.id);
+  if (it == flows_.end() || it->second.kind == io::TransportKind::udp) return;
+  flows_.erase(it);
+  framers_.erase(flow.id);
+  outbound_.erase(flow.id);
+  (void)transports_.close(flow.id);
+}
+
 Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::Endpoint& remote,
                                             const sip::SipMessage& msg, const io::ConnectOptions& options) {
   const std::string wire = sip::serialize(msg);
@@ -137,7 +163,8 @@ Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::En
     if (auto* u = transports_.udp(); u && !u->local_endpoints().empty()) local = u->local_endpoints().front();
     return flow_for_udp(local, remote);
   }
-  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt};
+  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
+  outbound_.insert(*id);
   return sip::txn::Flow{*id, true};
 }
 
@@ -160,7 +187,8 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
   }
   auto id = st->connect(remote, options);
   if (!id) return Unexpected(id.error());
-  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt};
+  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
+  outbound_.insert(*id);
   return sip::txn::Flow{*id, true};
 }
 

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "core/sip/sip_message.hpp"
@@ -24,6 +25,7 @@ struct FlowInfo {
   io::Endpoint remote;
   bool secure = false;                       // TLS
   std::optional<io::TlsSessionInfo> tls;     // version, cipher, peer certificate
+  bool open = false;                         // usable: UDP, or connected (TLS: handshake verified)
 };
 
 class SipEndpoint {
@@ -32,14 +34,23 @@ class SipEndpoint {
   using LogHandler = std::function<void(std::string_view)>;
 
   using ClosedHandler = std::function<void(sip::txn::Flow, const std::string& why)>;
+  using FlowHandler = std::function<void(sip::txn::Flow)>;
 
   SipEndpoint(io::TransportManager& transports, MessageHandler on_message, LogHandler log = {});
   // Called when a connection we know as a Flow closes on an error (connect refused, TLS verification).
   void on_flow_closed(ClosedHandler h) { on_closed_ = std::move(h); }
+  // A connection became usable (TCP connected, TLS handshake and verification done).
+  void on_flow_opened(FlowHandler h) { on_opened_ = std::move(h); }
+  // A lone CRLF arrived on a connection: the pong to an RFC 5626 keep-alive ping.
+  void on_pong(FlowHandler h) { on_pong_ = std::move(h); }
 
   void on_transport_event(io::TransportEvent&& ev);
 
   Status send(sip::txn::Flow flow, const sip::SipMessage& msg);
+  // RFC 5626 4.4.1 keep-alive ping (CRLFCRLF) on a TCP/TLS connection.
+  Status send_ping(sip::txn::Flow flow);
+  // Closes a connection (e.g. its keep-alive went unanswered); no closed event follows for it.
+  void close(sip::txn::Flow flow);
   // Sends to an address, reusing a live connection; returns the Flow used (for the dialog to keep).
   Result<sip::txn::Flow> send_to(io::TransportKind kind, const io::Endpoint& remote, const sip::SipMessage& msg,
                                  const io::ConnectOptions& options = {});
@@ -59,7 +70,10 @@ class SipEndpoint {
   MessageHandler on_message_;
   LogHandler log_;
   ClosedHandler on_closed_;
+  FlowHandler on_opened_;
+  FlowHandler on_pong_;
   std::unordered_map<io::ConnectionId, sip::StreamFramer> framers_;
+  std::set<io::ConnectionId> outbound_;                 // connections we opened: lone CRLFs are pongs
   std::map<std::uint64_t, FlowInfo> flows_;            // flow id -> info
   std::map<std::string, std::uint64_t> udp_flow_ids_;  // "local|remote" -> flow id
   std::uint64_t next_udp_flow_ = 1ull << 62;           // UDP flow ids never collide with connection ids

@@ -55,6 +55,19 @@ std::string UserAgent::flow_transport(Flow f, const sip::Uri& fallback) const {
   return transport_for(fallback);
 }
 
+std::string UserAgent::hop_transport(const sip::Uri& next_hop) const {
+  if (auto it = hop_flows_.find(hop_key(next_hop)); it != hop_flows_.end() && !dead_flows_.count(it->second.id)) {
+    return flow_transport(it->second, next_hop);
+  }
+  return transport_for(next_hop);
+}
+
+void UserAgent::use_flow(const sip::Uri& next_hop, Flow flow, FlowInfo info) {
+  flows_[flow.id] = info;
+  dead_flows_.erase(flow.id);
+  hop_flows_[hop_key(next_hop)] = flow;
+}
+
 UserAgent::Hop UserAgent::hop_for(std::optional<Flow> preferred, const sip::Uri& next_hop) {
   const auto usable = [&](Flow f) { return (f.id & kPlaceholderFlowBit) == 0 && !dead_flows_.count(f.id); };
   if (preferred && usable(*preferred)) return Hop{*preferred, std::nullopt, flow_transport(*preferred, next_hop)};

@@ -48,6 +48,10 @@ class UserAgent {
   // The flow (a connection, or a placeholder of a Transmit with a target) failed or closed: its
   // transactions fail (503) and dialogs fall back to their remote target.
   void handle_transport_error(Timestamp now, Flow flow);
+  // The io layer located `next_hop` (RFC 3263) and opened `flow` to it. Requests to that hop go down this
+  // flow, and its transport (not the URI's) decides Via, Contact and whether SDES keys may ride on it: a
+  // sip: URI that DNS resolved to TLS is secure signalling.
+  void use_flow(const sip::Uri& next_hop, Flow flow, FlowInfo info);
 
   // Commands. Errors are ours (Errc::invalid_argument / invalid_state / not_found) and change nothing.
   // An INVITE with the negotiator's offer to `target` (or via the outbound proxy).
@@ -113,6 +117,8 @@ class UserAgent {
   Call* call_by_dialog(const dialog::DialogId& id);
   sip::Uri dialog_next_hop(const Call& c) const;
   std::string flow_transport(Flow f, const sip::Uri& fallback) const;
+  // The transport requests to `next_hop` will use: its known flow's, else what the URI says.
+  std::string hop_transport(const sip::Uri& next_hop) const;
 
   // user_agent_uac.cpp: our INVITEs, CANCEL, BYE, re-INVITE, INFO
   void on_invite_response(Timestamp now, const ClientRequest& owner, Flow flow, const sip::SipMessage& resp);

@@ -37,7 +37,7 @@ Status UserAgent::unregister(Timestamp now) {
 Status UserAgent::send_register(Timestamp now, std::uint32_t expires, AuthAttempt auth) {
   const sip::Uri ruri = registrar_uri();
   const sip::Uri next_hop = config_.outbound_proxy ? *config_.outbound_proxy : ruri;
-  const std::string transport = transport_for(next_hop);
+  const std::string transport = hop_transport(next_hop);
   const LocalBinding* b = binding_for(transport);
   if (!b) return fail(Errc::invalid_state, "no local " + transport + " binding to reach registrar " + sip::serialize(next_hop));
   if (reg_.call_id.empty()) {

@@ -16,7 +16,7 @@ Result<CallHandle> UserAgent::call(Timestamp now, const sip::Uri& target, const 
   if (!target.is_sip()) return fail(Errc::invalid_argument, "call target " + sip::serialize(target) + ": not a sip: or sips: URI");
   if (options.rtp_port == 0) return fail(Errc::invalid_argument, "call: RTP port 0");
   const sip::Uri next_hop = config_.outbound_proxy ? *config_.outbound_proxy : target;
-  const std::string transport = transport_for(next_hop);
+  const std::string transport = hop_transport(next_hop);
   const LocalBinding* b = binding_for(transport);
   if (!b) return fail(Errc::invalid_state, "no local " + transport + " binding to reach " + sip::serialize(next_hop));
 

@@ -1,0 +1,261 @@
+// Phone: the call — placing it once the first hop is located, answering an incoming one, UserAgent call
+// events, the media leg (started, re-keyed or redirected by re-INVITEs), hang-up and the report.
+#include <fmt/format.h>
+
+#include "core/negotiation/secure_media.hpp"
+#include "core/sip/message_writer.hpp"
+#include "phone/phone.hpp"
+
+namespace sotto::phone {
+namespace {
+
+std::chrono::milliseconds millis(double seconds) { return std::chrono::milliseconds(static_cast<long>(seconds * 1000)); }
+
+media::MediaDirection media_direction(sdp::Direction d) {
+  switch (d) {
+    case sdp::Direction::sendrecv: return media::MediaDirection::sendrecv;
+    case sdp::Direction::sendonly: return media::MediaDirection::sendonly;
+    case sdp::Direction::recvonly: return media::MediaDirection::recvonly;
+    case sdp::Direction::inactive: return media::MediaDirection::inactive;
+  }
+  return media::MediaDirection::sendrecv;
+}
+
+std::string transport_name(io::TransportKind k) {
+  switch (k) {
+    case io::TransportKind::udp: return "UDP";
+    case io::TransportKind::tcp: return "TCP";
+    case io::TransportKind::tls: return "TLS";
+  }
+  return "?";
+}
+
+std::string describe(const ua::MediaInfo& m) {
+  std::string s = fmt::format("{} {}:{} {}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted", m.remote_address,
+                              m.remote_port, sdp::to_string(m.direction));
+  if (m.srtp) {
+    s += m.tx_key_changed ? ", tx key new" : ", tx key kept";
+    s += m.rx_key_changed ? ", rx key new" : ", rx key kept";
+  }
+  return s;
+}
+
+}  // namespace
+
+void Phone::begin_call() {
+  if (call_started_ || finishing_) return;
+  call_started_ = true;
+  const PhoneOptions& o = opts_.raw;
+  const sip::Uri target = *opts_.target;
+  const sip::Uri hop = opts_.proxy ? *opts_.proxy : target;
+  report_.peer = o.target;
+  started_ = clock_.now();
+  setup_timer_.arm(started_ + millis(o.timeout_s), [this](io::Timestamp) {
+    if (media_started_ || call_over_) return;
+    const std::string why = fmt::format("no answer within {} s (--timeout)", opts_.raw.timeout_s);
+    if (call_ != 0) hang_up(why);
+    else call_done(why);
+  });
+  router_->connect(hop, [this, hop, target](Result<SipRouter::Located> r) {
+    if (call_over_ || finishing_) return;
+    if (!r) {
+      call_done(r.error().context);
+      return;
+    }
+    ua_->use_flow(hop, r->flow, ua::FlowInfo{r->secure});
+    call_flow_ = r->flow;
+    report_.transport = transport_name(endpoint_->info(r->flow) ? endpoint_->info(r->flow)->kind : io::TransportKind::udp);
+    progress_(fmt::format("calling {} over {} ({})", opts_.raw.target, report_.transport, locate::to_string(r->target)));
+    const bool v6 = opts_.raw.media_ip.find(':') != std::string::npos;
+    auto h = ua_->call(clock_.now(), target, ua::CallOptions{opts_.raw.media_ip, media_->rtp_port(), v6 ? "IP6" : "IP4"});
+    if (!h) {
+      call_done("call " + opts_.raw.target + ": " + h.error().context);
+      return;
+    }
+    call_ = *h;
+    pump();
+  });
+}
+
+void Phone::on_call_event(const ua::UaEvent& ev) {
+  using K = ua::UaEvent::Kind;
+  const auto now = clock_.now();
+  if (ev.kind == K::incoming_call) {
+    if (call_ != 0 || opts_.raw.mode != PhoneMode::listen || finishing_) {
+      progress_(fmt::format("refusing a second call from {} (486 Busy Here)", sip::serialize(ev.from.uri)));
+      (void)ua_->reject(now, ev.call, 486);
+      return;
+    }
+    call_ = ev.call;
+    call_started_ = true;
+    started_ = now;
+    report_.peer = sip::serialize(ev.from.uri);
+    if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
+    progress_(fmt::format("incoming call from {}{}", report_.peer, ev.secure ? " (over TLS)" : ""));
+    return;
+  }
+  if (ev.call != call_ || call_ == 0) return;
+  switch (ev.kind) {
+    case K::call_state:
+      switch (ev.state) {
+        case ua::CallState::progress: progress_(fmt::format("{} {}", ev.status, ev.reason)); break;
+        case ua::CallState::ringing:
+          if (const ua::Call* c = ua_->find_call(call_); c && !c->outgoing) {
+            if (opts_.raw.auto_answer || opts_.raw.answer_after_s == 0) {
+              progress_("ringing (answering)");
+              if (Status st = ua_->answer(now, call_); !st) progress_("answer failed: " + st.error().message());
+            } else {
+              progress_(fmt::format("ringing (answering in {} s)", opts_.raw.answer_after_s));
+              answer_timer_.arm(now + millis(opts_.raw.answer_after_s), [this](io::Timestamp t) {
+                if (Status st = ua_->answer(t, call_); !st) progress_("answer failed: " + st.error().message());
+                pump();
+              });
+            }
+          } else {
+            progress_(fmt::format("{} {}", ev.status, ev.reason));
+          }
+          break;
+        case ua::CallState::established:
+          if (report_.sip_status == 0) {
+            report_.sip_status = 200;
+            report_.sip_reason = "OK";
+          }
+          break;
+        case ua::CallState::terminated:
+          if (report_.sip_status == 0 || !media_started_) {
+            report_.sip_status = ev.status;
+            report_.sip_reason = ev.reason;
+          }
+          progress_(fmt::format("call ended ({} {})", ev.status, ev.reason));
+          call_done(media_started_ ? std::string() : fmt::format("{} {}", ev.status, ev.reason));
+          break;
+        case ua::CallState::failed:
+          // A status of 2xx (or 0) with a reason: we refused the peer's answer or the media; otherwise the
+          // final response we got or sent, with its Warning.
+          if (ev.status >= 300 || ev.status < 200) {
+            report_.sip_status = ev.status;
+            report_.sip_reason = ev.reason;
+          }
+          report_.warning = ev.warning;
+          progress_(fmt::format("call failed: {} {}{}", ev.status, ev.reason, ev.warning.empty() ? "" : " (" + ev.warning + ")"));
+          call_done(ev.status >= 300 ? (ev.warning.empty() ? fmt::format("{} {}", ev.status, ev.reason) : ev.warning) : ev.reason);
+          break;
+      }
+      break;
+    case K::media_ready:
+      if (ev.media) {
+        for (const std::string& w : ev.media->warnings) progress_("warning: " + w);
+        start_media(*ev.media);
+      }
+      break;
+    case K::media_updated:
+      if (ev.media && media_) {
+        progress_(fmt::format("media updated: {}", describe(*ev.media)));
+        if (ev.media->tx_key_changed || ev.media->rx_key_changed) start_media(*ev.media);
+        else media_->set_direction(media_direction(ev.media->direction));
+      }
+      break;
+    case K::reinvite_failed: progress_(fmt::format("re-INVITE refused: {} {}; the call goes on", ev.status, ev.reason)); break;
+    case K::info_received:
+      if (ev.dtmf) {
+        report_.dtmf_received += *ev.dtmf;
+        progress_(fmt::format("DTMF {} (SIP INFO)", *ev.dtmf));
+      }
+      break;
+    default: break;
+  }
+}
+
+void Phone::start_media(const ua::MediaInfo& m) {
+  const std::string host = m.remote_address.find(':') != std::string::npos ? "[" + m.remote_address + "]" : m.remote_address;
+  auto rtp = io::Endpoint::parse(host + ":" + std::to_string(m.remote_port));
+  auto rtcp = io::Endpoint::parse(host + ":" + std::to_string(m.rtcp_mux ? m.remote_port : m.remote_rtcp_port));
+  if (!rtp || !rtcp) {
+    hang_up("unusable remote media address '" + m.remote_address + "'");
+    return;
+  }
+  Status st = m.srtp ? media_->start(*rtp, *rtcp, m.tx, m.rx, media_direction(m.direction))
+                     : media_->start(*rtp, *rtcp, std::nullopt, std::nullopt, media_direction(m.direction));
+  if (!st) {
+    hang_up("media: " + st.error().message());
+    return;
+  }
+  if (media_started_) return;
+  media_started_ = true;
+  setup_timer_.cancel();
+  answered_ = clock_.now();
+  report_.setup_ms = std::chrono::duration<double, std::milli>(answered_ - started_).count();
+  if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
+  if (call_flow_) fill_report_from(*call_flow_);
+  progress_(fmt::format("call established: {} over {}{}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
+                        report_.transport, report_.tls_version.empty() ? "" : " (" + report_.tls_version + ")"));
+  if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
+  auto reinvite = [this](bool on) {
+    return [this, on](io::Timestamp now) {
+      progress_(on ? "putting the call on hold (re-INVITE a=sendonly)" : "resuming (re-INVITE a=sendrecv)");
+      if (Status held = ua_->hold(now, call_, on); !held) progress_("re-INVITE not sent: " + held.error().message());
+      pump();
+    };
+  };
+  if (opts_.raw.hold_at_s > 0) hold_timer_.arm(answered_ + millis(opts_.raw.hold_at_s), reinvite(true));
+  if (opts_.raw.resume_at_s > 0) resume_timer_.arm(answered_ + millis(opts_.raw.resume_at_s), reinvite(false));
+  if (opts_.raw.duration_s > 0) {
+    hangup_timer_.arm(answered_ + millis(opts_.raw.duration_s), [this](io::Timestamp) { hang_up("--duration"); });
+  }
+}
+
+void Phone::hang_up(std::string why) {
+  if (call_over_) return;
+  const bool ours = why == "--duration" || why == "interrupted";
+  progress_(fmt::format("hanging up ({})", why));
+  if (!ours && report_.error.empty()) report_.error = why;
+  if (why == "interrupted" && !media_started_ && report_.error.empty()) report_.error = why;
+  if (call_ != 0) {
+    (void)ua_->hangup(clock_.now(), call_);
+    pump();
+  }
+  if (!media_started_ || !ours) {
+    call_done(report_.error);
+    return;
+  }
+  // The BYE's response ends the call (call_state terminated); do not wait for ever.
+  hangup_timer_.arm(clock_.now() + std::chrono::seconds(5), [this](io::Timestamp) { call_done(); });
+}
+
+void Phone::fill_report_from(Flow flow) {
+  if (auto real = router_->resolved(flow)) flow = *real;
+  if (const FlowInfo* i = endpoint_->info(flow)) {
+    report_.transport = transport_name(i->kind);
+    if (i->tls) {
+      report_.tls_version = i->tls->version;
+      report_.tls_cipher = i->tls->cipher;
+      report_.peer_certificate = i->tls->peer_subject;
+    }
+  }
+}
+
+void Phone::call_done(std::string error) {
+  if (call_over_) return;
+  call_over_ = true;
+  if (report_.error.empty()) report_.error = std::move(error);
+  if (media_started_) {
+    report_.duration_s = std::chrono::duration<double>(clock_.now() - answered_).count();
+    MediaSummary s = media_->summary();
+    report_.srtp_suite = s.suite;
+    report_.packets_sent = s.media.rtp_sent;
+    report_.packets_received = s.media.rtp_accepted;
+    report_.packets_lost = s.packets_lost;
+    report_.jitter_ms = s.jitter_ms;
+    if (s.rtt) report_.rtt_ms = std::chrono::duration<double, std::milli>(*s.rtt).count();
+    report_.srtp_auth_failures = s.srtp_rx.auth_failures;
+    report_.srtp_replays = s.srtp_rx.replays + s.srtp_rx.too_old;
+    report_.result = report_.error.empty() ? "completed" : "failed";
+    media_->stop();
+  } else {
+    report_.result = report_.sip_status >= 400 && report_.sip_status < 700 ? "rejected" : "failed";
+    if (report_.sip_status == 487 && (report_.error.empty() || report_.error.rfind("487", 0) == 0)) report_.result = "cancelled";
+  }
+  finish();
+}
+
+}  // namespace sotto::phone

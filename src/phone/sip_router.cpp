@@ -1,0 +1,155 @@
+#include "phone/sip_router.hpp"
+
+#include <fmt/format.h>
+
+#include "core/sip/message_writer.hpp"
+
+namespace sotto::phone {
+namespace {
+
+io::TransportKind kind_of(locate::Transport t) {
+  switch (t) {
+    case locate::Transport::udp: return io::TransportKind::udp;
+    case locate::Transport::tcp: return io::TransportKind::tcp;
+    case locate::Transport::tls: return io::TransportKind::tls;
+  }
+  return io::TransportKind::udp;
+}
+
+std::string endpoint_text(const locate::Target& t) {
+  return t.ipv6() ? fmt::format("[{}]:{}", t.address, t.port) : fmt::format("{}:{}", t.address, t.port);
+}
+
+}  // namespace
+
+SipRouter::SipRouter(SipEndpoint& endpoint, io::dns::DnsResolver& dns, locate::TransportMode mode, LogHandler log)
+    : endpoint_(endpoint), dns_(dns), mode_(mode), log_(std::move(log)) {}
+
+void SipRouter::connect(const sip::Uri& uri, LocatedHandler done) {
+  const std::uint64_t id = next_attempt_++;
+  attempts_[id] = Attempt{uri, {}, 0, std::nullopt, {}, std::move(done)};
+  std::weak_ptr<int> alive = alive_;
+  dns_.locate(uri, mode_, [this, alive, id](Result<std::vector<locate::Target>> targets) {
+    if (alive.expired()) return;
+    auto it = attempts_.find(id);
+    if (it == attempts_.end()) return;
+    if (!targets) {
+      finish(id, fail(Errc::not_found, "cannot locate " + sip::serialize(it->second.uri) + ": " + targets.error().context));
+      return;
+    }
+    it->second.targets = std::move(*targets);
+    try_next(id);
+  });
+}
+
+void SipRouter::try_next(std::uint64_t id) {
+  Attempt& a = attempts_.at(id);
+  while (a.index < a.targets.size()) {
+    const locate::Target& t = a.targets[a.index++];
+    auto ep = io::Endpoint::parse(endpoint_text(t));
+    if (!ep) {
+      a.errors.push_back(locate::to_string(t) + ": " + ep.error().context);
+      continue;
+    }
+    auto flow = endpoint_.open_flow(kind_of(t.transport), *ep, io::ConnectOptions{t.server_name});
+    if (!flow) {
+      a.errors.push_back(locate::to_string(t) + ": " + flow.error().context);
+      continue;
+    }
+    const FlowInfo* info = endpoint_.info(*flow);
+    if (info != nullptr && info->open) {  // UDP, or a connection already up: reuse (RFC 5923 spirit)
+      finish(id, Located{*flow, t, t.transport == locate::Transport::tls});
+      return;
+    }
+    if (log_ && a.index > 1) log_(fmt::format("trying the next target: {}", locate::to_string(t)));
+    a.flow = *flow;
+    connecting_[flow->id] = id;
+    return;
+  }
+  std::string why;
+  for (const std::string& e : a.errors) why += (why.empty() ? "" : "; ") + e;
+  if (a.targets.empty()) why = "no target";
+  finish(id, fail(Errc::io_error, "cannot reach " + sip::serialize(a.uri) + ": " + why));
+}
+
+void SipRouter::finish(std::uint64_t id, Result<Located> result) {
+  auto it = attempts_.find(id);
+  if (it == attempts_.end()) return;
+  LocatedHandler done = std::move(it->second.done);
+  attempts_.erase(it);
+  if (done) done(std::move(result));
+}
+
+void SipRouter::flow_opened(sip::txn::Flow flow) {
+  auto it = connecting_.find(flow.id);
+  if (it == connecting_.end()) return;
+  const std::uint64_t id = it->second;
+  connecting_.erase(it);
+  const Attempt& a = attempts_.at(id);
+  const locate::Target& t = a.targets.at(a.index - 1);
+  finish(id, Located{flow, t, t.transport == locate::Transport::tls});
+}
+
+std::vector<sip::txn::Flow> SipRouter::flow_closed(sip::txn::Flow flow, const std::string& why) {
+  if (auto it = connecting_.find(flow.id); it != connecting_.end()) {
+    const std::uint64_t id = it->second;
+    connecting_.erase(it);
+    Attempt& a = attempts_.at(id);
+    a.errors.push_back(locate::to_string(a.targets.at(a.index - 1)) + ": " + why);
+    a.flow.reset();
+    try_next(id);
+  }
+  std::vector<sip::txn::Flow> users;
+  for (auto it = placeholders_.begin(); it != placeholders_.end();) {
+    if (it->second.id == flow.id) {
+      users.push_back(sip::txn::Flow{it->first, flow.reliable});
+      it = placeholders_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return users;
+}
+
+std::optional<sip::txn::Flow> SipRouter::resolved(sip::txn::Flow flow) const {
+  auto it = placeholders_.find(flow.id);
+  if (it == placeholders_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SipRouter::deliver(sip::txn::Flow flow, const sip::SipMessage& msg) {
+  if (on_sent_) on_sent_(msg);
+  if (Status st = endpoint_.send(flow, msg); !st && log_) log_("send failed: " + st.error().message());
+}
+
+void SipRouter::send(const ua::Transmit& t) {
+  if (!t.target) {
+    deliver(t.flow, t.message);
+    return;
+  }
+  if (auto real = resolved(t.flow)) {
+    deliver(*real, t.message);
+    return;
+  }
+  auto [pit, fresh] = pending_.try_emplace(t.flow.id);
+  if (!t.retransmission) pit->second.queue.push_back(t.message);  // the first copy goes once located
+  if (!fresh) return;
+  const sip::txn::Flow placeholder = t.flow;
+  connect(*t.target, [this, placeholder](Result<Located> r) {
+    auto it = pending_.find(placeholder.id);
+    std::vector<sip::SipMessage> queue;
+    if (it != pending_.end()) {
+      queue = std::move(it->second.queue);
+      pending_.erase(it);
+    }
+    if (!r) {
+      if (log_) log_(r.error().context);
+      if (on_unreachable_) on_unreachable_(placeholder);
+      return;
+    }
+    placeholders_[placeholder.id] = r->flow;
+    for (const sip::SipMessage& m : queue) deliver(r->flow, m);
+  });
+}
+
+}  // namespace sotto::phone

@@ -1,0 +1,91 @@
+#pragma once
+// SipRouter: where the phone's SIP messages go. It locates a URI (RFC 3263 through the DnsResolver: NAPTR,
+// SRV, A/AAAA, or the IP literal as is) under the configured transport mode, opens a flow to the first
+// target that connects (in failover order, RFC 3263 4.3), and sends the UserAgent's Transmits: down their
+// flow, or, for a placeholder naming a URI (a peer's Contact, a Record-Route), down the flow located for it,
+// holding the messages while it is being located.
+//
+//   SipRouter router(endpoint, *dns, locate::TransportMode::dns, log);
+//   router.connect(uri, [&](Result<SipRouter::Located> r) { if (r) ua.use_flow(uri, r->flow, {r->secure}); });
+//   while (auto t = ua.poll_transmit()) router.send(*t);       // unreachable placeholders -> on_unreachable
+//   endpoint.on_flow_opened([&](Flow f) { router.flow_opened(f); });
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/locate/target.hpp"
+#include "core/ua/transmit.hpp"
+#include "io/dns/dns_resolver.hpp"
+#include "phone/sip_endpoint.hpp"
+
+namespace sotto::phone {
+
+class SipRouter {
+ public:
+  struct Located {
+    sip::txn::Flow flow;
+    locate::Target target;
+    bool secure = false;  // TLS
+  };
+  using LocatedHandler = std::function<void(Result<Located>)>;
+  using FlowHandler = std::function<void(sip::txn::Flow)>;
+  using LogHandler = std::function<void(std::string_view)>;
+  using TraceHandler = std::function<void(const sip::SipMessage&)>;
+
+  SipRouter(SipEndpoint& endpoint, io::dns::DnsResolver& dns, locate::TransportMode mode, LogHandler log);
+
+  // Locates `uri` and opens a flow to the first target that connects; `done` runs once, later, with the
+  // flow or an error naming the URI and what failed at each target.
+  void connect(const sip::Uri& uri, LocatedHandler done);
+  // Sends a UserAgent transmit. A placeholder whose target cannot be located or reached is reported to
+  // on_unreachable (pass it to UserAgent::handle_transport_error).
+  void send(const ua::Transmit& t);
+  void on_unreachable(FlowHandler h) { on_unreachable_ = std::move(h); }
+  void on_sent(TraceHandler h) { on_sent_ = std::move(h); }
+
+  // Events from the SipEndpoint.
+  void flow_opened(sip::txn::Flow flow);
+  // Returns the placeholders that were using the closed flow (they must be failed too).
+  std::vector<sip::txn::Flow> flow_closed(sip::txn::Flow flow, const std::string& why);
+
+  // The io flow a placeholder was located to, if any.
+  std::optional<sip::txn::Flow> resolved(sip::txn::Flow flow) const;
+
+ private:
+  struct Attempt {
+    sip::Uri uri;
+    std::vector<locate::Target> targets;
+    std::size_t index = 0;
+    std::optional<sip::txn::Flow> flow;  // connecting
+    std::vector<std::string> errors;
+    LocatedHandler done;
+  };
+  struct Pending {
+    std::vector<sip::SipMessage> queue;
+  };
+
+  void try_next(std::uint64_t attempt);
+  void finish(std::uint64_t attempt, Result<Located> result);
+  void deliver(sip::txn::Flow flow, const sip::SipMessage& msg);
+
+  SipEndpoint& endpoint_;
+  io::dns::DnsResolver& dns_;
+  locate::TransportMode mode_;
+  LogHandler log_;
+  FlowHandler on_unreachable_;
+  TraceHandler on_sent_;
+  std::map<std::uint64_t, Attempt> attempts_;
+  std::map<std::uint64_t, std::uint64_t> connecting_;   // io flow id -> attempt
+  std::map<std::uint64_t, sip::txn::Flow> placeholders_;  // placeholder id -> located io flow
+  std::map<std::uint64_t, Pending> pending_;            // placeholder id -> messages waiting for it
+  std::uint64_t next_attempt_ = 1;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace sotto::phone
