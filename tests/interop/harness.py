@@ -61,7 +61,7 @@ class Workdir:
                     p.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     p.kill()
-        if not keep:
+        if not keep and not os.environ.get("SOTTO_KEEP_WORKDIR"):
             shutil.rmtree(self.path, ignore_errors=True)
 
 
@@ -106,7 +106,7 @@ def correlate(reference, recording):
 class Baresip:
     """One baresip 1.0 instance (PEERS.md): TLS on base+1, ctrl_tcp for commands and events."""
 
-    def __init__(self, wd, name, pki, play_wav, mediaenc="srtp-mand", answer="auto"):
+    def __init__(self, wd, name, pki, play_wav, mediaenc="srtp-mand", answer="auto", account=None):
         self.wd, self.name = wd, name
         self.dir = wd.file(f"baresip-{name}")
         self.rec = os.path.join(self.dir, "rec")
@@ -146,8 +146,8 @@ ctrl_tcp_listen 127.0.0.1:{self.ctrl}
 snd_path {self.rec}
 """)
         with open(os.path.join(self.dir, "accounts"), "w") as f:
-            f.write(f"<sip:{name}@127.0.0.1;transport=tls>;answermode={answer};audio_codecs=pcmu;regint=0;"
-                    f"mediaenc={mediaenc}\n")
+            f.write((account or f"<sip:{name}@127.0.0.1;transport=tls>;answermode={answer};audio_codecs=pcmu;regint=0;"
+                                f"mediaenc={mediaenc}") + "\n")
         self.proc = wd.spawn(["baresip", "-f", self.dir], f"baresip-{name}.log")
         deadline = time.time() + 10
         while time.time() < deadline:

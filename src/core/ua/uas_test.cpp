@@ -167,5 +167,27 @@ TEST(UaUas, TransportErrorOnTheDialogFlowFallsBackToTheRemoteTarget) {
   EXPECT_EQ(t->message.method(), sip::MethodId::bye);
 }
 
+TEST(UaUas, RecordRouteIsCopiedInOrderInto180And200) {
+  // RFC 3261 12.1.1: without it the caller has no route set and its ACK/BYE bypass the proxy
+  // (Kamailio then drops the ACK: found against Kamailio 5.6, tests/interop/registrar_interop_test.py).
+  CallerFixture f;
+  SipMessage inv = f.request(sip::MethodId::invite);
+  (void)inv.add_raw("Record-Route", "<sips:p2.example.test;lr>, <sips:p1.example.test;lr;ftag=x>");
+  inv.add(sip::hdr::content_type, std::string("application/sdp"));
+  inv.set_body(negotiation::testing::offer_text(
+      "RTP/SAVP", {negotiation::testing::crypto_line(1, srtp::SuiteId::AES_CM_128_HMAC_SHA1_80)}));
+  f.net.send_to(f.c, uri("sips:bob@127.0.0.1:5071"), inv);
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has(f.b, Kind::incoming_call); }));
+  ASSERT_TRUE(f.bob.answer(f.net.now, f.net.find(f.b, Kind::incoming_call)->call));
+  ASSERT_TRUE(f.net.run_until([&] { return !f.responses.empty() && f.responses.back().status() == 200; }));
+  for (const SipMessage& r : f.responses) {
+    auto rr = r.all(sip::hdr::record_route);
+    ASSERT_TRUE(rr);
+    ASSERT_EQ(rr->size(), 2u) << r.status();
+    EXPECT_EQ(sip::serialize((*rr)[0].uri), "sips:p2.example.test;lr");
+    EXPECT_EQ(sip::serialize((*rr)[1].uri), "sips:p1.example.test;lr;ftag=x");
+  }
+}
+
 }  // namespace
 }  // namespace sotto::ua

@@ -17,6 +17,16 @@ namespace hdr = sip::hdr;
 
 namespace {
 
+// RFC 3261 12.1.1: a UAS copies every Record-Route of the request, in order, into its 18x and 2xx
+// responses, so that the caller learns the same route set and in-dialog requests (ACK, BYE) pass the
+// proxies that asked to stay on the path.
+void copy_record_route(const sip::SipMessage& request, sip::SipMessage& response) {
+  auto routes = request.all(hdr::record_route);
+  if (!routes) return;  // check_message() validated it; nothing to copy otherwise
+  for (const sip::NameAddr& rr : *routes) response.add(hdr::record_route, rr);
+}
+
+
 std::string reason_for(int status) {
   switch (status) {
     case 480: return "Temporarily Unavailable";
@@ -153,6 +163,7 @@ void UserAgent::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessa
 
   auto ringing = sip::make_response(req, 180, "Ringing", c.local_tag);
   if (ringing) {
+    copy_record_route(req, *ringing);
     ringing->add(hdr::contact, sip::ContactValue{false, c.local_contact});
     (void)send_response(now, id, std::move(*ringing));
   }
@@ -188,6 +199,7 @@ Status UserAgent::answer(Timestamp now, CallHandle h, std::optional<CallOptions>
 void UserAgent::send_ok_with_answer(Timestamp now, Call& c, bool reinvite) {
   auto ok = sip::make_response(c.remote_invite, 200, "OK", c.local_tag);
   if (!ok || !c.answer) return;
+  copy_record_route(c.remote_invite, *ok);
   ok->add(hdr::contact, sip::ContactValue{false, c.local_contact});
   add_allow_accept(*ok);
   ok->add(hdr::content_type, std::string("application/sdp"));

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""`sotto phone` against a real registrar and proxy: Kamailio 5.6 over TLS with digest auth, dnsmasq for
+RFC 3263 NAPTR/SRV, baresip as the far end. Audio is checked by correlation, as in phone_interop_test.
+
+  tests/interop/registrar_interop_test.py [-k NAME]      # SOTTO_BUILD_DIR=build/default by default
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+from phone_interop_test import Skip, check_audio, need, report_of, setup, sotto_phone, tls_args  # noqa: E402
+
+USERS = {"alice": "alice-secret", "bob": "bob-secret"}
+
+
+def registrar_module():
+    need("kamailio")
+    import peers  # noqa: E402
+    return peers
+
+
+def domain_cert(wd, pki, name):
+    """A certificate for the SIP domain `name` (RFC 5922: a TLS server must be named by the domain the
+    client asked for) and 127.0.0.1, signed by the test CA."""
+    def run(*a):
+        subprocess.run(a, check=True, capture_output=True, cwd=wd.path)
+    with open(wd.file(f"{name}.cnf"), "w") as f:
+        f.write(f"subjectAltName=DNS:{name},IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n")
+    run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+        f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
+    run("openssl", "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.cnf")
+    with open(wd.file(f"{name}-combined.pem"), "w") as out:
+        out.write(open(wd.file(f"{name}.pem")).read() + open(wd.file(f"{name}.key")).read())
+    return {"ca": pki["ca"], "cert": wd.file(f"{name}.pem"), "key": wd.file(f"{name}.key"),
+            "combined": wd.file(f"{name}-combined.pem")}
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def log_has(wd, log, text):
+    return lambda: text in open(wd.file(log), errors="replace").read()
+
+
+# ------------------------------------------------------------------------------------------------
+
+def registers_over_tls_with_digest_keeps_alive_and_unregisters():
+    reg = registrar_module()
+    wd, pki = setup("reg-tls")
+    try:
+        kam = reg.Kamailio(wd, pki, USERS)
+        p = sotto_phone(wd, "alice.log", tls_args(pki) + [
+            "--account", "sips:alice@example.test", "--password", USERS["alice"],
+            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--register-expires", "120", "--keepalive", "10",
+            "--duration", "12", "--json", "register"])
+        wait_for(log_has(wd, "alice.log", "registered as"), 10, "the registration")
+        contacts = kam.contacts("alice")
+        assert contacts and (contacts[0].startswith("sips:") or "transport=tls" in contacts[0]), \
+            f"kamailio has no TLS contact for alice: {contacts}"
+        rep, rc = report_of(wd, "alice.log", p)
+        assert rc == 0 and rep["result"] == "registered", rep
+        assert rep["registration"].startswith("200") and "over TLS" in rep["registration"], rep
+        # RFC 5626 4.4.1: pinged at 8-10 s, kamailio answered each ping with a pong.
+        assert rep["keepalive_pings"] >= 1 and rep["keepalive_pongs"] == rep["keepalive_pings"], rep
+        log = open(wd.file("alice.log")).read()
+        assert "unregistered (binding removed)" in log, log
+        assert kam.contacts("alice") == [], f"the binding must be gone after exit: {kam.contacts('alice')}"
+    finally:
+        wd.cleanup()
+
+
+def wrong_password_is_one_clear_line():
+    reg = registrar_module()
+    wd, pki = setup("reg-403")
+    try:
+        kam = reg.Kamailio(wd, pki, USERS)
+        p = sotto_phone(wd, "alice.log", tls_args(pki) + [
+            "--account", "sips:alice@example.test", "--password", "wrong",
+            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--json", "register"])
+        rep, rc = report_of(wd, "alice.log", p, timeout=20)
+        assert rc != 0 and rep["result"] != "registered", rep
+        assert "registration at sips:example.test failed: 40" in rep["error"], rep
+        stderr_line = [l for l in open(wd.file("alice.log")).read().splitlines() if l.startswith("sotto phone:")]
+        assert len(stderr_line) == 1 and "failed: 40" in stderr_line[0], stderr_line
+    finally:
+        wd.cleanup()
+
+
+def baresip_calls_registered_sotto_through_kamailio():
+    reg = registrar_module()
+    need("baresip")
+    wd, pki = setup("reg-call-in")
+    try:
+        kam = reg.Kamailio(wd, pki, USERS)
+        alice = sotto_phone(wd, "alice.log", tls_args(pki) + [
+            "--account", "sips:alice@example.test", "--password", USERS["alice"],
+            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
+            "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "alice.log", "registered as"), 10, "alice's registration")
+        bob = kam.baresip(wd, "bob", USERS["bob"], wd.file("b.wav"))
+        reply = bob.command("dial", "sip:alice@example.test")
+        assert '"ok":false' not in reply.replace(" ", ""), f"baresip refused to dial: {reply}"
+        wait_for(log_has(wd, "alice.log", "call established"), 15, "the call through kamailio")
+        time.sleep(4)
+        bob.command("hangup")
+        rep, rc = report_of(wd, "alice.log", alice)
+        bob.stop()
+        assert rc == 0, rep
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["transport"] == "TLS", rep
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "baresip -> kamailio -> sotto")
+        check_audio(wd.file("a.wav"), bob.decoded_recording(), "sotto -> kamailio -> baresip")
+        assert kam.contacts("alice") == [], "alice unregistered on exit"
+    finally:
+        wd.cleanup()
+
+
+def sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it():
+    reg = registrar_module()
+    need("dnsmasq")
+    wd, pki = setup("reg-dns")
+    try:
+        kam = reg.Kamailio(wd, domain_cert(wd, pki, "example.test"), USERS)
+        dead_port = h.free_port()  # nothing listens there: RFC 3263 4.3 failover to the next SRV target
+        dns = reg.Dnsmasq(wd, a={"sip.example.test": "127.0.0.1", "down.example.test": "127.0.0.1"},
+                          srv=[("_sips._tcp.example.test", "down.example.test", dead_port, 10, 10),
+                               ("_sips._tcp.example.test", "sip.example.test", kam.tls_port, 20, 10)],
+                          naptr=[("example.test", 10, 10, "s", "SIPS+D2T", "_sips._tcp.example.test")])
+        common = ["--dns-server", dns.server, "--transport", "dns"] + (["--sip-trace"] if os.environ.get("SOTTO_SIP_TRACE") else [])
+        # bob: registered callee. alice: no --proxy, no port: NAPTR -> SRV -> A find kamailio over TLS,
+        # whose certificate must name example.test (RFC 5922), after the preferred SRV target refuses.
+        bob = sotto_phone(wd, "bob.log", tls_args(pki) + common + [
+            "--account", "sips:bob@example.test", "--password", USERS["bob"], "--play", wd.file("b.wav"),
+            "--record", wd.file("bob.wav"), "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "registered as"), 10, "bob's registration")
+        alice = sotto_phone(wd, "alice.log", tls_args(pki) + common + [
+            "--account", "sips:alice@example.test", "--password", USERS["alice"], "--play", wd.file("a.wav"),
+            "--record", wd.file("alice.wav"), "--duration", "4", "--json", "call", "sips:bob@example.test"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        assert rc == 0 and brc == 0, (rep, brep)
+        assert rep["transport"] == "TLS" and rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80", rep
+        assert f"to 127.0.0.1:{kam.tls_port}" in rep["registration"], rep
+        assert "CN=example.test" in rep["peer_certificate"], rep
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "bob -> alice")
+        check_audio(wd.file("a.wav"), wd.file("bob.wav"), "alice -> bob")
+        assert "trying the next target: tls sip.example.test" in open(wd.file("alice.log")).read()
+        queries = open(dns.log_path).read()
+        assert "NAPTR" in queries and "SRV" in queries, "the phone must have asked NAPTR and SRV"
+    finally:
+        wd.cleanup()
+
+
+SCENARIOS = [
+    registers_over_tls_with_digest_keeps_alive_and_unregisters,
+    wrong_password_is_one_clear_line,
+    baresip_calls_registered_sotto_through_kamailio,
+    sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it,
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="run only scenarios whose name contains this")
+    args = ap.parse_args()
+    if not os.path.exists(h.sotto_bin()):
+        print(f"sotto binary not found at {h.sotto_bin()} (set SOTTO_BUILD_DIR)")
+        return 2
+    passed = failed = skipped = 0
+    for s in SCENARIOS:
+        if args.k not in s.__name__:
+            continue
+        t0 = time.time()
+        try:
+            s()
+            passed += 1
+            print(f"PASS {s.__name__} ({time.time() - t0:.1f}s)", flush=True)
+        except Skip as e:
+            skipped += 1
+            print(f"SKIPPED {s.__name__}: {e}  <-- interop not checked!", flush=True)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {s.__name__} ({time.time() - t0:.1f}s): {e}", flush=True)
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
