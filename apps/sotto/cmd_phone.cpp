@@ -9,7 +9,7 @@ namespace {
 
 struct PhoneCli {
   phone::PhoneOptions o;
-  std::string listen_csv = "tls://127.0.0.1:5061";
+  std::string listen_csv;
   std::string suites_csv;
   CLI::App* call = nullptr;
   CLI::App* listen = nullptr;
@@ -70,8 +70,9 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   static PhoneCli cli;  // lives as long as the parsed options
   auto* sub = app.add_subcommand("phone", "Place or answer one call: SIP over TLS, SRTP media, WAV in/out");
   sub->require_subcommand(1);
-  sub->add_option("--listen", cli.listen_csv, "Listeners, comma-separated: udp://IP:PORT,tcp://...,tls://IP:PORT")
-      ->capture_default_str();
+  sub->add_option("--listen", cli.listen_csv,
+                  "Listeners, comma-separated: udp://IP:PORT,tcp://...,tls://IP:PORT (default with --cert: "
+                  "tls://127.0.0.1:5061; without: none, TLS/TCP go out on client connections)");
   sub->add_option("--cert", cli.o.cert_file, "Certificate chain PEM (may also hold the key)");
   sub->add_option("--key", cli.o.key_file, "Private key PEM");
   sub->add_option("--ca-file", cli.o.ca_file, "CA bundle to verify peers (default: the system bundle)");

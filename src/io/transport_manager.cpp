@@ -21,6 +21,15 @@ Status TransportManager::ensure_tls() {
   return {};
 }
 
+Result<StreamTransport*> TransportManager::client_transport(TransportKind kind) {
+  if (kind == TransportKind::udp) return fail(Errc::invalid_argument, "UDP has no connections");
+  if (kind == TransportKind::tcp && !tcp_) tcp_ = std::make_unique<TcpTransport>(io_, on_event_, options_.stream);
+  if (kind == TransportKind::tls) {
+    if (Status s = ensure_tls(); !s) return Unexpected(s.error());
+  }
+  return stream(kind);
+}
+
 StreamTransport* TransportManager::stream(TransportKind kind) noexcept {
   switch (kind) {
     case TransportKind::tcp: return tcp_.get();

@@ -50,6 +50,9 @@ class TransportManager {
   std::shared_ptr<Connection> find_by_remote(TransportKind kind, const Endpoint& remote) const;
 
   UdpTransport* udp() noexcept { return udp_.get(); }
+  // The TCP or TLS transport to connect out with, created on first use when nothing listens on it (a
+  // phone without a certificate still connects to TLS servers).
+  Result<StreamTransport*> client_transport(TransportKind kind);
   TcpTransport* tcp() noexcept { return tcp_.get(); }
   TlsTransport* tls() noexcept { return tls_.get(); }
   std::vector<ListenSpec> listeners() const;

@@ -59,6 +59,9 @@ ua::UaConfig Phone::ua_config(const std::vector<std::pair<io::ListenSpec, io::En
   for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{upper_name(spec.kind), host_of(ep), ep.port});
   if (opts_.account) {
     c.aor = *opts_.account;
+  } else if (bound.empty()) {
+    const bool v6 = o.media_ip.find(':') != std::string::npos;
+    c.aor = sip::parse_uri("sips:sotto@" + (v6 ? "[" + o.media_ip + "]" : o.media_ip)).value();
   } else {
     const bool tls = bound.front().first.kind == io::TransportKind::tls;
     c.aor = sip::parse_uri(std::string(tls ? "sips" : "sip") + ":sotto@" + host_of(bound.front().second)).value();
@@ -218,6 +221,7 @@ void Phone::begin_register() {
       finish();
       return;
     }
+    bind_client_flow(*r);
     ua_->use_flow(hop, r->flow, ua::FlowInfo{r->secure});
     reg_flow_ = r->flow;
     if (Status st = ua_->register_account(clock_.now()); !st) {
@@ -228,6 +232,16 @@ void Phone::begin_register() {
     }
     pump();
   });
+}
+
+void Phone::bind_client_flow(const SipRouter::Located& r) {
+  const FlowInfo* info = endpoint_->info(r.flow);
+  if (info == nullptr || info->kind == io::TransportKind::udp) return;
+  for (const io::ListenSpec& spec : opts_.listen) {
+    if (spec.kind == info->kind) return;  // our listener names us
+  }
+  // RFC 5923 spirit: no listener of this transport, so the peer reaches us back down this connection.
+  ua_->set_binding(ua::LocalBinding{upper_name(info->kind), host_of(info->local), info->local.port});
 }
 
 void Phone::on_registration(const ua::UaEvent& ev) {

@@ -49,6 +49,8 @@ class Phone {
   void on_flow_closed(Flow flow, const std::string& why);
   void pump();
   void begin_register();
+  // A TCP/TLS connection of a transport we do not listen on: Via and Contact name its local end.
+  void bind_client_flow(const SipRouter::Located& r);
   void on_registration(const ua::UaEvent& ev);
   void registrar_flow_lost(const std::string& why);
   void arm_keepalive();

@@ -62,6 +62,7 @@ void Phone::begin_call() {
       call_done(r.error().context);
       return;
     }
+    bind_client_flow(*r);
     ua_->use_flow(hop, r->flow, ua::FlowInfo{r->secure});
     call_flow_ = r->flow;
     report_.transport = transport_name(endpoint_->info(r->flow) ? endpoint_->info(r->flow)->kind : io::TransportKind::udp);
@@ -126,7 +127,7 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
             report_.sip_status = ev.status;
             report_.sip_reason = ev.reason;
           }
-          progress_(fmt::format("call ended ({} {})", ev.status, ev.reason));
+          progress_(ev.status == 0 ? fmt::format("call ended: {}", ev.reason) : fmt::format("call ended ({} {})", ev.status, ev.reason));
           call_done(media_started_ ? std::string() : fmt::format("{} {}", ev.status, ev.reason));
           break;
         case ua::CallState::failed:

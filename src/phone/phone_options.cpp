@@ -29,8 +29,14 @@ std::string valid_suites() {
 Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   CheckedPhoneOptions c;
   c.raw = o;
-  if (o.listen.empty()) return fail(Errc::invalid_argument, "--listen: give at least one of udp://, tcp://, tls://IP:PORT");
-  for (const std::string& spec : o.listen) {
+  std::vector<std::string> listen = o.listen;
+  if (listen.empty() && !o.cert_file.empty()) listen = {"tls://127.0.0.1:5061"};
+  if (listen.empty() && o.mode == PhoneMode::listen && (o.account.empty() || o.no_register)) {
+    return fail(Errc::invalid_argument,
+                "listen: give --listen udp://, tcp:// or tls://IP:PORT (with --cert), or --account to take calls "
+                "down the registration's connection");
+  }
+  for (const std::string& spec : listen) {
     auto l = io::parse_listen_spec(spec);
     if (!l) return fail(Errc::invalid_argument, "--listen: " + l.error().context);
     if (l->kind == io::TransportKind::tls && o.cert_file.empty()) {

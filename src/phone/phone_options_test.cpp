@@ -130,5 +130,24 @@ TEST(PhoneOptions, TransportModeProxyDnsServerAndKeepalive) {
   EXPECT_NE(error_of(o).find("--proxy: 'tel:+123'"), std::string::npos);
 }
 
+TEST(PhoneOptions, NoListenerNeededWithoutCertificateUnlessWaitingWithoutAccount) {
+  PhoneOptions o = base();
+  o.listen.clear();
+  o.cert_file.clear();
+  auto c = check(o);  // calls out over a client TLS connection
+  ASSERT_TRUE(c) << c.error().message();
+  EXPECT_TRUE(c->listen.empty());
+  o.cert_file = "/etc/hostname";
+  c = check(o);
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->listen.size(), 1u);
+  EXPECT_EQ(c->listen.front().to_string(), "tls://127.0.0.1:5061");
+  o.cert_file.clear();
+  o.mode = PhoneMode::listen;
+  EXPECT_NE(error_of(o).find("or --account to take calls down the registration's connection"), std::string::npos);
+  o.account = "sips:alice@example.test";
+  EXPECT_EQ(error_of(o), "");
+}
+
 }  // namespace
 }  // namespace sotto::phone

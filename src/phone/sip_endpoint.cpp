@@ -179,13 +179,9 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
   if (auto c = transports_.find_by_remote(kind, remote)) {
     if (flows_.count(c->id())) return sip::txn::Flow{c->id(), true};
   }
-  io::StreamTransport* st = kind == io::TransportKind::tls ? static_cast<io::StreamTransport*>(transports_.tls())
-                                                           : static_cast<io::StreamTransport*>(transports_.tcp());
-  if (st == nullptr) {
-    return fail(Errc::invalid_state, std::string("no ") + (kind == io::TransportKind::tls ? "tls" : "tcp") +
-                                         ":// listener configured (add --listen)");
-  }
-  auto id = st->connect(remote, options);
+  auto st = transports_.client_transport(kind);
+  if (!st) return Unexpected(st.error());
+  auto id = (*st)->connect(remote, options);
   if (!id) return Unexpected(id.error());
   flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
   outbound_.insert(*id);

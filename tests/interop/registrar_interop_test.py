@@ -126,6 +126,35 @@ def baresip_calls_registered_sotto_through_kamailio():
         wd.cleanup()
 
 
+def phone_without_certificate_registers_and_is_called_down_its_connection():
+    """Like most phones: no certificate, no listener. Via and Contact name the local end of the TLS
+    connection to the registrar; Kamailio reaches us back down it (RFC 5923 style connection reuse)."""
+    reg = registrar_module()
+    need("baresip")
+    wd, pki = setup("reg-nocert")
+    try:
+        kam = reg.Kamailio(wd, pki, USERS)
+        alice = sotto_phone(wd, "alice.log", [
+            "--ca-file", pki["ca"], "--account", "sips:alice@example.test", "--password", USERS["alice"],
+            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
+            "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "alice.log", "registered as"), 10, "alice's registration")
+        assert not any(l.startswith("listening on") for l in open(wd.file("alice.log")).read().splitlines())
+        bob = kam.baresip(wd, "bob", USERS["bob"], wd.file("b.wav"))
+        reply = bob.command("dial", "sip:alice@example.test")
+        assert '"ok":false' not in reply.replace(" ", ""), f"baresip refused to dial: {reply}"
+        wait_for(log_has(wd, "alice.log", "call established"), 15, "the call down the registration's connection")
+        time.sleep(4)
+        bob.command("hangup")
+        rep, rc = report_of(wd, "alice.log", alice)
+        bob.stop()
+        assert rc == 0 and rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["transport"] == "TLS", rep
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "baresip -> kamailio -> sotto (no certificate)")
+        check_audio(wd.file("a.wav"), bob.decoded_recording(), "sotto (no certificate) -> kamailio -> baresip")
+    finally:
+        wd.cleanup()
+
+
 def sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it():
     reg = registrar_module()
     need("dnsmasq")
@@ -166,6 +195,7 @@ SCENARIOS = [
     registers_over_tls_with_digest_keeps_alive_and_unregisters,
     wrong_password_is_one_clear_line,
     baresip_calls_registered_sotto_through_kamailio,
+    phone_without_certificate_registers_and_is_called_down_its_connection,
     sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it,
 ]
 

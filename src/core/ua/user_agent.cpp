@@ -68,6 +68,16 @@ void UserAgent::use_flow(const sip::Uri& next_hop, Flow flow, FlowInfo info) {
   hop_flows_[hop_key(next_hop)] = flow;
 }
 
+void UserAgent::set_binding(LocalBinding b) {
+  for (auto& existing : config_.bindings) {
+    if (existing.transport == b.transport) {
+      existing = std::move(b);
+      return;
+    }
+  }
+  config_.bindings.push_back(std::move(b));
+}
+
 UserAgent::Hop UserAgent::hop_for(std::optional<Flow> preferred, const sip::Uri& next_hop) {
   const auto usable = [&](Flow f) { return (f.id & kPlaceholderFlowBit) == 0 && !dead_flows_.count(f.id); };
   if (preferred && usable(*preferred)) return Hop{*preferred, std::nullopt, flow_transport(*preferred, next_hop)};

@@ -52,6 +52,9 @@ class UserAgent {
   // flow, and its transport (not the URI's) decides Via, Contact and whether SDES keys may ride on it: a
   // sip: URI that DNS resolved to TLS is secure signalling.
   void use_flow(const sip::Uri& next_hop, Flow flow, FlowInfo info);
+  // Sets (or adds) the local binding of `b.transport`: e.g. a phone without a TLS listener names the local
+  // end of its connection in Via and Contact, and is reached back down that connection.
+  void set_binding(LocalBinding b);
 
   // Commands. Errors are ours (Errc::invalid_argument / invalid_state / not_found) and change nothing.
   // An INVITE with the negotiator's offer to `target` (or via the outbound proxy).
