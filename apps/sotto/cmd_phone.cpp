@@ -11,6 +11,7 @@ struct PhoneCli {
   phone::PhoneOptions o;
   std::string listen_csv;
   std::string suites_csv;
+  std::string codecs_csv;
   CLI::App* call = nullptr;
   CLI::App* listen = nullptr;
   CLI::App* reg = nullptr;
@@ -32,6 +33,7 @@ std::vector<std::string> split_csv(const std::string& s) {
 int run_phone(PhoneCli& cli) {
   cli.o.listen = split_csv(cli.listen_csv);
   cli.o.suites = split_csv(cli.suites_csv);
+  cli.o.codecs = split_csv(cli.codecs_csv);
   cli.o.mode = cli.listen->parsed() ? phone::PhoneMode::listen
              : cli.reg->parsed()  ? phone::PhoneMode::register_
                                   : phone::PhoneMode::call;
@@ -94,6 +96,7 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--suites", cli.suites_csv, "SRTP suites in preference order, e.g. AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM");
   sub->add_flag("--allow-sdes-over-insecure-transport", cli.o.allow_sdes_over_insecure_transport,
                 "Send/accept SDES keys over UDP/TCP signalling (the keys are then readable on the path)");
+  sub->add_option("--codecs", cli.codecs_csv, "Audio codecs in preference order: PCMU,PCMA (default) or either alone");
   sub->add_option("--play", cli.o.play_wav, "WAV to send (any rate/channels; resampled to 8 kHz mono)");
   sub->add_option("--record", cli.o.record_wav, "WAV to write what we receive (8 kHz mono)");
   sub->add_option("--duration", cli.o.duration_s, "Hang up this many seconds after the answer (0: wait for BYE)");

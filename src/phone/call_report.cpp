@@ -26,7 +26,7 @@ std::string CallReport::text() const {
   line("tls", tls_version.empty() ? "" : tls_version + " " + tls_cipher);
   line("peer cert", peer_certificate);
   if (duration_s <= 0 && packets_sent == 0 && packets_received == 0) return out;  // no media ever flowed
-  line("media", srtp_suite);
+  line("media", codec.empty() ? srtp_suite : codec + ", " + srtp_suite);
   line("packets", fmt::format("sent {} received {} lost {}", packets_sent, packets_received, packets_lost));
   line("jitter", fmt::format("{:.1f} ms", jitter_ms));
   line("rtt", rtt_ms ? fmt::format("{:.1f} ms", *rtt_ms) : "");
@@ -43,7 +43,7 @@ std::string CallReport::json() const {
       {"setup_ms", setup_ms},     {"duration_s", duration_s},
       {"transport", transport},   {"tls_version", tls_version},
       {"tls_cipher", tls_cipher}, {"peer_certificate", peer_certificate},
-      {"srtp_suite", srtp_suite}, {"packets_sent", packets_sent},
+      {"srtp_suite", srtp_suite}, {"codec", codec}, {"packets_sent", packets_sent},
       {"packets_received", packets_received}, {"packets_lost", packets_lost},
       {"jitter_ms", jitter_ms},   {"srtp_auth_failures", srtp_auth_failures},
       {"srtp_replays", srtp_replays}, {"dtmf_received", dtmf_received},

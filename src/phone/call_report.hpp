@@ -24,6 +24,7 @@ struct CallReport {
   std::string transport;               // "UDP" | "TCP" | "TLS"
   std::string tls_version, tls_cipher, peer_certificate;
   std::string srtp_suite = "RTP, unencrypted";
+  std::string codec;                   // "PCMU" / "PCMA", as negotiated
   std::uint64_t packets_sent = 0, packets_received = 0, packets_lost = 0;
   double jitter_ms = 0;
   std::optional<double> rtt_ms;

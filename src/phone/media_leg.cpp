@@ -50,6 +50,11 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::open(asio::io_context& io, const io:
   return leg;
 }
 
+void MediaLeg::set_format(media::G711Law law, std::uint8_t event_payload_type) {
+  options_.session.law = law;
+  options_.session.event_payload_type = event_payload_type;
+}
+
 Status MediaLeg::start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
                        std::optional<srtp::Policy> rx, media::MediaDirection direction) {
   std::unique_ptr<srtp::Context> new_tx, new_rx;

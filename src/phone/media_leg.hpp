@@ -56,6 +56,9 @@ class MediaLeg {
   // every stream is carried over (RFC 4568 section 7.1.4) so that a long call keeps audio after re-keying.
   Status start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
                std::optional<srtp::Policy> rx, media::MediaDirection direction = media::MediaDirection::sendrecv);
+  // The negotiated codec and RFC 4733 payload type; used when start() creates the session (the first
+  // time), not changed in mid-call.
+  void set_format(media::G711Law law, std::uint8_t event_payload_type);
   Status send_digits(std::string_view digits);
   void set_direction(media::MediaDirection d);
   // Sends the RTCP BYE, stops the timers, closes sockets and the recording.

@@ -73,6 +73,9 @@ ua::UaConfig Phone::ua_config(const std::vector<std::pair<io::ListenSpec, io::En
   c.outbound_proxy = opts_.proxy;
   c.register_expires = o.register_expires;
   c.media_policy = opts_.media;
+  c.codecs.clear();
+  for (const std::string& name : opts_.codecs) c.codecs.push_back(sdp::CodecCapability{name, 8000, {}, {}, {}});
+  c.codecs.push_back(sdp::CodecCapability{"telephone-event", 8000, {}, std::uint8_t{101}, std::string("0-16")});
   const bool v6 = o.media_ip.find(':') != std::string::npos;
   c.incoming_media = ua::CallOptions{o.media_ip, media_->rtp_port(), v6 ? "IP6" : "IP4"};
   c.auto_answer = false;  // the phone answers (at once with --auto-answer, after --answer-after otherwise)

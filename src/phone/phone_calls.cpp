@@ -175,6 +175,7 @@ void Phone::start_media(const ua::MediaInfo& m) {
     hang_up("unusable remote media address '" + m.remote_address + "'");
     return;
   }
+  if (!media_started_) media_->set_format(m.codec == "PCMA" ? media::G711Law::a_law : media::G711Law::mu_law, m.telephone_event_pt.value_or(101));
   Status st = m.srtp ? media_->start(*rtp, *rtcp, m.tx, m.rx, media_direction(m.direction))
                      : media_->start(*rtp, *rtcp, std::nullopt, std::nullopt, media_direction(m.direction));
   if (!st) {
@@ -188,7 +189,8 @@ void Phone::start_media(const ua::MediaInfo& m) {
   report_.setup_ms = std::chrono::duration<double, std::milli>(answered_ - started_).count();
   if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
   if (call_flow_) fill_report_from(*call_flow_);
-  progress_(fmt::format("call established: {} over {}{}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
+  report_.codec = m.codec;
+  progress_(fmt::format("call established: {} {} over {}{}", m.codec, m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
                         report_.transport, report_.tls_version.empty() ? "" : " (" + report_.tls_version + ")"));
   if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
   auto reinvite = [this](bool on) {

@@ -1,5 +1,7 @@
 #include "phone/phone_options.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 
 #include "core/srtp/suite.hpp"
@@ -118,6 +120,14 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   }
   c.media.allow_sdes_over_insecure_transport = o.allow_sdes_over_insecure_transport;
   if (Status st = negotiation::validate(c.media); !st) return fail(Errc::invalid_argument, "--suites/--srtp: " + st.error().context);
+  if (!o.codecs.empty()) {
+    c.codecs.clear();
+    for (std::string name : o.codecs) {
+      for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (name != "PCMU" && name != "PCMA") return fail(Errc::invalid_argument, "--codecs: unknown codec '" + name + "'; valid: PCMU, PCMA");
+      if (std::find(c.codecs.begin(), c.codecs.end(), name) == c.codecs.end()) c.codecs.push_back(name);
+    }
+  }
   if (o.duration_s < 0) return fail(Errc::invalid_argument, "--duration: must be >= 0 seconds");
   if (o.hold_at_s < 0 || o.resume_at_s < 0) return fail(Errc::invalid_argument, "--hold-at/--resume-at: must be >= 0 seconds");
   if (o.resume_at_s > 0 && o.resume_at_s <= o.hold_at_s) {

@@ -40,6 +40,7 @@ struct PhoneOptions {
   std::string srtp = "require";            // --srtp off|offer|require
   std::string offer_profile = "savp";      // --srtp-offer savp|avp (with --srtp offer)
   std::vector<std::string> suites;         // --suites A,B (RFC 4568/6188/7714 names)
+  std::vector<std::string> codecs;         // --codecs PCMA,PCMU: audio codecs in preference order
   bool allow_sdes_over_insecure_transport = false;
   std::string play_wav, record_wav;        // --play / --record
   double duration_s = 0;                   // --duration: hang up after this long in the call; 0 = until BYE
@@ -65,6 +66,7 @@ struct CheckedPhoneOptions {
   std::optional<sip::Uri> proxy;
   locate::TransportMode transport = locate::TransportMode::dns;
   negotiation::MediaSecurityPolicy media;
+  std::vector<std::string> codecs{"PCMU", "PCMA"};  // upper case, preference order
 };
 
 // Errc::invalid_argument with a context naming the flag and what was expected (e.g. "--suites: unknown

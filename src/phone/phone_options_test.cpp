@@ -149,5 +149,14 @@ TEST(PhoneOptions, NoListenerNeededWithoutCertificateUnlessWaitingWithoutAccount
   EXPECT_EQ(error_of(o), "");
 }
 
+TEST(PhoneOptions, CodecsAreG711InPreferenceOrder) {
+  PhoneOptions o = base();
+  EXPECT_EQ(check(o)->codecs, (std::vector<std::string>{"PCMU", "PCMA"}));
+  o.codecs = {"pcma", "PCMU", "PCMA"};
+  EXPECT_EQ(check(o)->codecs, (std::vector<std::string>{"PCMA", "PCMU"}));
+  o.codecs = {"G729"};
+  EXPECT_EQ(error_of(o), "--codecs: unknown codec 'G729'; valid: PCMU, PCMA");
+}
+
 }  // namespace
 }  // namespace sotto::phone

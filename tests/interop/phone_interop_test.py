@@ -203,6 +203,37 @@ def sotto_to_sotto_every_suite_over_tls():
         wd.cleanup()
 
 
+def callee_accepting_only_pcma_gets_pcma_both_ways():
+    """The caller offers PCMU then PCMA; the callee takes only PCMA. On the wire (the RTP header is clear
+    under SRTP) every audio packet both ways must be payload type 8, and the audio must survive A-law."""
+    need("tshark")
+    wd, pki = setup("pcma")
+    try:
+        port = h.free_port()
+        cap = h.Capture(wd, f"host 127.0.0.1 and portrange 20000-30000")
+        callee = sotto_phone(wd, "callee.log", tls_args(pki, port) + [
+            "--codecs", "PCMA", "--play", wd.file("b.wav"), "--record", wd.file("callee.wav"), "--json", "listen",
+            "--auto-answer"])
+        time.sleep(0.3)
+        caller = sotto_phone(wd, "caller.log", tls_args(pki) + [
+            "--play", wd.file("a.wav"), "--record", wd.file("caller.wav"), "--duration", "3", "--json", "call",
+            f"sips:bob@127.0.0.1:{port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        crep, crc = report_of(wd, "callee.log", callee)
+        assert rc == 0 and crc == 0, (rep, crep)
+        cap.stop()
+        assert rep["codec"] == "PCMA" and crep["codec"] == "PCMA", (rep, crep)
+        wire = json.loads(subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "wire_check.py"),
+                                          cap.file, "--sip-port", str(port), "--rtp-ports", "20000-30000"],
+                                         check=True, capture_output=True, text=True).stdout)
+        pts = wire["rtp_payload_types"]
+        assert pts.get("8", 0) > 250 and set(pts) <= {"8", "101"}, f"only PCMA (8) expected on the wire: {pts}"
+        check_audio(wd.file("b.wav"), wd.file("caller.wav"), "callee -> caller (PCMA)")
+        check_audio(wd.file("a.wav"), wd.file("callee.wav"), "caller -> callee (PCMA)")
+    finally:
+        wd.cleanup()
+
+
 def plain_call_over_udp_shows_on_the_wire():
     need("tshark")
     wd, pki = setup("plain")
@@ -329,6 +360,7 @@ SCENARIOS = [
     baresip_answering_an_unoffered_suite_is_refused_not_fail_open,
     sotto_to_sotto_every_suite_over_tls,
     hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways,
+    callee_accepting_only_pcma_gets_pcma_both_ways,
     plain_call_over_udp_shows_on_the_wire,
     sipp_offer_without_srtp_gets_488_with_warning,
     sipp_malformed_request_gets_400_naming_the_fault,

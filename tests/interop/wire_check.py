@@ -57,10 +57,13 @@ def main():
     counts = [0] * 256
     total = 0
     packets = 0
+    payload_types = {}
     for (hexdata,) in rtp_rows:
         data = bytes.fromhex(hexdata.replace(":", ""))
         if len(data) < 13 or data[0] >> 6 != 2 or 72 <= (data[1] & 0x7F) <= 76:
             continue
+        pt = data[1] & 0x7F
+        payload_types[str(pt)] = payload_types.get(str(pt), 0) + 1  # the RTP header stays clear under SRTP
         cc = data[0] & 0x0F
         start = 12 + 4 * cc
         payload = data[start:]
@@ -78,6 +81,7 @@ def main():
         "rtp_payload_bytes": total,
         "chi_square": round(chi, 1) if chi is not None else None,
         "media_looks_encrypted": chi is not None and chi < 400,
+        "rtp_payload_types": payload_types,
     }))
 
 
