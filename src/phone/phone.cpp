@@ -265,9 +265,14 @@ void Phone::on_registration(const ua::UaEvent& ev) {
     if (first) progress_(fmt::format("registered as {} at {}{} (expires {} s)", sip::serialize(ua_->config().aor), where, over, ev.expires));
     else progress_(fmt::format("registration refreshed (expires {} s)", ev.expires));
     if (reg_flow_ && reg_flow_->reliable && opts_.raw.keepalive_s > 0 && !keepalive_) {
-      keepalive_.emplace(millis(opts_.raw.keepalive_s), [] { return static_cast<double>(crypto::random_u32()) / 4294967296.0; });
+      // RFC 5626 5.4: the registrar's Flow-Timer, when it sends one, overrides --keepalive.
+      const auto interval = ev.flow_timer ? std::chrono::milliseconds(std::chrono::seconds(*ev.flow_timer)) : millis(opts_.raw.keepalive_s);
+      keepalive_.emplace(interval, [] { return static_cast<double>(crypto::random_u32()) / 4294967296.0; });
       keepalive_->start(clock_.now());
       arm_keepalive();
+    }
+    if (keepalive_ && ev.flow_timer) {  // a refresh may change it: used from the next ping on
+      keepalive_->set_interval(std::chrono::seconds(*ev.flow_timer));
     }
     if (!first || finishing_) return;
     if (opts_.raw.mode == PhoneMode::call) {

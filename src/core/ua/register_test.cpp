@@ -134,5 +134,20 @@ TEST(UaRegister, InviteChallengedBy407IsRetriedWithProxyAuthorization) {
   EXPECT_EQ(f.net.received(f.r, "BYE").at(0).header(sip::hdr::cseq)->number, 3u);
 }
 
+TEST(UaRegister, FlowTimerFromTheRegistrarIsReported) {
+  RegistrarFixture f;
+  f.reg.flow_timer = 25;
+  ASSERT_TRUE(f.alice.register_account(f.net.now));
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has(f.a, Kind::registered); }));
+  EXPECT_EQ(f.net.find(f.a, Kind::registered)->flow_timer, std::optional<std::uint32_t>(25));
+}
+
+TEST(UaRegister, NoFlowTimerNoValue) {
+  RegistrarFixture f;
+  ASSERT_TRUE(f.alice.register_account(f.net.now));
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has(f.a, Kind::registered); }));
+  EXPECT_FALSE(f.net.find(f.a, Kind::registered)->flow_timer);
+}
+
 }  // namespace
 }  // namespace sotto::ua

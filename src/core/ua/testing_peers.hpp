@@ -30,6 +30,7 @@ struct FakeRegistrar {
   int stale_once = 0;           // answer the first N good credentials with stale=true
   std::uint32_t grant = 0;      // 0: grant what was asked
   std::uint32_t min_expires = 0;
+  std::optional<std::uint32_t> flow_timer;  // RFC 5626 5.4 Flow-Timer in the 200
   int nonce_counter = 0;
   int accepted = 0;
   std::vector<auth::DigestAuthorization> answers;
@@ -81,6 +82,7 @@ struct FakeRegistrar {
       sip::ContactValue bound = *c;
       bound.address.params.set("expires", std::to_string(grant && *expires ? grant : *expires));
       if (*expires != 0) ok.add(sip::hdr::contact, bound);
+      if (flow_timer) (void)ok.add_raw("Flow-Timer", std::to_string(*flow_timer));
     }
     net.send(node, flow, ok);
   }

@@ -79,6 +79,7 @@ struct UaEvent {
   std::string reason;   // reason phrase, or our own explanation (e.g. why an SRTP answer was refused)
   std::string warning;  // the warn-text of a Warning header, unquoted
   std::uint32_t expires = 0;
+  std::optional<std::uint32_t> flow_timer;  // registered: the registrar's Flow-Timer (RFC 5626 5.4), seconds
   sip::NameAddr from;   // incoming_call
   bool secure = false;  // incoming_call: received over TLS
   std::optional<MediaInfo> media;

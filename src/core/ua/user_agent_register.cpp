@@ -1,5 +1,6 @@
 // UserAgent: REGISTER (RFC 3261 10.2): binding, refresh before expiry, 423 Min-Expires, removal.
 #include <algorithm>
+#include <charconv>
 
 #include "core/sip/header_fields.hpp"
 #include "core/ua/request_parts.hpp"
@@ -94,6 +95,11 @@ void UserAgent::on_register_response(Timestamp now, const ClientRequest&, Flow, 
     ev.kind = UaEvent::Kind::registered;
     ev.status = status;
     ev.expires = reg_.granted;
+    if (const sip::Header* ft = resp.find("Flow-Timer")) {  // RFC 5626 5.4: delta-seconds
+      std::uint32_t v = 0;
+      const auto [end, ec] = std::from_chars(ft->value.data(), ft->value.data() + ft->value.size(), v);
+      if (ec == std::errc() && end == ft->value.data() + ft->value.size() && v > 0) ev.flow_timer = v;
+    }
     emit(std::move(ev));
     return;
   }
