@@ -95,8 +95,8 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   auto mode = locate::parse_transport_mode(o.transport);
   if (!mode) return fail(Errc::invalid_argument, "--transport: " + mode.error().context);
   c.transport = *mode;
-  if (o.register_expires < 60 && c.registrar) {
-    return fail(Errc::invalid_argument, "--register-expires: " + std::to_string(o.register_expires) + " s is under 60 s (RFC 3261 10.2.8 Min-Expires)");
+  if (o.register_expires < 10 && c.registrar) {  // a registrar may still ask for more (423 Min-Expires)
+    return fail(Errc::invalid_argument, "--register-expires: " + std::to_string(o.register_expires) + " s is under 10 s");
   }
   for (const std::string& d : o.dns_servers) {
     if (auto srv = io::dns::parse_dns_server(d); !srv) return fail(Errc::invalid_argument, "--dns-server: " + srv.error().context);

@@ -56,14 +56,14 @@ def log_has(wd, log, text):
 
 # ------------------------------------------------------------------------------------------------
 
-def registers_over_tls_with_digest_keeps_alive_and_unregisters():
+def registers_over_tls_with_digest_refreshes_keeps_alive_and_unregisters():
     reg = registrar_module()
     wd, pki = setup("reg-tls")
     try:
         kam = reg.Kamailio(wd, pki, USERS)
         p = sotto_phone(wd, "alice.log", tls_args(pki) + [
             "--account", "sips:alice@example.test", "--password", USERS["alice"],
-            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--register-expires", "120", "--keepalive", "10",
+            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--register-expires", "10", "--keepalive", "10",
             "--duration", "12", "--json", "register"])
         wait_for(log_has(wd, "alice.log", "registered as"), 10, "the registration")
         contacts = kam.contacts("alice")
@@ -75,6 +75,8 @@ def registers_over_tls_with_digest_keeps_alive_and_unregisters():
         # RFC 5626 4.4.1: pinged at 8-10 s, kamailio answered each ping with a pong.
         assert rep["keepalive_pings"] >= 1 and rep["keepalive_pongs"] == rep["keepalive_pings"], rep
         log = open(wd.file("alice.log")).read()
+        # 10 s granted: refreshed at 5 s and 10 s (RFC 3261 10.2.4), same Call-ID, the binding never lapsed.
+        assert log.count("registration refreshed (expires 10 s)") >= 1, log
         assert "unregistered (binding removed)" in log, log
         assert kam.contacts("alice") == [], f"the binding must be gone after exit: {kam.contacts('alice')}"
     finally:
@@ -192,7 +194,7 @@ def sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it():
 
 
 SCENARIOS = [
-    registers_over_tls_with_digest_keeps_alive_and_unregisters,
+    registers_over_tls_with_digest_refreshes_keeps_alive_and_unregisters,
     wrong_password_is_one_clear_line,
     baresip_calls_registered_sotto_through_kamailio,
     phone_without_certificate_registers_and_is_called_down_its_connection,
