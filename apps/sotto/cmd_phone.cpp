@@ -104,6 +104,8 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--media-ip", cli.o.media_ip, "Local address for RTP/RTCP")->capture_default_str();
   sub->add_option("--timeout", cli.o.timeout_s, "Give up on call setup after this many seconds")->capture_default_str();
   sub->add_option("--tls-ciphers", cli.o.tls_ciphers, "TLS 1.2 cipher list (OpenSSL syntax), e.g. for carriers that demand AES128-SHA");
+  sub->add_flag("--tls-allow-wildcards", cli.o.tls_allow_wildcards,
+                "Accept wildcard server certificates (*.example.com), which RFC 5922 7.2 forbids; some carriers use them");
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
   sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
   sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");

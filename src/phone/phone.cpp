@@ -89,6 +89,8 @@ Status Phone::start() {
   client.ca_file = o.ca_file;
   client.keylog_file = o.keylog_file;
   if (!o.tls_ciphers.empty()) client.cipher_list = o.tls_ciphers;
+  client.allow_wildcards = o.tls_allow_wildcards;
+  if (o.tls_allow_wildcards) progress_("warning: --tls-allow-wildcards: wildcard certificates accepted (RFC 5922 7.2 forbids them for SIP domains)");
   client.on_warning = [this](std::string_view w) { progress_(fmt::format("warning: {}", w)); };
   if (!o.cert_file.empty()) {  // our certificate doubles as the client certificate (mutual TLS)
     client.cert_chain_file = o.cert_file;

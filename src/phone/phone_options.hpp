@@ -49,6 +49,7 @@ struct PhoneOptions {
   bool json = false;
   std::string media_ip = "127.0.0.1";      // --media-ip
   std::string keylog_file;                 // --tls-keylog FILE (decrypts the TLS session: warned)
+  bool tls_allow_wildcards = false;        // --tls-allow-wildcards: accept *.example.com (RFC 5922 7.2 forbids)
   std::string tls_ciphers;                 // --tls-ciphers: OpenSSL TLS 1.2 cipher list (carriers demanding CBC)
   double timeout_s = 32;                   // --timeout: give up on call setup after this long
   bool sip_trace = false;                  // --sip-trace: print every SIP message sent and received

@@ -24,21 +24,22 @@ def registrar_module():
     return peers
 
 
-def domain_cert(wd, pki, name):
+def domain_cert(wd, pki, name, san=None):
     """A certificate for the SIP domain `name` (RFC 5922: a TLS server must be named by the domain the
     client asked for) and 127.0.0.1, signed by the test CA."""
     def run(*a):
         subprocess.run(a, check=True, capture_output=True, cwd=wd.path)
-    with open(wd.file(f"{name}.cnf"), "w") as f:
-        f.write(f"subjectAltName=DNS:{name},IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n")
+    name_file = name.replace("*", "star")
+    with open(wd.file(f"{name_file}.cnf"), "w") as f:
+        f.write(f"subjectAltName={san or f'DNS:{name},IP:127.0.0.1'}\nextendedKeyUsage=serverAuth,clientAuth\n")
     run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-        f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
-    run("openssl", "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.cnf")
-    with open(wd.file(f"{name}-combined.pem"), "w") as out:
-        out.write(open(wd.file(f"{name}.pem")).read() + open(wd.file(f"{name}.key")).read())
-    return {"ca": pki["ca"], "cert": wd.file(f"{name}.pem"), "key": wd.file(f"{name}.key"),
-            "combined": wd.file(f"{name}-combined.pem")}
+        f"{name_file}.key", "-out", f"{name_file}.csr", "-subj", f"/CN={name}")
+    run("openssl", "x509", "-req", "-in", f"{name_file}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", f"{name_file}.pem", "-days", "2", "-extfile", f"{name_file}.cnf")
+    with open(wd.file(f"{name_file}-combined.pem"), "w") as out:
+        out.write(open(wd.file(f"{name_file}.pem")).read() + open(wd.file(f"{name_file}.key")).read())
+    return {"ca": pki["ca"], "cert": wd.file(f"{name_file}.pem"), "key": wd.file(f"{name_file}.key"),
+            "combined": wd.file(f"{name_file}-combined.pem")}
 
 
 def wait_for(predicate, timeout, what):
@@ -193,12 +194,40 @@ def sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it():
         wd.cleanup()
 
 
+def wildcard_certificate_is_refused_unless_allowed():
+    """RFC 5922 7.2: a SIP domain certificate must not be a wildcard. Refused by default with one clear
+    line; --tls-allow-wildcards accepts it (some carriers use them)."""
+    reg = registrar_module()
+    need("dnsmasq")
+    wd, pki = setup("wildcard")
+    try:
+        star = domain_cert(wd, pki, "*.example.test", san="DNS:*.example.test")
+        port = h.free_port()
+        dns = reg.Dnsmasq(wd, a={"bob.example.test": "127.0.0.1"})
+        callee = sotto_phone(wd, "callee.log", ["--listen", f"tls://127.0.0.1:{port}", "--cert", star["cert"], "--key",
+                                               star["key"], "--ca-file", pki["ca"], "--json", "listen", "--auto-answer"])
+        time.sleep(0.3)
+        target = f"sips:bob@bob.example.test:{port}"
+        common = tls_args(pki) + ["--dns-server", dns.server, "--duration", "1", "--timeout", "5", "--json"]
+        refused = sotto_phone(wd, "refused.log", common + ["call", target])
+        rep, rc = report_of(wd, "refused.log", refused)
+        assert rc != 0 and "wildcard certificates are refused" in rep["error"], rep
+        allowed = sotto_phone(wd, "allowed.log", common + ["--tls-allow-wildcards", "call", target])
+        rep, rc = report_of(wd, "allowed.log", allowed)
+        assert rc == 0 and rep["peer_certificate"] == "CN=*.example.test", rep
+        assert "warning: --tls-allow-wildcards" in open(wd.file("allowed.log")).read()
+        report_of(wd, "callee.log", callee)
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     registers_over_tls_with_digest_refreshes_keeps_alive_and_unregisters,
     wrong_password_is_one_clear_line,
     baresip_calls_registered_sotto_through_kamailio,
     phone_without_certificate_registers_and_is_called_down_its_connection,
     sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it,
+    wildcard_certificate_is_refused_unless_allowed,
 ]
 
 
