@@ -187,7 +187,7 @@ Status match_sip_identity(const CertificateNames& names, std::string_view expect
     has = names.common_name.empty() ? "no names" : "CN=" + names.common_name + " (no subjectAltName)";
   }
   std::string msg = "certificate name mismatch: expected " + std::string(expected) + ", certificate has " + has;
-  if (wildcard_would_match) msg += " (wildcard certificates are refused, RFC 5922 7.2; see allow_wildcards)";
+  if (wildcard_would_match) msg += " (wildcard certificates are refused, RFC 5922 7.2; --tls-allow-wildcards accepts them)";
   return fail(Errc::crypto_error, std::move(msg));
 }
 

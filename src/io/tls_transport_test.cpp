@@ -178,7 +178,7 @@ TEST(TlsTransport, WildcardRefusedUnlessAllowed) {
     const ConnectionId id = p.dial({.server_name = "proxy.sotto.test"});
     EXPECT_EQ(error_of(p.clog.closed(id)),
               "certificate name mismatch: expected proxy.sotto.test, certificate has DNS:*.sotto.test (wildcard "
-              "certificates are refused, RFC 5922 7.2; see allow_wildcards)");
+              "certificates are refused, RFC 5922 7.2; --tls-allow-wildcards accepts them)");
   }
   TlsConfig c = client_cfg();
   c.allow_wildcards = true;
