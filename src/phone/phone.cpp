@@ -1,6 +1,7 @@
 // Phone: setup, the message pump between the transports and the UserAgent, flows, registration with
 // refresh, RFC 5626 keep-alives and re-registration when the registrar's connection is lost.
 #include "phone/phone.hpp"
+#include "phone/phone_text.hpp"
 
 #include <fmt/format.h>
 
@@ -27,21 +28,10 @@ std::string redact_keys(std::string text) {
   return text;
 }
 
-std::string upper_name(io::TransportKind k) {
-  switch (k) {
-    case io::TransportKind::udp: return "UDP";
-    case io::TransportKind::tcp: return "TCP";
-    case io::TransportKind::tls: return "TLS";
-  }
-  return "?";
-}
-
 std::string host_of(const io::Endpoint& ep) {  // "127.0.0.1", "[::1]"
   const std::string s = ep.to_string();
   return s.substr(0, s.rfind(':'));
 }
-
-std::chrono::milliseconds millis(double seconds) { return std::chrono::milliseconds(static_cast<long>(seconds * 1000)); }
 
 }  // namespace
 
@@ -56,7 +46,7 @@ Phone::~Phone() = default;
 ua::UaConfig Phone::ua_config(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound) const {
   const PhoneOptions& o = opts_.raw;
   ua::UaConfig c;
-  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{upper_name(spec.kind), host_of(ep), ep.port});
+  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{transport_name(spec.kind), host_of(ep), ep.port});
   if (opts_.account) {
     c.aor = *opts_.account;
   } else if (bound.empty()) {
@@ -205,7 +195,7 @@ void Phone::pump() {
 void Phone::begin_register() {
   const sip::Uri hop = opts_.proxy ? *opts_.proxy : *opts_.registrar;
   if (!ever_registered_) {
-    setup_timer_.arm(clock_.now() + std::chrono::milliseconds(static_cast<long>(opts_.raw.timeout_s * 1000)), [this](io::Timestamp) {
+    setup_timer_.arm(clock_.now() + millis(opts_.raw.timeout_s), [this](io::Timestamp) {
       if (ever_registered_ || finishing_) return;
       report_.registration = "failed: no answer";
       report_.error = fmt::format("registration at {}: no answer within {} s (--timeout)", sip::serialize(*opts_.registrar),
@@ -246,7 +236,7 @@ void Phone::bind_client_flow(const SipRouter::Located& r) {
     if (spec.kind == info->kind) return;  // our listener names us
   }
   // RFC 5923 spirit: no listener of this transport, so the peer reaches us back down this connection.
-  ua_->set_binding(ua::LocalBinding{upper_name(info->kind), host_of(info->local), info->local.port});
+  ua_->set_binding(ua::LocalBinding{transport_name(info->kind), host_of(info->local), info->local.port});
 }
 
 void Phone::on_registration(const ua::UaEvent& ev) {
@@ -259,7 +249,7 @@ void Phone::on_registration(const ua::UaEvent& ev) {
     std::string over;
     if (reg_flow_) {
       if (const FlowInfo* i = endpoint_->info(*reg_flow_)) {
-        over = fmt::format(" over {} to {}", upper_name(i->kind), i->remote.to_string());
+        over = fmt::format(" over {} to {}", transport_name(i->kind), i->remote.to_string());
         if (i->tls) over += " (" + i->tls->version + ")";
       }
     }

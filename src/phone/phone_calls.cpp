@@ -5,11 +5,10 @@
 #include "core/negotiation/secure_media.hpp"
 #include "core/sip/message_writer.hpp"
 #include "phone/phone.hpp"
+#include "phone/phone_text.hpp"
 
 namespace sotto::phone {
 namespace {
-
-std::chrono::milliseconds millis(double seconds) { return std::chrono::milliseconds(static_cast<long>(seconds * 1000)); }
 
 media::MediaDirection media_direction(sdp::Direction d) {
   switch (d) {
@@ -19,15 +18,6 @@ media::MediaDirection media_direction(sdp::Direction d) {
     case sdp::Direction::inactive: return media::MediaDirection::inactive;
   }
   return media::MediaDirection::sendrecv;
-}
-
-std::string transport_name(io::TransportKind k) {
-  switch (k) {
-    case io::TransportKind::udp: return "UDP";
-    case io::TransportKind::tcp: return "TCP";
-    case io::TransportKind::tls: return "TLS";
-  }
-  return "?";
 }
 
 std::string describe(const ua::MediaInfo& m) {
