@@ -6,6 +6,7 @@ RFC 3263 NAPTR/SRV, baresip as the far end. Audio is checked by correlation, as 
 """
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,6 +81,25 @@ def registers_over_tls_with_digest_refreshes_keeps_alive_and_unregisters():
         assert log.count("registration refreshed (expires 10 s)") >= 1, log
         assert "unregistered (binding removed)" in log, log
         assert kam.contacts("alice") == [], f"the binding must be gone after exit: {kam.contacts('alice')}"
+    finally:
+        wd.cleanup()
+
+
+def ctrl_c_while_waiting_unregisters():
+    reg = registrar_module()
+    wd, pki = setup("reg-sigint")
+    try:
+        kam = reg.Kamailio(wd, pki, USERS)
+        p = sotto_phone(wd, "alice.log", tls_args(pki) + [
+            "--account", "sips:alice@example.test", "--password", USERS["alice"],
+            "--proxy", f"sips:127.0.0.1:{kam.tls_port}", "--json", "listen"])
+        wait_for(log_has(wd, "alice.log", "waiting for a call"), 10, "the registration")
+        assert kam.contacts("alice"), "registered"
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+        log = open(wd.file("alice.log")).read()
+        assert "interrupted" in log and "unregistered (binding removed)" in log, log
+        assert kam.contacts("alice") == [], kam.contacts("alice")
     finally:
         wd.cleanup()
 
@@ -223,6 +243,7 @@ def wildcard_certificate_is_refused_unless_allowed():
 
 SCENARIOS = [
     registers_over_tls_with_digest_refreshes_keeps_alive_and_unregisters,
+    ctrl_c_while_waiting_unregisters,
     wrong_password_is_one_clear_line,
     baresip_calls_registered_sotto_through_kamailio,
     phone_without_certificate_registers_and_is_called_down_its_connection,
