@@ -203,3 +203,79 @@ class Capture:
     def stop(self):
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=10)
+
+
+class Linphone:
+    """linphone-cli 5.1 (PEERS.md): `linphonec --pipe`, driven over its unix socket /tmp/linphonec-<uid>.
+    One instance per uid at a time. TLS only, SRTP mandatory, WAV files as the sound card. Its TLS
+    listener never accepts: everything reaches it down the connections it opens."""
+
+    def __init__(self, wd, pki, play_wav, record_wav):
+        self.wd = wd
+        self.socket_path = f"/tmp/linphonec-{os.getuid()}"
+        if os.path.exists(self.socket_path):
+            raise RuntimeError(f"{self.socket_path} exists: another linphonec of this uid is running")
+        home = wd.file("linphone-home")
+        os.makedirs(os.path.join(home, ".local", "share", "linphone"), exist_ok=True)  # else it stalls silently
+        rtp = free_port(socket.SOCK_DGRAM) // 2 * 2
+        with open(wd.file("linphonerc"), "w") as f:
+            f.write(f"""[sip]
+sip_port=0
+sip_tcp_port=0
+sip_tls_port={free_port()}
+bind_address=127.0.0.1
+use_ipv6=0
+ipv6_migration_done=1
+media_encryption=srtp
+media_encryption_mandatory=1
+root_ca={pki['ca']}
+verify_server_certs=1
+verify_server_cn=1
+
+[rtp]
+bind_address=127.0.0.1
+audio_rtp_port={min(rtp, 60000)}-{min(rtp, 60000) + 40}
+
+[sound]
+echocancellation=0
+""")
+        env = dict(os.environ, HOME=home)
+        self.proc = wd.spawn(["linphonec", "--pipe", "-c", wd.file("linphonerc"), "-d", "6", "-l",
+                              wd.file("linphone-debug.log")], "linphone.log", env=env)
+        deadline = time.time() + 10
+        while time.time() < deadline and not os.path.exists(self.socket_path):
+            time.sleep(0.1)
+        if not os.path.exists(self.socket_path):
+            raise RuntimeError(f"linphonec did not start; see {wd.file('linphone.log')}")
+        self.command("soundcard use files")
+        self.command(f"play {play_wav}")
+        self.command(f"record {record_wav}")
+
+    def command(self, text):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(self.socket_path)
+        s.sendall(text.encode())
+        s.settimeout(2)
+        out = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                out += chunk
+        except socket.timeout:
+            pass
+        finally:
+            s.close()
+        return out.decode(errors="replace")
+
+    def log(self):
+        return open(self.wd.file("linphone.log"), errors="replace").read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.command("quit")  # SIGTERM is ignored while idle (PEERS.md)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()

@@ -203,6 +203,42 @@ def sotto_to_sotto_every_suite_over_tls():
         wd.cleanup()
 
 
+def linphone_calls_sotto_over_tls_with_srtp():
+    """linphone-cli (belle-sip, mbedTLS, TLS 1.2 only) calls us; its TLS listener never accepts, so our 200,
+    and the BYE at --duration, must go down the connection linphone opened."""
+    need("linphonec")
+    wd, pki = setup("linphone")
+    lp = None
+    try:
+        port = h.free_port()
+        callee = sotto_phone(wd, "sotto.log", tls_args(pki, port) + [
+            "--play", wd.file("a.wav"), "--record", wd.file("sotto.wav"), "--duration", "4", "--json", "listen",
+            "--auto-answer"])
+        time.sleep(0.3)
+        lp = h.Linphone(wd, pki, wd.file("b.wav"), wd.file("linphone.wav"))
+        reply = lp.command(f"call sips:sotto@127.0.0.1:{port}")
+        assert "in progress" in reply or "Establishing" in reply, reply
+        rep, rc = report_of(wd, "sotto.log", callee)
+        deadline = time.time() + 10
+        while time.time() < deadline and "ended" not in lp.log():
+            time.sleep(0.2)
+        lp.stop()
+        assert rc == 0, rep
+        assert rep["transport"] == "TLS" and rep["tls_version"] == "TLSv1.2", rep
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["srtp_auth_failures"] == 0, rep
+        assert "connected" in lp.log() and "ended" in lp.log(), lp.log()
+        check_audio(wd.file("b.wav"), wd.file("sotto.wav"), "linphone -> sotto")
+        # linphone's recorder path delays by a fraction of a sample (resampling), which caps the peak at
+        # about 0.5 for this noise; the wrong source scores about 0.06.
+        c = h.correlate(wd.file("a.wav"), wd.file("linphone.wav"))
+        wrong = h.correlate(wd.file("b.wav"), wd.file("linphone.wav"))
+        assert c["peak"] > 0.4 and wrong["peak"] < 0.2 and c["tail_rms"] > 500, (c, wrong)
+    finally:
+        if lp:
+            lp.stop()
+        wd.cleanup()
+
+
 def callee_accepting_only_pcma_gets_pcma_both_ways():
     """The caller offers PCMU then PCMA; the callee takes only PCMA. On the wire (the RTP header is clear
     under SRTP) every audio packet both ways must be payload type 8, and the audio must survive A-law."""
@@ -361,6 +397,7 @@ SCENARIOS = [
     sotto_to_sotto_every_suite_over_tls,
     hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways,
     callee_accepting_only_pcma_gets_pcma_both_ways,
+    linphone_calls_sotto_over_tls_with_srtp,
     plain_call_over_udp_shows_on_the_wire,
     sipp_offer_without_srtp_gets_488_with_warning,
     sipp_malformed_request_gets_400_naming_the_fault,
