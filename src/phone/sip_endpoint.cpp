@@ -188,6 +188,19 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
   return sip::txn::Flow{*id, true};
 }
 
+std::optional<sip::txn::Flow> SipEndpoint::find_open(io::TransportKind kind, const io::Endpoint& remote,
+                                                     const std::string& server_name) {
+  if (kind == io::TransportKind::udp) return std::nullopt;
+  auto st = transports_.client_transport(kind);
+  if (!st) return std::nullopt;
+  const std::string want = server_name.empty() ? remote.address.to_string() : server_name;
+  auto c = (*st)->find_by_remote(remote, kind == io::TransportKind::tls ? &want : nullptr);
+  if (!c) return std::nullopt;
+  auto it = flows_.find(c->id());
+  if (it == flows_.end() || !it->second.open) return std::nullopt;
+  return sip::txn::Flow{c->id(), true};
+}
+
 const FlowInfo* SipEndpoint::info(sip::txn::Flow flow) const {
   auto it = flows_.find(flow.id);
   return it == flows_.end() ? nullptr : &it->second;

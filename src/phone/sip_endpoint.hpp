@@ -59,6 +59,9 @@ class SipEndpoint {
   Result<sip::txn::Flow> open_flow(io::TransportKind kind, const io::Endpoint& remote,
                                    const io::ConnectOptions& options = {});
   const FlowInfo* info(sip::txn::Flow flow) const;
+  // A live TCP/TLS connection to `remote` (TLS: whose certificate was checked against `server_name`).
+  std::optional<sip::txn::Flow> find_open(io::TransportKind kind, const io::Endpoint& remote,
+                                          const std::string& server_name);
 
   std::uint64_t malformed_received() const noexcept { return malformed_; }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/sip/message_writer.hpp"
 
 namespace sotto::phone {
@@ -38,6 +40,17 @@ void SipRouter::connect(const sip::Uri& uri, LocatedHandler done) {
       return;
     }
     it->second.targets = std::move(*targets);
+    // A target we already hold a live connection to goes first: the failover already happened (e.g. for
+    // the registration), so a call to the same domain does not knock on a dead first target again.
+    for (std::size_t i = 0; i < it->second.targets.size(); ++i) {
+      const locate::Target& t = it->second.targets[i];
+      auto ep = io::Endpoint::parse(endpoint_text(t));
+      if (ep && endpoint_.find_open(kind_of(t.transport), *ep, t.server_name)) {
+        std::rotate(it->second.targets.begin(), it->second.targets.begin() + static_cast<std::ptrdiff_t>(i),
+                    it->second.targets.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        break;
+      }
+    }
     try_next(id);
   });
 }

@@ -207,7 +207,9 @@ def sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it():
         assert "CN=example.test" in rep["peer_certificate"], rep
         check_audio(wd.file("b.wav"), wd.file("alice.wav"), "bob -> alice")
         check_audio(wd.file("a.wav"), wd.file("bob.wav"), "alice -> bob")
-        assert "trying the next target: tls sip.example.test" in open(wd.file("alice.log")).read()
+        alice_log = open(wd.file("alice.log")).read()
+        # The registration failed over once; the call reuses that connection instead of the dead target.
+        assert alice_log.count("trying the next target: tls sip.example.test") == 1, alice_log
         queries = open(dns.log_path).read()
         assert "NAPTR" in queries and "SRV" in queries, "the phone must have asked NAPTR and SRV"
     finally:
