@@ -100,6 +100,7 @@ loadmodule "sanity.so"
 loadmodule "usrloc.so"
 loadmodule "registrar.so"
 loadmodule "auth.so"
+loadmodule "nathelper.so"
 
 modparam("tls", "config", "{wd.file('kamailio-tls.cfg')}")
 modparam("ctl", "binrpc", "unix:{self.ctl}")
@@ -107,6 +108,10 @@ modparam("usrloc", "db_mode", 0)
 modparam("registrar", "max_expires", 3600)
 modparam("registrar", "min_expires", 10)
 modparam("rr", "enable_double_rr", 1)
+# Reach a phone at the address its REGISTER came from, i.e. down its own connection (linphone never
+# accepts inbound TLS; PEERS.md).
+modparam("nathelper", "received_avp", "$avp(RECEIVED)")
+modparam("registrar", "received_avp", "$avp(RECEIVED)")
 modparam("auth", "nonce_expire", 300)
 modparam("auth", "qop", "auth")
 
@@ -117,7 +122,12 @@ request_route {{
   $var(pw) = "";
 {pw}
   if (has_totag()) {{
-    if (loose_route()) {{ t_relay(); exit; }}
+    if (loose_route()) {{
+      # A GRUU (RFC 5627, linphone's Contact) names a registration of ours: resolve it to the phone.
+      if ($rd == "{domain}") {{ lookup("location"); }}
+      t_relay();
+      exit;
+    }}
     if (is_method("ACK")) {{ if (t_check_trans()) {{ t_relay(); }} exit; }}
     sl_send_reply("404", "Not here");
     exit;
@@ -127,6 +137,7 @@ request_route {{
   if (is_method("REGISTER")) {{
     if (!pv_www_authenticate("$td", "$var(pw)", "0")) {{ www_challenge("$td", "1"); exit; }}
     consume_credentials();
+    if (proto == TLS || proto == TCP) {{ fix_nated_register(); }}
     if (!save("location")) {{ sl_reply_error(); }}
     exit;
   }}

@@ -178,6 +178,39 @@ def phone_without_certificate_registers_and_is_called_down_its_connection():
         wd.cleanup()
 
 
+def sotto_calls_registered_linphone_through_kamailio():
+    """linphone never accepts inbound TLS: Kamailio reaches it down the connection it registered on, and
+    sotto's INVITE, ACK and BYE all pass the proxy."""
+    reg = registrar_module()
+    need("linphonec")
+    wd, pki = setup("reg-linphone")
+    lp = None
+    try:
+        kam = reg.Kamailio(wd, pki, USERS)
+        lp = h.Linphone(wd, pki, wd.file("b.wav"), wd.file("linphone.wav"),
+                        register={"user": "alice", "password": USERS["alice"], "domain": "example.test",
+                                  "proxy_port": kam.tls_port})
+        wait_for(lambda: kam.contacts("alice"), 15, "linphone's registration")
+        bob = sotto_phone(wd, "bob.log", tls_args(pki) + [
+            "--account", "sips:bob@example.test", "--password", USERS["bob"], "--proxy", f"sips:127.0.0.1:{kam.tls_port}",
+            "--play", wd.file("a.wav"), "--record", wd.file("bob.wav"), "--duration", "4", "--json",
+            "call", "sip:alice@example.test"])
+        rep, rc = report_of(wd, "bob.log", bob)
+        lp.stop()
+        assert rc == 0, rep
+        assert rep["transport"] == "TLS" and rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80", rep
+        check_audio(wd.file("b.wav"), wd.file("bob.wav"), "linphone -> kamailio -> sotto")
+        h.check_linphone_recording(wd.file("a.wav"), wd.file("b.wav"), wd.file("linphone.wav"),
+                                   "sotto -> kamailio -> linphone")
+        # Our BYE reached linphone through Kamailio (its Contact is a GRUU, RFC 5627) and was answered.
+        assert rep["error"] == "" and "ended" in lp.log(), (rep, lp.log()[-2000:])
+        assert "478" not in open(wd.file("bob.log")).read(), "the BYE must be routed to linphone, not refused"
+    finally:
+        if lp:
+            lp.stop()
+        wd.cleanup()
+
+
 def sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it():
     reg = registrar_module()
     need("dnsmasq")
@@ -249,6 +282,7 @@ SCENARIOS = [
     wrong_password_is_one_clear_line,
     baresip_calls_registered_sotto_through_kamailio,
     phone_without_certificate_registers_and_is_called_down_its_connection,
+    sotto_calls_registered_linphone_through_kamailio,
     sotto_locates_the_proxy_by_naptr_srv_and_calls_through_it,
     wildcard_certificate_is_refused_unless_allowed,
 ]
