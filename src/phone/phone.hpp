@@ -19,13 +19,22 @@
 #include "io/timer.hpp"
 #include "io/transport_manager.hpp"
 #include "phone/call_report.hpp"
-#include "phone/keepalive.hpp"
-#include "phone/media_leg.hpp"
+#include "runtime/keepalive.hpp"
+#include "runtime/media_leg.hpp"
 #include "phone/phone_options.hpp"
-#include "phone/sip_endpoint.hpp"
-#include "phone/sip_router.hpp"
+#include "runtime/sip_endpoint.hpp"
+#include "runtime/sip_router.hpp"
 
 namespace sotto::phone {
+
+// The shared SIP runtime this feature wires.
+using runtime::FlowInfo;
+using runtime::KeepAlive;
+using runtime::MediaLeg;
+using runtime::MediaLegOptions;
+using runtime::MediaSummary;
+using runtime::SipEndpoint;
+using runtime::SipRouter;
 
 using sip::txn::Flow;
 

@@ -1,6 +1,6 @@
 // Two MediaLegs on loopback, in real time for about two seconds: SRTP both ways, audio checked by
 // correlation with the source, and a key mismatch that must yield auth failures and no audio.
-#include "phone/media_leg.hpp"
+#include "runtime/media_leg.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "io/system_clock.hpp"
 #include "media/audio_compare.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 namespace {
 
 namespace fs = std::filesystem;
@@ -131,4 +131,4 @@ TEST(MediaLeg, ErrorsNameTheFile) {
 }
 
 }  // namespace
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

@@ -1,4 +1,4 @@
-#include "phone/sip_router.hpp"
+#include "runtime/sip_router.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/sip/message_writer.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 namespace {
 
 io::TransportKind kind_of(locate::Transport t) {
@@ -165,4 +165,4 @@ void SipRouter::send(const ua::Transmit& t) {
   });
 }
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

@@ -22,9 +22,9 @@
 #include "core/locate/target.hpp"
 #include "core/ua/transmit.hpp"
 #include "io/dns/dns_resolver.hpp"
-#include "phone/sip_endpoint.hpp"
+#include "runtime/sip_endpoint.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 
 class SipRouter {
  public:
@@ -88,4 +88,4 @@ class SipRouter {
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

@@ -1,9 +1,9 @@
-#include "phone/media_leg.hpp"
+#include "runtime/media_leg.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace sotto::phone {
+namespace sotto::runtime {
 
 MediaLeg::MediaLeg(asio::io_context& io, const io::Clock& clock, MediaLegOptions options)
     : io_(io), clock_(clock), options_(std::move(options)), rtp_(io), rtcp_(io), timer_(io, clock) {}
@@ -183,4 +183,4 @@ MediaSummary MediaLeg::summary() const {
   return s;
 }
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

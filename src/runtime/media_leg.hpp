@@ -20,7 +20,7 @@
 #include "media/wav_sink.hpp"
 #include "media/wav_source.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 
 struct MediaLegOptions {
   std::string local_ip = "127.0.0.1";
@@ -95,4 +95,4 @@ class MediaLeg {
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

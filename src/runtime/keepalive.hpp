@@ -14,7 +14,7 @@
 
 #include "core/transaction/timers.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 
 class KeepAlive {
  public:
@@ -49,4 +49,4 @@ class KeepAlive {
   std::uint64_t pongs_ = 0;
 };
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

@@ -1,4 +1,4 @@
-#include "phone/sip_endpoint.hpp"
+#include "runtime/sip_endpoint.hpp"
 
 #include <cctype>
 
@@ -6,7 +6,7 @@
 #include "core/sip/message_parser.hpp"
 #include "core/sip/message_writer.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 namespace {
 
 std::span<const std::uint8_t> bytes_of(const std::string& s) {
@@ -206,4 +206,4 @@ const FlowInfo* SipEndpoint::info(sip::txn::Flow flow) const {
   return it == flows_.end() ? nullptr : &it->second;
 }
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

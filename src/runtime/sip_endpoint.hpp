@@ -3,7 +3,7 @@
 // tagged with their Flow, answers malformed requests with 400 (naming the fault), keep-alive pings with
 // pongs, and sends messages back on a Flow or to an address.
 //
-//   phone::SipEndpoint ep(tm, [&](txn::Flow f, phone::FlowInfo info, sip::SipMessage m) { ua.handle_message(...); });
+//   runtime::SipEndpoint ep(tm, [&](txn::Flow f, runtime::FlowInfo info, sip::SipMessage m) { ua.handle_message(...); });
 //   transports' EventHandler: [&](io::TransportEvent&& ev) { ep.on_transport_event(std::move(ev)); }
 //   ep.send(flow, msg);   ep.send_to(io::TransportKind::tls, remote, msg, {.server_name = "127.0.0.1"});
 
@@ -17,7 +17,7 @@
 #include "core/transaction/transaction_layer.hpp"
 #include "io/transport_manager.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 
 struct FlowInfo {
   io::TransportKind kind = io::TransportKind::udp;
@@ -83,4 +83,4 @@ class SipEndpoint {
   std::uint64_t malformed_ = 0;
 };
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

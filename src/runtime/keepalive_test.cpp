@@ -1,8 +1,8 @@
-#include "phone/keepalive.hpp"
+#include "runtime/keepalive.hpp"
 
 #include <gtest/gtest.h>
 
-namespace sotto::phone {
+namespace sotto::runtime {
 namespace {
 
 using namespace std::chrono_literals;
@@ -60,4 +60,4 @@ TEST(KeepAlive, FlowTimerReplacesTheInterval) {
 }
 
 }  // namespace
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

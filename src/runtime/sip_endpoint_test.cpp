@@ -1,6 +1,6 @@
 // SipEndpoint over real loopback transports: a request over TLS arrives parsed with its TLS facts and
 // is answered on the same connection; a malformed request over TCP gets a 400 naming the fault.
-#include "phone/sip_endpoint.hpp"
+#include "runtime/sip_endpoint.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "core/sip/response_builder.hpp"
 #include "io/testing/io_test_support.hpp"
 
-namespace sotto::phone {
+namespace sotto::runtime {
 namespace {
 
 using io::testing::TestPki;
@@ -85,4 +85,4 @@ TEST(SipEndpoint, MalformedRequestGets400NamingTheFault) {
 }
 
 }  // namespace
-}  // namespace sotto::phone
+}  // namespace sotto::runtime

@@ -1,8 +1,8 @@
-#include "phone/keepalive.hpp"
+#include "runtime/keepalive.hpp"
 
 #include <algorithm>
 
-namespace sotto::phone {
+namespace sotto::runtime {
 
 KeepAlive::KeepAlive(Duration interval, std::function<double()> fraction, Duration pong_timeout)
     : interval_(interval), fraction_(std::move(fraction)), pong_timeout_(pong_timeout) {}
@@ -38,4 +38,4 @@ KeepAlive::Action KeepAlive::handle_timeout(Timestamp now) {
   return Action::ping;
 }
 
-}  // namespace sotto::phone
+}  // namespace sotto::runtime
