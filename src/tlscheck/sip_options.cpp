@@ -56,15 +56,28 @@ bool reply_complete(std::string_view bytes) {
   while (bytes.substr(0, 2) == "\r\n") bytes.remove_prefix(2);
   const std::size_t end = bytes.find("\r\n\r\n");
   if (end == std::string_view::npos) return false;
-  auto head = sip::parse_message_unchecked(bytes.substr(0, end + 4));
-  if (!head) return true;  // not going to become SIP by waiting
+  // Content-Length (or its compact form "l"), RFC 3261 20.14; absent or unreadable: the head is all.
   std::size_t body = 0;
-  if (const sip::Header* cl = head->find("Content-Length")) {
-    try {
-      body = static_cast<std::size_t>(std::stoul(cl->value));
-    } catch (...) {
-      return true;
+  std::string_view head = bytes.substr(0, end + 2);
+  while (!head.empty()) {
+    const std::size_t eol = head.find("\r\n");
+    std::string_view line = head.substr(0, eol);
+    head.remove_prefix(eol == std::string_view::npos ? head.size() : eol + 2);
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    if (!iequals(name, "Content-Length") && !iequals(name, "l")) continue;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    std::size_t n = 0, digits = 0;
+    for (char ch : value) {
+      if (ch < '0' || ch > '9' || digits == 6) break;  // at most 999999: we stop reading at 64 KB anyway
+      n = n * 10 + static_cast<std::size_t>(ch - '0');
+      ++digits;
     }
+    body = n;
+    break;
   }
   return bytes.size() >= end + 4 + body;
 }
