@@ -16,10 +16,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <asio/error.hpp>
 #include <asio/ssl/error.hpp>
 #include <cerrno>
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -96,6 +99,19 @@ class Connection {
   int fd_ = -1;
   SSL* ssl_ = nullptr;
 };
+
+// Wraps the phone's ServerHello note-taking and also notes a CertificateRequest (RFC 8446 4.3.2).
+struct HandshakeNotes {
+  bool certificate_requested = false;
+};
+
+void notes_msg_cb(int write_p, int version, int content_type, const void* buf, std::size_t len, SSL* ssl, void* arg) {
+  io::TlsHandshakeState::msg_cb(write_p, version, content_type, buf, len, ssl, nullptr);
+  if (write_p == 0 && content_type == SSL3_RT_HANDSHAKE && len >= 1 &&
+      static_cast<const unsigned char*>(buf)[0] == SSL3_MT_CERTIFICATE_REQUEST && arg != nullptr) {
+    static_cast<HandshakeNotes*>(arg)->certificate_requested = true;
+  }
+}
 
 class Prober {
  public:
@@ -233,18 +249,10 @@ Result<std::unique_ptr<Connection>> Prober::handshake(SSL_CTX* ctx, const std::s
   io::TlsHandshakeState hs;
   hs.our_versions = "TLS 1.0 to TLS 1.3";
   hs.attach(ssl);
-  for (;;) {
-    ERR_clear_error();
-    const int rc = SSL_connect(ssl);
-    if (rc == 1) break;
-    const int err = SSL_get_error(ssl, rc);
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-      if (!wait(conn->fd_, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
-        SSL_set_msg_callback(ssl, nullptr);
-        return fail(Errc::io_error, "handshake timed out after " + std::to_string(o_.timeout_s) + " s");
-      }
-      continue;
-    }
+  HandshakeNotes notes;
+  SSL_set_msg_callback(ssl, &notes_msg_cb);
+  SSL_set_msg_callback_arg(ssl, &notes);
+  auto failure = [&](int err) {
     std::error_code ec;
     if (err == SSL_ERROR_SSL) {
       unsigned long last = 0;
@@ -255,10 +263,41 @@ Result<std::unique_ptr<Connection>> Prober::handshake(SSL_CTX* ctx, const std::s
     } else {
       ec = asio::error::eof;
     }
-    SSL_set_msg_callback(ssl, nullptr);  // hs lives in this frame only
-    return Unexpected(hs.describe_failure(ec));
+    SSL_set_msg_callback(ssl, nullptr);  // hs and notes live in this frame only
+    return hs.describe_failure(ec);
+  };
+  for (;;) {
+    ERR_clear_error();
+    const int rc = SSL_connect(ssl);
+    if (rc == 1) break;
+    const int err = SSL_get_error(ssl, rc);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      if (!wait(conn->fd_, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
+        SSL_set_msg_callback(ssl, nullptr);
+        return fail(Errc::io_error, "handshake timed out after " + fmt::format("{:g}", o_.timeout_s) + " s");
+      }
+      continue;
+    }
+    return Unexpected(failure(err));
   }
-  SSL_set_msg_callback(ssl, nullptr);  // hs lives in this frame only
+  // TLS 1.3 clients finish first (RFC 8446 4.4.2): a server that asked for a certificate says whether it
+  // took ours (or our lack of one) only afterwards, with an alert. Wait for that verdict.
+  if (notes.certificate_requested && SSL_version(ssl) == TLS1_3_VERSION) {
+    const auto verdict_by = std::min(deadline, Clock::now() + std::chrono::milliseconds(500));
+    char byte;
+    for (;;) {
+      ERR_clear_error();
+      const int rc = SSL_peek(ssl, &byte, 1);
+      if (rc > 0) break;
+      const int err = SSL_get_error(ssl, rc);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        if (!wait(conn->fd_, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, verdict_by)) break;
+        continue;
+      }
+      return Unexpected(failure(err));
+    }
+  }
+  SSL_set_msg_callback(ssl, nullptr);  // hs and notes live in this frame only
   return conn;
 }
 
@@ -554,7 +593,9 @@ Result<ProbeResult> Prober::run() {
   if (!main) {
     const Error& e = main.error();
     if (e.context.rfind("cannot connect", 0) == 0) return Unexpected(e);
-    return fail(e.code, "TLS handshake with " + r_.address + " failed: " + e.context);
+    std::string why = e.context;
+    if (why.rfind("handshake failed: ", 0) == 0) why.erase(0, 18);
+    return fail(e.code, "TLS handshake with " + r_.address + " failed: " + why);
   }
   SSL* ssl = (*main)->ssl_;
   r_.version = SSL_get_version(ssl);
