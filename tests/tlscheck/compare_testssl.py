@@ -28,7 +28,7 @@ def targets(pki, wd):
     def weak_dh():
         cert, key, _ = pki.leaf("dhe", kind="rsa2048")
         wd.run("openssl", "dhparam", "-out", "dh1024.pem", "1024")
-        return cert, key, pki.int, ["-dhparam", wd.file("dh1024.pem"), "-cipher",
+        return cert, key, pki.int, ["-dhparam", "dh1024.pem", "-cipher",
                                     "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0"]
 
     def self_signed():
