@@ -264,7 +264,17 @@ Result<std::unique_ptr<Connection>> Prober::handshake(SSL_CTX* ctx, const std::s
       ec = asio::error::eof;
     }
     SSL_set_msg_callback(ssl, nullptr);  // hs and notes live in this frame only
-    return hs.describe_failure(ec);
+    Error e = hs.describe_failure(ec);
+    // A TLS 1.2 server that wants a client certificate and got none answers with a bare handshake_failure.
+    const int reason = ec.category() == asio::error::get_ssl_category()
+                           ? ERR_GET_REASON(static_cast<unsigned long>(ec.value()))
+                           : 0;
+    if (notes.certificate_requested && o_.cert_file.empty() &&
+        (reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE || reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)) {
+      e.context = "handshake failed: the server asked for a client certificate and refused the handshake without "
+                  "one (give --cert and --key)";
+    }
+    return e;
   };
   for (;;) {
     ERR_clear_error();

@@ -290,10 +290,37 @@ def client_certificate_demanded():
     try:
         rc, doc, err = t.tls_check(s.target(), "--ca-file", PKI.ca, "--no-sip")
         assert rc == 2 and doc is None, (rc, err)
-        assert err.count("\n") == 1 and "certificate" in err, err
+        assert err == f"sotto tls-check: TLS handshake with {s.target()} failed: the server asked for a client " \
+                      "certificate and refused the handshake without one (give --cert and --key)\n", err
         expect(s.target(), [], "--no-sip", "--cert", cchain, "--key", ckey)
     finally:
         s.stop()
+    # TLS 1.2 only: the refusal comes inside the handshake, as a bare handshake_failure alert.
+    s = with_server("mtls12", cert, key, PKI.int, ["-tls1_2", "-Verify", "2", "-CAfile", PKI.ca,
+                                                   "-verify_return_error"])
+    try:
+        rc, doc, err = t.tls_check(s.target(), "--ca-file", PKI.ca, "--no-sip")
+        assert rc == 2 and "asked for a client certificate" in err and err.count("\n") == 1, (rc, err)
+        doc = expect(s.target(), [], "--no-sip", "--cert", cchain, "--key", ckey)
+        assert doc["tls_versions"]["TLSv1.3"] is False and doc["tls_versions"]["TLSv1.2"] is True
+    finally:
+        s.stop()
+
+
+def ipv6_target():
+    cert, key, _ = PKI.leaf("v6", san="subjectAltName=IP:::1,DNS:localhost\n")
+    port = t.free_port()
+    p = WD.spawn(["openssl", "s_server", "-accept", f"[::1]:{port}", "-cert", cert, "-key", key,
+                  "-cert_chain", PKI.int], "s_server-v6only.log", stdin=subprocess.PIPE)
+    try:
+        deadline = time.time() + 10
+        while "ACCEPT" not in open(WD.file("s_server-v6only.log")).read() and time.time() < deadline:
+            time.sleep(0.05)
+        doc = expect(f"[::1]:{port}", [], "--no-sip")
+        assert doc["address"] == f"[::1]:{port}" and doc["sni"] is None, doc
+        assert doc["chain"]["name"] == "::1", doc["chain"]
+    finally:
+        WD.stop(p)
 
 
 def cannot_connect_is_exit_2():
@@ -386,6 +413,7 @@ SCENARIOS = [
     http_server_is_not_sip,
     http_answer_is_not_sip,
     client_certificate_demanded,
+    ipv6_target,
     cannot_connect_is_exit_2,
     not_tls_is_exit_2,
     sotto_phone_listener_is_clean_and_answers_options,
