@@ -7,11 +7,13 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import wave
@@ -96,6 +98,65 @@ def make_noise_wav(path, seed, seconds=8):
         w.setsampwidth(2)
         w.setframerate(8000)
         w.writeframes(bytes(frames))
+
+
+def sip_trace_messages(log_path):
+    """The SIP messages a `sotto phone --sip-trace` log shows: dicts with dir ("sent"/"received"),
+    start (the start line), status (int, responses only), cseq_method and the SDP body lines. A sent
+    message starts with ">>> " + start line; a received one with "<<< from ..." and the start line next.
+    Progress lines in between are not messages: a blank line ends the headers, and the body is the run of
+    SDP lines ("x=...") after it."""
+    lines = open(log_path, errors="replace").read().splitlines()
+    msgs, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith(">>> "):
+            direction, start, i = "sent", line[4:], i + 1
+        elif line.startswith("<<< from ") and i + 1 < len(lines):
+            direction, start, i = "received", lines[i + 1], i + 2
+        else:
+            i += 1
+            continue
+        headers = []
+        while i < len(lines) and lines[i] != "":
+            headers.append(lines[i])
+            i += 1
+        i += 1  # the blank line
+        body = []
+        while i < len(lines) and re.match(r"^[a-z]=", lines[i]):
+            body.append(lines[i])
+            i += 1
+        m = re.match(r"^SIP/2\.0 (\d{3}) ", start)
+        cseq = next((h.split(":", 1)[1].split()[-1] for h in headers if h.lower().startswith("cseq:")), "")
+        msgs.append({"dir": direction, "start": start, "status": int(m.group(1)) if m else None,
+                     "cseq_method": cseq, "body": body})
+    return msgs
+
+
+def sdp_media_ports(*log_paths):
+    """Every RTP and RTCP port the SDP in these --sip-trace logs names (m=audio N, RTCP N+1 or a=rtcp:),
+    i.e. the ports of this call's media on both sides, learnt from the call itself."""
+    ports = set()
+    for path in log_paths:
+        for msg in sip_trace_messages(path):
+            for line in msg["body"]:
+                m = re.match(r"^m=audio (\d+) ", line)
+                if m and int(m.group(1)) != 0:
+                    ports.update({int(m.group(1)), int(m.group(1)) + 1})
+                m = re.match(r"^a=rtcp:(\d+)", line)
+                if m:
+                    ports.add(int(m.group(1)))
+    return sorted(ports)
+
+
+def wire_check(capture, sip_port, media_ports):
+    """wire_check.py over a capture, counting only UDP between the given media ports (both ends)."""
+    assert media_ports, "no media ports learnt from the SDP (is --sip-trace on?)"
+    r = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire_check.py"),
+                        capture, "--sip-port", str(sip_port), "--rtp-ports", ",".join(map(str, media_ports))],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, f"wire_check.py failed (exit {r.returncode}): {r.stderr[-1500:]}"
+    return json.loads(r.stdout)
 
 
 def correlate(reference, recording):
