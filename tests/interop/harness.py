@@ -228,12 +228,43 @@ snd_path {self.rec}
         body = json.dumps({"command": command, "params": params, "token": "sotto"}).encode()
         s.sendall(str(len(body)).encode() + b":" + body + b",")
         s.settimeout(3)
-        try:
-            return s.recv(65536).decode(errors="replace")
+        data = b""
+        try:  # events may arrive first; read until the response to this command is in
+            while self.response_of(data.decode(errors="replace")) is None:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
         except socket.timeout:
-            return ""
+            pass
         finally:
             s.close()
+        return data.decode(errors="replace")
+
+    @staticmethod
+    def response_of(reply):
+        """The response object among the netstrings ctrl_tcp sent back (events may come first), or None."""
+        i = 0
+        while i < len(reply):
+            colon = reply.find(":", i)
+            if colon < 0 or not reply[i:colon].isdigit():
+                return None
+            n = int(reply[i:colon])
+            try:
+                msg = json.loads(reply[colon + 1:colon + 1 + n])
+            except ValueError:
+                return None
+            if msg.get("response") is True:
+                return msg
+            i = colon + 1 + n + 1  # the trailing ","
+        return None
+
+    def command_ok(self, command, params=""):
+        """Runs a command and asserts that baresip answered it with "ok": true (not merely no error)."""
+        reply = self.command(command, params)
+        r = self.response_of(reply)
+        assert r is not None and r.get("ok") is True, f"baresip {command} {params!r}: {reply!r}"
+        return r
 
     def decoded_recording(self):
         files = sorted(f for f in os.listdir(self.rec) if f.endswith("-dec.wav"))

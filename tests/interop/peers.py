@@ -164,8 +164,12 @@ request_route {{
         r = subprocess.run(["kamcmd", "-s", f"unix:{self.ctl}", "ul.lookup", "location", user],
                            capture_output=True, text=True, timeout=10)
         out = r.stdout + r.stderr
-        if "AOR not found" in out or "Not Found" in out or r.returncode != 0:
+        if "AOR not found" in out or "Not Found" in out:
             return []
+        # Anything else that fails (kamailio gone, ctl socket missing) must not read as "no binding": a
+        # check that the binding was removed would then pass without looking.
+        if r.returncode != 0:
+            raise RuntimeError(f"kamcmd ul.lookup failed (exit {r.returncode}): {out.strip()[:300]}")
         return [l.split(":", 1)[1].strip() for l in out.splitlines() if l.strip().startswith("Address:")]
 
     def baresip(self, wd, user, password, play_wav, answer="auto"):

@@ -134,11 +134,10 @@ def baresip_calls_registered_sotto_through_kamailio():
             "--json", "listen", "--auto-answer"])
         wait_for(log_has(wd, "alice.log", "registered as"), 10, "alice's registration")
         bob = kam.baresip(wd, "bob", USERS["bob"], wd.file("b.wav"))
-        reply = bob.command("dial", "sip:alice@example.test")
-        assert '"ok":false' not in reply.replace(" ", ""), f"baresip refused to dial: {reply}"
+        bob.command_ok("dial", "sip:alice@example.test")
         wait_for(log_has(wd, "alice.log", "call established"), 15, "the call through kamailio")
         time.sleep(4)
-        bob.command("hangup")
+        bob.command_ok("hangup")
         rep, rc = report_of(wd, "alice.log", alice)
         bob.stop()
         assert rc == 0, rep
@@ -165,11 +164,10 @@ def phone_without_certificate_registers_and_is_called_down_its_connection():
         wait_for(log_has(wd, "alice.log", "registered as"), 10, "alice's registration")
         assert not any(l.startswith("listening on") for l in open(wd.file("alice.log")).read().splitlines())
         bob = kam.baresip(wd, "bob", USERS["bob"], wd.file("b.wav"))
-        reply = bob.command("dial", "sip:alice@example.test")
-        assert '"ok":false' not in reply.replace(" ", ""), f"baresip refused to dial: {reply}"
+        bob.command_ok("dial", "sip:alice@example.test")
         wait_for(log_has(wd, "alice.log", "call established"), 15, "the call down the registration's connection")
         time.sleep(4)
-        bob.command("hangup")
+        bob.command_ok("hangup")
         rep, rc = report_of(wd, "alice.log", alice)
         bob.stop()
         assert rc == 0 and rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["transport"] == "TLS", rep
