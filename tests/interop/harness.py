@@ -63,7 +63,12 @@ class Workdir:
                     p.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     p.kill()
-        if not keep and not os.environ.get("SOTTO_KEEP_WORKDIR"):
+        # Called from a scenario's `finally`: when an exception is on its way out, the scenario failed,
+        # and its logs (peers, captures) are kept for the report.
+        failing = sys.exc_info()[0] is not None
+        if failing:
+            print(f"(kept {self.path} for the failure's logs)", flush=True)
+        if not keep and not failing and not os.environ.get("SOTTO_KEEP_WORKDIR"):
             shutil.rmtree(self.path, ignore_errors=True)
 
 

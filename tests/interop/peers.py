@@ -28,7 +28,11 @@ def _wait_port(port, kind, timeout, what, log):
             finally:
                 s.close()
         time.sleep(0.1)
-    raise RuntimeError(f"{what} did not start; see {log}")
+    try:
+        tail = "".join(open(log, errors="replace").readlines()[-15:])
+    except OSError:
+        tail = "(no log)"
+    raise RuntimeError(f"{what} did not start within {timeout} s on port {port}; {log} ends:\n{tail}")
 
 
 class Kamailio:
