@@ -7,6 +7,7 @@ reported once.
   tests/cli_test.py            # SOTTO_BUILD_DIR=build/default by default; ctest runs it as cli
 """
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,6 +54,13 @@ def main():
         print(f"FAIL: sotto binary not found at {SOTTO} (set SOTTO_BUILD_DIR)")
         return 1
     tmp = tempfile.mkdtemp(prefix="sotto-cli-")
+    try:
+        return checks(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def checks(tmp):
     bad_wav = os.path.join(tmp, "bad.wav")
     with open(bad_wav, "wb") as f:
         f.write(b"RIFF\x10\x00\x00\x00WAVEjunkjunkjunk")
