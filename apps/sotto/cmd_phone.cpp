@@ -1,6 +1,9 @@
 // `sotto phone`: a pjsua-like softphone for scripts and tests (docs/PHONE.md).
 #include <fmt/core.h>
 
+#include <cstdio>
+#include <string_view>
+
 #include "commands.hpp"
 #include "phone/phone.hpp"
 
@@ -45,8 +48,12 @@ int run_phone(PhoneCli& cli) {
   asio::io_context io;
   const bool json = cli.o.json;
   phone::Phone p(io, std::move(*checked), [json](std::string_view line) {
-    fmt::print(json ? stderr : stdout, "{}\n", line);
-    std::fflush(json ? stderr : stdout);
+    // Progress goes to stdout (stderr with --json, where stdout carries only the report); the SIP trace
+    // (">>> " sent, "<<< " received) always goes to stderr, as --help says.
+    const bool trace = line.starts_with(">>> ") || line.starts_with("<<< ");
+    std::FILE* out = json || trace ? stderr : stdout;
+    fmt::print(out, "{}\n", line);
+    std::fflush(out);
   });
   if (auto st = p.start(); !st) {
     fmt::print(stderr, "sotto phone: {}\n", st.error().context);
