@@ -254,6 +254,7 @@ void TlsStream::on_server_hello(std::span<const std::uint8_t> body, std::uint64_
   };
   if (sh->hello_retry_request) {
     // RFC 8446 4.1.4: the client answers with a second ClientHello in the clear.
+    summary_.hello_retry_request = true;
     client_hello_ = false;
     replay_client();
     return;

@@ -45,6 +45,7 @@ struct TlsSummary {
   bool weak_cipher = false;       // NULL, EXPORT, anon, RC4, DES, 3DES (cipher_suite.hpp)
   std::string alert;              // first alert seen, e.g. "fatal alert 40 from server"
   std::uint64_t records_decrypted = 0;
+  bool hello_retry_request = false;  // the server asked for another key share (RFC 8446 4.1.4)
 };
 
 struct Plaintext {
