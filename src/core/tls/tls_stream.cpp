@@ -116,7 +116,27 @@ void TlsStream::record(bool from_client, Record r) {
     d.pending.push_back(std::move(r));
     return;
   }
+  // Likewise the server's records wait for the ClientHello (its random finds the keys), but only so
+  // long: a capture that missed the ClientHello still shows the server's version, suite and certificate.
+  if (!from_client && !client_hello_ && !gave_up_on_client_hello_) {
+    d.pending_bytes += r.body.size() + 5;
+    d.pending.push_back(std::move(r));
+    if (d.pending_bytes > kMaxServerWait) {
+      gave_up_on_client_hello_ = true;
+      set_error("no ClientHello before the server's first " + std::to_string(kMaxServerWait) + " bytes" +
+                at(d.pending.back().frame));
+      replay(false);
+    }
+    return;
+  }
   handle(from_client, r);
+}
+
+void TlsStream::replay(bool from_client) {
+  Direction& d = dir(from_client);
+  auto pending = std::exchange(d.pending, {});
+  d.pending_bytes = 0;
+  for (Record& r : pending) record(from_client, std::move(r));
 }
 
 void TlsStream::handle(bool from_client, Record& r) {
@@ -217,6 +237,7 @@ void TlsStream::handshake_message(bool from_client, std::uint8_t type, std::span
     summary_.offered_versions.clear();
     for (std::uint16_t v : ch->offered_versions) summary_.offered_versions.push_back(version_name(v));
     client_hello_ = true;
+    replay(false);
     return;
   }
   if (!from_client && t == HandshakeType::server_hello) return on_server_hello(body, frame);
@@ -247,16 +268,11 @@ void TlsStream::on_server_hello(std::span<const std::uint8_t> body, std::uint64_
   summary_.cipher_suite = cipher_suite_name(sh->cipher_suite);
   summary_.forward_secrecy = tls13_ || (suite_ != nullptr && suite_->forward_secrecy);
   summary_.weak_cipher = suite_ != nullptr && suite_->weak;
-  auto replay_client = [this] {
-    auto pending = std::exchange(client_.pending, {});
-    client_.pending_bytes = 0;
-    for (Record& r : pending) record(true, std::move(r));
-  };
   if (sh->hello_retry_request) {
     // RFC 8446 4.1.4: the client answers with a second ClientHello in the clear.
     summary_.hello_retry_request = true;
     client_hello_ = false;
-    replay_client();
+    replay(true);
     return;
   }
   server_hello_ = true;
@@ -294,7 +310,7 @@ void TlsStream::on_server_hello(std::span<const std::uint8_t> body, std::uint64_
     client_.protected_ = true;
     server_.protected_ = true;
   }
-  replay_client();
+  replay(true);
 }
 
 void TlsStream::install_tls13(bool from_client, const SecureBytes& secret, const char* label) {

@@ -397,6 +397,37 @@ TEST(TlsStream, FlippedBitIsBadRecordMacAtItsFrame) {
   }
 }
 
+TEST(TlsStream, ServerBytesFedBeforeTheClientsStillDecrypt) {
+  for (int v : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    Options o;
+    o.version = v;
+    o.big = 20000;  // the server's bytes stay under the 64 KiB it waits for a ClientHello
+    const Session s = run(o);
+    auto keys = KeyLog::parse(s.keylog).value();
+    std::vector<Chunk> reordered;
+    for (const Chunk& c : s.wire) if (!c.from_client) reordered.push_back(c);
+    for (const Chunk& c : s.wire) if (c.from_client) reordered.push_back(c);
+    const Decoded d = decode(reordered, &keys);
+    EXPECT_EQ(d.summary.error, "");
+    EXPECT_TRUE(same(d.client, s.client_sent));
+    EXPECT_TRUE(same(d.server, s.server_sent));
+  }
+}
+
+TEST(TlsStream, MissingClientHelloStillShowsTheServerSide) {
+  Options o;
+  o.version = TLS1_2_VERSION;
+  o.big = 100000;
+  const Session s = run(o);
+  std::vector<Chunk> server_only;
+  for (const Chunk& c : s.wire) if (!c.from_client) server_only.push_back(c);
+  const Decoded d = decode(server_only, nullptr);
+  EXPECT_EQ(d.summary.error.rfind("no ClientHello before the server's first 65536 bytes at frame ", 0), 0u)
+      << d.summary.error;
+  EXPECT_EQ(d.summary.version, "TLSv1.2");
+  EXPECT_EQ(d.summary.certificates.size(), 1u);
+}
+
 TEST(TlsStream, ClientBytesFedBeforeTheServersStillDecrypt) {
   for (int v : {TLS1_2_VERSION, TLS1_3_VERSION}) {
     Options o;
@@ -449,8 +480,8 @@ TEST(TlsStream, GarbageIsAnErrorNotACrash) {
   {
     TlsStream t(nullptr);
     const Bytes appdata = {0x17, 0x03, 0x03, 0x00, 0x02, 0xab, 0xcd};
-    t.feed(false, appdata, 3);
-    EXPECT_EQ(t.summary().error, "application data from server at frame 3 before the handshake protected it");
+    t.feed(true, appdata, 3);
+    EXPECT_EQ(t.summary().error, "application data from client at frame 3 before the handshake protected it");
   }
 }
 
