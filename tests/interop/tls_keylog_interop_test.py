@@ -113,6 +113,14 @@ def check_audit(capture, keylog, port, call_id, want_version, self_signed):
         weak = next(f for f in c["findings"] if f["code"] == "tls-weak")
         assert "self-signed certificate CN=127.0.0.1" in weak["message"], weak
         assert c["verdict"] != "secure" and rc == 1, (c["verdict"], rc)
+    # A malformed key log is refused with its line number, before any audit.
+    bad = os.path.join(os.path.dirname(capture), "bad-keys.log")
+    with open(bad, "w") as f:
+        f.write("# comment\nCLIENT_RANDOM 00\n")
+    p = subprocess.run([h.sotto_bin(), "audit", capture, "--tls-keylog", bad], capture_output=True, text=True)
+    assert p.returncode == 2 and p.stdout == "", (p.returncode, p.stdout)
+    assert p.stderr.strip() == (f"sotto audit: {bad}: malformed input: key log line 2: CLIENT_RANDOM needs 3 fields "
+                                "(label, client random, secret), got 2"), p.stderr
     # Without the key log the SIP is invisible: no call, but the TLS connection and, before 1.3, its certificate.
     blind, _ = audit(capture, None)
     assert not any(x["call_id"] == call_id for x in blind["calls"]), "call found without the key log"
