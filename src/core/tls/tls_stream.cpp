@@ -198,28 +198,24 @@ void TlsStream::alert(bool from_client, std::span<const std::uint8_t> bytes) {
 void TlsStream::handshake_bytes(bool from_client, std::span<const std::uint8_t> bytes, std::uint64_t frame) {
   Direction& d = dir(from_client);
   d.hs.insert(d.hs.end(), bytes.begin(), bytes.end());
-  std::size_t pos = 0;
-  while (d.hs.size() - pos >= 4 && !d.broken) {
-    const std::uint8_t* h = d.hs.data() + pos;
-    const std::size_t len = static_cast<std::size_t>(h[1] << 16 | h[2] << 8 | h[3]);
+  // Each message leaves the buffer before it is handled: handling one can replay held records of this
+  // direction (a ClientHello releases the server's, whose ServerHello releases the client's), which
+  // append here; nothing may point into the buffer meanwhile.
+  while (d.hs.size() >= 4 && !d.broken) {
+    const std::size_t len = static_cast<std::size_t>(d.hs[1] << 16 | d.hs[2] << 8 | d.hs[3]);
     if (len > kMaxHandshake) {
       set_error("handshake message of " + std::to_string(len) + " bytes from " + side(from_client) + at(frame) +
                 " exceeds " + std::to_string(kMaxHandshake));
       d.broken = true;
       break;
     }
-    if (d.hs.size() - pos < 4 + len) break;
-    // Copy: handling a message may feed the other direction, never this buffer, but keep it simple.
-    const std::uint8_t type = h[0];
-    std::vector<std::uint8_t> body(h + 4, h + 4 + len);
-    pos += 4 + len;
+    if (d.hs.size() < 4 + len) break;
+    const std::uint8_t type = d.hs[0];
+    std::vector<std::uint8_t> body(d.hs.begin() + 4, d.hs.begin() + 4 + static_cast<std::ptrdiff_t>(len));
+    d.hs.erase(d.hs.begin(), d.hs.begin() + 4 + static_cast<std::ptrdiff_t>(len));
     handshake_message(from_client, type, body, frame);
   }
-  if (d.broken) {
-    d.hs.clear();
-    return;
-  }
-  d.hs.erase(d.hs.begin(), d.hs.begin() + static_cast<std::ptrdiff_t>(pos));
+  if (d.broken) d.hs.clear();
 }
 
 void TlsStream::handshake_message(bool from_client, std::uint8_t type, std::span<const std::uint8_t> body,
