@@ -339,6 +339,28 @@ TEST(TlsStream, ResumedSessionsDecrypt) {
   }
 }
 
+// What an audit flags as weak must be read right even when it cannot be decrypted: TLS 1.0 with a CBC
+// suite (OpenSSL 3 speaks it only at security level 0).
+TEST(TlsStream, OldVersionWithCbcIsNamedAndNotDecrypted) {
+  Options o;
+  o.version = TLS1_VERSION;
+  o.tls12_cipher = "ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0";
+  const Session s = run(o);
+  ASSERT_EQ(s.version, "TLSv1");
+  auto keys = KeyLog::parse(s.keylog).value();
+  const Decoded blind = decode(s.wire, nullptr);
+  EXPECT_EQ(blind.summary.error, "");
+  EXPECT_EQ(blind.summary.version, "TLSv1.0");
+  EXPECT_EQ(blind.summary.cipher_suite, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
+  EXPECT_TRUE(blind.summary.forward_secrecy);
+  EXPECT_TRUE(blind.summary.handshake_complete);
+  EXPECT_EQ(blind.summary.certificates.size(), 1u);
+  const Decoded d = decode(s.wire, &keys);
+  EXPECT_EQ(d.summary.error, "cannot decrypt TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA (AES-GCM and ChaCha20-Poly1305 only)");
+  EXPECT_FALSE(d.summary.decrypted);
+  EXPECT_TRUE(d.client.empty());
+}
+
 TEST(TlsStream, WithoutKeysReportsMetadataOnly) {
   Options o12;
   o12.version = TLS1_2_VERSION;
