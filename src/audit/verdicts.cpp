@@ -326,6 +326,15 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
       c.streams.push_back(std::move(r));
       b.stream_ids.push_back(si);
     }
+    bool srtp_agreed = d.chosen[0].has_value() || d.chosen[1].has_value();
+    if (srtp_agreed && !d.clear_rtcp_frames.empty()) {
+      std::string cn;
+      for (const auto& n : d.rtcp_cnames) cn += (cn.empty() ? "" : ", ") + n;
+      add(findings, "metadata-leak", Severity::low,
+          std::to_string(d.clear_rtcp_frames.size()) + " RTCP packet(s) in clear beside SRTP" +
+              (cn.empty() ? std::string() : " (SDES CNAME " + cn + ")"),
+          d.clear_rtcp_frames);
+    }
     if (c.streams.empty() && c.result == "answered") {
       add(findings, "media-unseen", Severity::info, "no RTP stream of this call is in the capture (filtered out, or not captured)", {});
     }
