@@ -25,6 +25,7 @@ struct Commands {
 void add_bench_command(CLI::App& app, Commands& cmds);
 void add_selftest_command(CLI::App& app, Commands& cmds);
 void add_phone_command(CLI::App& app, Commands& cmds);
+void add_audit_command(CLI::App& app, Commands& cmds);
 void add_tls_check_command(CLI::App& app, Commands& cmds);
 
 // One line for a command-line error, prefixed by the command that was being parsed ("sotto phone: ...",
@@ -52,6 +53,7 @@ inline Commands register_commands(CLI::App& app) {
   add_selftest_command(app, c);
   add_phone_command(app, c);
   add_tls_check_command(app, c);
+  add_audit_command(app, c);
   return c;
 }
 
