@@ -187,7 +187,7 @@ class Copy:
             s = s.replace(old, new)
         for p, keys in self.tpl.keys_by_port.items():
             s = s.replace("inline:" + keys.inline, "inline:" + self.keys[p].inline)
-        s = re.sub(r"(?<!\d)(\d{5})(?!\d)", lambda m: str(self.port_map.get(int(m.group(1)), int(m.group(1)))), s)
+        s = re.sub(r"(?<!\d)(\d{5})(?!\d)", lambda m: str(self.port_map.get(int(m.group(1)), m.group(1))), s)
         out = s.encode("latin-1")
         assert len(out) == len(payload)
         return out

@@ -2,7 +2,7 @@
 # Speed of `sotto audit FILE --json` against `tshark -n -q -r FILE -z rtp,streams` on a capture of at least
 # 100 MB built from real calls (docs/PERFORMANCE.md, "Capture audit"). Not part of the default ctest run.
 #
-#   tests/audit/perf_audit.sh [WORKDIR] [SIZE_MB] [RUNS] [CPU]      # defaults: mktemp, 100, 5, 1
+#   tests/audit/perf_audit.sh [WORKDIR] [SIZE_MB] [RUNS] [CPU]      # defaults: mktemp, 110, 5, 1
 #
 # 1. records four real calls on loopback under the interop lock (tests/audit/captures.py: baresip plain
 #    UDP, baresip SDES over UDP, baresip SDES over TLS, SIPp -> baresip);
@@ -17,7 +17,7 @@ root="$(cd "$here/../.." && pwd)"
 build="${SOTTO_BUILD_DIR:-$root/build/default}"
 sotto="$build/apps/sotto/sotto"
 work="${1:-$(mktemp -d /tmp/sotto-perf-audit-XXXXXX)}"
-size="${2:-100}"
+size="${2:-110}"
 runs="${3:-5}"
 cpu="${4:-1}"
 mkdir -p "$work"
