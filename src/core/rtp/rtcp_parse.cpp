@@ -1,14 +1,12 @@
-#include "media/rtcp_parse.hpp"
+#include "core/rtp/rtcp_parse.hpp"
 
 #include <string>
 
 #include "core/rtp/rtp_header.hpp"
 
-namespace sotto::media {
+namespace sotto::rtp {
 namespace {
 
-using rtp::load_be16;
-using rtp::load_be32;
 using Bytes = std::span<const std::uint8_t>;
 
 std::string type_name(std::uint8_t pt) {
@@ -200,4 +198,4 @@ Result<CompoundRtcp> parse_rtcp(std::span<const std::uint8_t> bytes) {
   return c;
 }
 
-}  // namespace sotto::media
+}  // namespace sotto::rtp

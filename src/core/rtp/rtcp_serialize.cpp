@@ -1,15 +1,13 @@
-#include "media/rtcp_serialize.hpp"
+#include "core/rtp/rtcp_serialize.hpp"
 
 #include <string>
 #include <type_traits>
 
 #include "core/rtp/rtp_header.hpp"
 
-namespace sotto::media {
+namespace sotto::rtp {
 namespace {
 
-using rtp::store_be16;
-using rtp::store_be32;
 
 std::size_t sdes_chunk_size(const SdesChunk& ch) {
   std::size_t n = 4;
@@ -193,4 +191,4 @@ Result<std::vector<std::uint8_t>> serialize_rtcp(const CompoundRtcp& c) {
   return out;
 }
 
-}  // namespace sotto::media
+}  // namespace sotto::rtp

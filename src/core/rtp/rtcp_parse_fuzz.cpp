@@ -3,11 +3,11 @@
 // the same model (round trip).
 #include <cstdlib>
 
-#include "media/rtcp_parse.hpp"
-#include "media/rtcp_serialize.hpp"
+#include "core/rtp/rtcp_parse.hpp"
+#include "core/rtp/rtcp_serialize.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace sotto::media;
+  using namespace sotto::rtp;
   auto c = parse_rtcp(std::span<const std::uint8_t>(data, size));
   if (!c) return 0;
   auto bytes = serialize_rtcp(*c);
