@@ -147,13 +147,17 @@ class Template:
         short = [p for p in ports if not 10000 <= p <= 65535]
         assert not short, f"{path}: ports {short} are not 5-digit; the rewriting keeps lengths"
         self.ports = sorted(ports)
-        self.call_ids, self.keys_by_port = set(), {}
+        self.call_ids, self.keys_by_port, self.ssrcs = set(), {}, set()
+        for p in self.packets:  # RTP and RTCP sender SSRCs
+            if p[1] == 17 and len(p[4]) >= 12 and p[4][0] >> 6 == 2:
+                self.ssrcs.add(struct.unpack_from("!I", p[4], 4 if 192 <= p[4][1] <= 223 else 8)[0])
         sip_texts = [p[4] for p in self.packets if p[1] == 17 and p[4][:3] in (b"INV", b"SIP", b"ACK", b"BYE", b"CAN", b"OPT", b"REG")]
         for text in sip_texts:
             s = text.decode("latin-1")
             for m in re.finditer(r"^(?:Call-ID|i)\s*:\s*(\S+)\s*$", s, re.M | re.I):
                 self.call_ids.add(m.group(1))
             body = s.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in s else ""
+            self.ssrcs |= {int(x) for x in re.findall(r"^a=ssrc:(\d+) ", body, re.M)}
             mport = re.search(r"^m=audio (\d+) ", body, re.M)
             crypto = re.search(r"^a=crypto:\d+ AES_CM_128_HMAC_SHA1_80 inline:([A-Za-z0-9+/=]{40})", body, re.M)
             if mport and crypto:
@@ -172,7 +176,11 @@ class Copy:
         self.port_map = {p: port_base + 2 * pairs.index(p // 2) + (p & 1) for p in tpl.ports}
         self.call_id_map = {c: (c[:-8] + f"{k:08x}") if len(c) >= 8 else c for c in tpl.call_ids}
         self.keys = {p: Keys.fresh(rnd) for p in tpl.keys_by_port}
+        # SDP announces SSRCs in decimal (a=ssrc): new ones of the same number of digits keep lengths.
         self.ssrc_map = {}
+        for old in sorted(tpl.ssrcs):
+            d = len(str(old))
+            self.ssrc_map[old] = rnd.randrange(10 ** (d - 1) if d > 1 else 0, min(10 ** d, 1 << 32))
         self.roc = {}  # (src port, ssrc) -> (roc, last seq)
         self.stats = {"srtp": 0, "srtcp": 0}
 
@@ -187,6 +195,7 @@ class Copy:
             s = s.replace(old, new)
         for p, keys in self.tpl.keys_by_port.items():
             s = s.replace("inline:" + keys.inline, "inline:" + self.keys[p].inline)
+        s = re.sub(r"^a=ssrc:(\d+) ", lambda m: f"a=ssrc:{self.new_ssrc(int(m.group(1)))} ", s, flags=re.M)
         s = re.sub(r"(?<!\d)(\d{5})(?!\d)", lambda m: str(self.port_map.get(int(m.group(1)), m.group(1))), s)
         out = s.encode("latin-1")
         assert len(out) == len(payload)
