@@ -24,12 +24,14 @@ struct Commands {
 void add_bench_command(CLI::App& app, Commands& cmds);
 void add_selftest_command(CLI::App& app, Commands& cmds);
 void add_phone_command(CLI::App& app, Commands& cmds);
+void add_audit_command(CLI::App& app, Commands& cmds);
 
 inline Commands register_commands(CLI::App& app) {
   Commands c;
   add_bench_command(app, c);
   add_selftest_command(app, c);
   add_phone_command(app, c);
+  add_audit_command(app, c);
   return c;
 }
 
