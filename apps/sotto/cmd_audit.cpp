@@ -67,7 +67,7 @@ int run_audit(const AuditArgs& a) {
     return 2;
   }
 #endif
-  opts.keep_audio = !a.extract_dir.empty();
+  opts.keep_audio = !a.extract_dir.empty() || !a.html_file.empty();  // the page shows waveforms
 
   auto reader = capture::CaptureReader::open(a.file);
   if (!reader) {

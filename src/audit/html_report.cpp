@@ -154,7 +154,15 @@ void ladder(std::string& out, const json& messages) {
     const std::size_t a = column(src);
     rows.push_back({a, column(dst), &m});
   }
-  constexpr int kLeft = 170, kCol = 250, kTop = 44, kRow = 28;
+  // Columns wide enough for the longest label drawn between two of them (monospace, ~7.3 px a character).
+  std::size_t longest = 0;
+  for (const Row& r : rows) {
+    bool cut = false;
+    const std::size_t chars = truncate_chars(text_of(field(*r.m, "summary")), kMaxLabelChars, &cut).size();
+    longest = std::max(longest, std::min<std::size_t>(chars, kMaxLabelChars) + 7);
+  }
+  constexpr int kLeft = 190, kTop = 44, kRow = 28;
+  const int kCol = std::max(220, static_cast<int>(longest * 15 / 2) + 24);
   const int width = kLeft + static_cast<int>(endpoints.size() - 1) * kCol + 130;
   const int height = kTop + static_cast<int>(rows.size()) * kRow + 16;
   const auto x_of = [&](std::size_t c) { return kLeft + static_cast<int>(c) * kCol; };
@@ -226,7 +234,7 @@ void findings(std::string& out, const json& list) {
   out += "<table class=\"findings\"><tr><th>Severity</th><th>Code</th><th>What</th><th>Frames</th></tr>\n";
   for (const json& f : list) {
     const auto sev = word(field(f, "severity"), {"high", "medium", "low", "info"});
-    out += fmt::format("<tr class=\"finding\"><td class=\"sev {}\">{}</td><td><code>{}</code></td><td>{}</td><td class=\"mono\">",
+    out += fmt::format("<tr class=\"finding\"><td class=\"sev {}\">{}</td><td class=\"nw\">{}</td><td>{}</td><td class=\"mono\">",
                        sev, show(f, "severity"), show(f, "code"), show(f, "message"));
     frames_list(out, field(f, "frames"));
     out += "</td></tr>\n";
@@ -238,11 +246,17 @@ void waveform(std::string& out, const json& w) {
   if (!w.is_array() || w.empty()) return;
   constexpr int kW = 400, kH = 64;
   const double step = static_cast<double>(kW) / static_cast<double>(w.size());
+  const auto value = [](const json& pair, std::size_t i) {
+    return std::clamp(pair.is_array() && pair.size() == 2 ? number_or(pair[i], 0) : 0.0, -1.0, 1.0);
+  };
+  // Quiet audio is drawn louder (at most 20x) so its shape shows; the gain is written beside it.
+  double peak = 0;
+  for (const json& pair : w) peak = std::max({peak, std::abs(value(pair, 0)), std::abs(value(pair, 1))});
+  const double gain = peak > 0 ? std::clamp(0.95 / peak, 1.0, 20.0) : 1.0;
   std::string d;
   std::size_t i = 0;
   for (const json& pair : w) {
-    const double lo = std::clamp(pair.is_array() && pair.size() == 2 ? number_or(pair[0], 0) : 0.0, -1.0, 1.0);
-    const double hi = std::clamp(pair.is_array() && pair.size() == 2 ? number_or(pair[1], 0) : 0.0, -1.0, 1.0);
+    const double lo = std::clamp(value(pair, 0) * gain, -1.0, 1.0), hi = std::clamp(value(pair, 1) * gain, -1.0, 1.0);
     const double x = (static_cast<double>(i++) + 0.5) * step;
     // y grows downwards; draw at least one pixel so silence shows as a line.
     const double y1 = kH / 2.0 - std::max(hi, lo) * (kH / 2.0 - 1), y2 = kH / 2.0 - std::min(hi, lo) * (kH / 2.0 - 1);
@@ -252,6 +266,7 @@ void waveform(std::string& out, const json& w) {
                      "<title>decoded audio</title><line class=\"axis\" x1=\"0\" y1=\"{2}\" x2=\"{0}\" y2=\"{2}\"/>"
                      "<path class=\"wave\" d=\"{3}\"/></svg>",
                      kW, kH, kH / 2, d);
+  if (gain > 1.05) out += fmt::format(" <span class=\"note\">drawn \u00d7{:.0f} (peak {:.2f})</span>", gain, peak);
 }
 
 void streams(std::string& out, const json& list) {

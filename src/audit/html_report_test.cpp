@@ -84,7 +84,7 @@ TEST(HtmlReport, OneSectionPerCallAndRegistrationWithLadderFindingsAndWaveforms)
   EXPECT_NE(html.find("#900 10:00:04.210"), std::string::npos);  // frame number and time on the arrow
   EXPECT_NE(html.find("INVITE sip:bob@127.0.0.1:5070 (SDP)"), std::string::npos);
   EXPECT_EQ(count(html, "<tr class=\"finding\">"), 3u);
-  EXPECT_NE(html.find("<code>sdes-keys-exposed</code>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"nw\">sdes-keys-exposed</td>"), std::string::npos);
   EXPECT_NE(html.find(">1, 2, 3, 4, 900, 901<"), std::string::npos);
   EXPECT_EQ(count(html, "<tr class=\"stream\">"), 3u);
   EXPECT_EQ(count(html, "<svg class=\"waveform\""), 2u);  // the third stream was not decoded
