@@ -106,6 +106,7 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--tls-ciphers", cli.o.tls_ciphers, "TLS 1.2 cipher list (OpenSSL syntax), e.g. for carriers that demand AES128-SHA");
   sub->add_flag("--tls-allow-wildcards", cli.o.tls_allow_wildcards,
                 "Accept wildcard server certificates (*.example.com), which RFC 5922 7.2 forbids; some carriers use them");
+  sub->add_option("--tls-max-version", cli.o.tls_max_version, "Highest TLS version to speak: 1.2 or 1.3 (default 1.3)");
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
   sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
   sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");

@@ -36,7 +36,7 @@ struct SrtpKeyOption {
 Result<SrtpKeyOption> parse_srtp_key_option(std::string_view text);
 
 struct AuditOptions {
-  std::vector<SrtpKeyOption> srtp_keys;
+  std::vector<SrtpKeyOption> srtp_keys{};
   bool keep_audio = false;               // decode audio (for --extract and waveforms); costs memory
   const tls::KeyLog* tls_keys = nullptr;  // decrypt TLS with these secrets (SSLKEYLOGFILE)
 };

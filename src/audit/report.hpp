@@ -98,9 +98,9 @@ struct CaptureInfo {
   std::string file;
   std::uint64_t frames = 0;
   bool truncated = false;
-  std::optional<std::string> stopped_at;
+  std::optional<std::string> stopped_at{};
   std::uint64_t undecodable_frames = 0;
-  std::optional<std::string> first_decode_error;  // with its frame number
+  std::optional<std::string> first_decode_error{};  // with its frame number
 };
 
 struct Report {

@@ -53,6 +53,9 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
                             {"--play", &o.play_wav}}) {
     if (Status st = readable(flag, *path); !st) return Unexpected(st.error());
   }
+  if (!o.tls_max_version.empty() && o.tls_max_version != "1.2" && o.tls_max_version != "1.3") {
+    return fail(Errc::invalid_argument, "--tls-max-version: '" + o.tls_max_version + "' is not 1.2 or 1.3");
+  }
   if (o.mode == PhoneMode::call) {
     if (o.target.empty()) return fail(Errc::invalid_argument, "call: give the URI to call, e.g. sips:bob@127.0.0.1:5072");
     auto t = sip::parse_uri(o.target);

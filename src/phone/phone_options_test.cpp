@@ -35,6 +35,11 @@ TEST(PhoneOptions, AcceptsTheDocumentedForms) {
 
 TEST(PhoneOptions, EachBadFlagGetsOneClearLine) {
   PhoneOptions o = base();
+  o.tls_max_version = "1.1";
+  EXPECT_EQ(error_of(o), "--tls-max-version: '1.1' is not 1.2 or 1.3");
+  o.tls_max_version = "1.2";
+  EXPECT_EQ(error_of(o), "");
+  o = base();
   o.srtp = "maybe";
   EXPECT_EQ(error_of(o), "--srtp: 'maybe' is not one of off, offer, require");
   o = base();
