@@ -104,6 +104,7 @@ struct StreamState {
   std::uint64_t ext_packets = 0;
   std::uint32_t ext_ids = 0;  // bit n: one-byte extension element id n seen
   // RFC 4733 events read in clear.
+  int telephone_event_pt = -1;  // from the call's SDP
   std::uint64_t dtmf_packets = 0;
   std::string dtmf_digits;
   std::uint32_t last_dtmf_ts = 0;

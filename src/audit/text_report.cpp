@@ -58,6 +58,17 @@ std::string to_text(const Report& r) {
   std::size_t bad = 0;
   for (const auto& c : r.calls) bad += c.verdict != Verdict::secure;
   for (const auto& g : r.registrations) bad += g.verdict != Verdict::secure;
+  std::size_t unread = 0;
+  for (const auto& t : r.tls_connections) unread += t.decrypted ? 0 : 1;
+  if (!r.tls_connections.empty()) {
+    out += fmt::format("{} TLS connection(s)", r.tls_connections.size());
+    if (unread) out += fmt::format(", {} not decrypted (the SIP inside is not audited; --tls-keylog FILE decrypts it)", unread);
+    out += "\n";
+    for (const auto& t : r.tls_connections) {
+      out += fmt::format("    {} -> {} {} {}{}{}\n", t.client, t.server, t.version.empty() ? "?" : t.version, t.cipher_suite,
+                         t.sni.empty() ? "" : " SNI " + t.sni, t.error.empty() ? "" : " (" + t.error + ")");
+    }
+  }
   if (r.calls.empty() && r.registrations.empty()) {
     out += "no calls or registrations found in " + r.capture.file + " (" + std::to_string(r.capture.frames) + " frames)\n";
   } else {

@@ -326,6 +326,9 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
       c.streams.push_back(std::move(r));
       b.stream_ids.push_back(si);
     }
+    if (c.streams.empty() && c.result == "answered") {
+      add(findings, "media-unseen", Severity::info, "no RTP stream of this call is in the capture (filtered out, or not captured)", {});
+    }
     bool any_high = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == Severity::high; });
     bool signalling_protected = !cleartext;
     if (keys_exposed) c.verdict = Verdict::insecure;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,11 +36,14 @@ std::optional<IpAddress> parse_ip_address(std::string_view text);
 
 struct IpEndpointHash {
   std::size_t operator()(const IpEndpoint& e) const noexcept {
-    std::uint64_t h = 1469598103934665603ull;
-    for (auto b : e.address.bytes) h = (h ^ b) * 1099511628211ull;
-    h = (h ^ e.port) * 1099511628211ull;
-    return static_cast<std::size_t>(h ^ (e.address.v6 ? 0x9e3779b97f4a7c15ull : 0));
+    std::uint64_t a, b;
+    std::memcpy(&a, e.address.bytes.data(), 8);
+    std::memcpy(&b, e.address.bytes.data() + 8, 8);
+    std::uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b + 0x632BE59BD9B4E019ull + (h_shift(a)));
+    h ^= (std::uint64_t{e.port} << 1 | (e.address.v6 ? 1u : 0u)) * 0xBF58476D1CE4E5B9ull;
+    return static_cast<std::size_t>(h ^ (h >> 31));
   }
+  static std::uint64_t h_shift(std::uint64_t x) noexcept { return (x << 6) + (x >> 2); }
 };
 
 }  // namespace sotto::netpkt

@@ -24,6 +24,8 @@ CaptureReader::~CaptureReader() = default;
 Result<CaptureReader> CaptureReader::open(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return fail(Errc::io_error, path + ": cannot open: " + std::string(std::strerror(errno)));
+  // A large stdio buffer: libpcap reads record by record with fread.
+  std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
   char err[PCAP_ERRBUF_SIZE] = {};
   // pcap_fopen_offline takes ownership of f (closed by pcap_close, or on failure).
   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
