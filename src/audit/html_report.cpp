@@ -266,7 +266,7 @@ void waveform(std::string& out, const json& w) {
                      "<title>decoded audio</title><line class=\"axis\" x1=\"0\" y1=\"{2}\" x2=\"{0}\" y2=\"{2}\"/>"
                      "<path class=\"wave\" d=\"{3}\"/></svg>",
                      kW, kH, kH / 2, d);
-  if (gain > 1.05) out += fmt::format(" <span class=\"note\">drawn \u00d7{:.0f} (peak {:.2f})</span>", gain, peak);
+  if (gain > 1.05) out += fmt::format(" <span class=\"note\">drawn \u00d7{:.1f} (peak {:.2f})</span>", gain, peak);
 }
 
 void streams(std::string& out, const json& list) {
