@@ -96,7 +96,10 @@ void Analyzer::Impl::frame(std::uint64_t number, std::int64_t time_ns, std::uint
 void Analyzer::Impl::udp(const IpEndpoint& src, const IpEndpoint& dst, std::span<const std::uint8_t> payload) {
   if (payload.size() >= 12 && (payload[0] & 0xC0) == 0x80) {
     std::uint8_t pt = payload[1];
-    if (pt >= 200 && pt <= 207) return;  // RTCP (RFC 5761 4): not a stream of its own
+    if (pt >= 200 && pt <= 207) {  // RTCP (RFC 5761 4)
+      rtcp(src, dst, payload);
+      return;
+    }
     rtp(src, dst, payload);
     return;
   }

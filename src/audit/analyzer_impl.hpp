@@ -73,6 +73,10 @@ struct DialogState {
   std::array<std::optional<SdpMedia>, 2> media;                 // latest per party
   std::array<std::optional<sdes::CryptoAttribute>, 2> chosen;   // each party's sending key
   std::array<std::uint64_t, 2> chosen_frame{};
+  // RTCP seen for the call's media addresses; compound RTCP that parses whole was sent in clear.
+  std::uint64_t rtcp_packets = 0;
+  std::vector<std::uint64_t> clear_rtcp_frames;
+  std::set<std::string> rtcp_cnames;
 };
 
 struct StreamState {
@@ -187,6 +191,7 @@ struct Analyzer::Impl {
   void sdp_body(DialogState& d, std::size_t index, int party, const std::string& body, bool cleartext);
   // Media (media_side.cpp)
   void rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span<const std::uint8_t> payload);
+  void rtcp(const IpEndpoint& src, const IpEndpoint& dst, std::span<const std::uint8_t> payload);
   void resolve(StreamState& s);
   void decrypt_and_decode(StreamState& s, std::span<const std::uint8_t> packet, std::size_t header_len);
   void take_payload(StreamState& s, std::uint32_t timestamp, std::uint8_t pt, std::span<const std::uint8_t> payload);

@@ -8,6 +8,7 @@
 #include "audit/json_report.hpp"
 #include "audit/testing_calls.hpp"
 #include "audit/text_report.hpp"
+#include "core/rtp/rtcp_serialize.hpp"
 #include "media/audio_compare.hpp"
 
 namespace sotto::audit {
@@ -283,7 +284,8 @@ TEST(Audit, MetadataLeaks) {
     c.alice_stream->vbr = true;
     Capture cap;
     add_call(cap, c);
-    const Finding* f = get(cap.analyse().calls[0].findings, "metadata-leak");
+    Report rep = cap.analyse();
+    const Finding* f = get(rep.calls[0].findings, "metadata-leak");
     ASSERT_NE(f, nullptr);
     EXPECT_NE(f->message.find("VBR"), std::string::npos);
   }
@@ -294,9 +296,44 @@ TEST(Audit, MetadataLeaks) {
     c.alice_stream->audio_level_ext = 1;
     Capture cap;
     add_call(cap, c);
-    const Finding* f = get(cap.analyse().calls[0].findings, "metadata-leak");
+    Report rep = cap.analyse();
+    const Finding* f = get(rep.calls[0].findings, "metadata-leak");
     ASSERT_NE(f, nullptr);
     EXPECT_NE(f->message.find("RFC 6464"), std::string::npos);
+  }
+  // RTCP in clear beside SRTP (the CNAME is readable); the same report protected as SRTCP is not.
+  for (bool protect : {false, true}) {
+    CallSpec c = sdes_call();
+    Capture cap;
+    add_call(cap, c);
+    rtp::CompoundRtcp rr{.packets = {rtp::ReceiverReport{.ssrc = 0xA1A1A1A1, .reports = {}, .extension = {}},
+                                     rtp::sdes_cname(0xA1A1A1A1, "alice@host.example")}};
+    Bytes bytes = rtp::serialize_rtcp(rr).value();
+    if (protect) {
+      srtp::Policy p;
+      const auto& su = srtp::suite(kAlice.suite);
+      srtp::MasterKey mk;
+      mk.key = SecureBytes(std::span<const std::uint8_t>(kAlice.key_salt).first(su.master_key_len));
+      mk.salt = SecureBytes(std::span<const std::uint8_t>(kAlice.key_salt).subspan(su.master_key_len));
+      p.keys.push_back(std::move(mk));
+      auto tx = srtp::Context::create(srtp::Direction::outbound, p).value();
+      std::size_t len = bytes.size();
+      bytes.resize(len + tx.max_trailer());
+      bytes.resize(tx.protect_rtcp(bytes, len).value());
+    }
+    IpEndpoint from = c.alice_rtp, to = c.bob_rtp;
+    from.port = static_cast<std::uint16_t>(from.port + 1);
+    to.port = static_cast<std::uint16_t>(to.port + 1);
+    cap.udp(kT0 + 500'000'000, from, to, bytes);
+    Report rep = cap.analyse();
+    const Finding* f = get(rep.calls[0].findings, "metadata-leak");
+    if (protect) {
+      EXPECT_EQ(f, nullptr) << f->message;
+    } else {
+      ASSERT_NE(f, nullptr);
+      EXPECT_NE(f->message.find("RTCP packet(s) in clear"), std::string::npos) << f->message << " / " << f->code;
+      EXPECT_NE(f->message.find("alice@host.example"), std::string::npos) << f->message;
+    }
   }
   Capture clean;
   add_call(clean, sdes_call());

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "audit/analyzer_impl.hpp"
+#include "core/rtp/rtcp_parse.hpp"
 #include "core/rtp/rtp_header.hpp"
 #include "core/sdes/to_policy.hpp"
 
@@ -136,6 +137,28 @@ void Analyzer::Impl::rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span
     decrypt_and_decode(s, packet, h->header_len);
   } else {
     take_payload(s, h->timestamp, h->payload_type, payload);
+  }
+}
+
+void Analyzer::Impl::rtcp(const IpEndpoint& src, const IpEndpoint& dst, std::span<const std::uint8_t> packet) {
+  auto m = media_index.find(dst);
+  if (m == media_index.end()) m = media_index.find(src);
+  if (m == media_index.end()) return;
+  DialogState& d = dialogs[m->second.first];
+  ++d.rtcp_packets;
+  // SRTCP ends in an index (E flag + 31 bits) and a tag after the RTCP packets' lengths, so it does not
+  // parse as a whole compound packet; RTCP sent in clear does (RFC 3550 6.1).
+  auto c = rtp::parse_rtcp(packet);
+  if (!c) return;
+  if (d.clear_rtcp_frames.size() < 100) d.clear_rtcp_frames.push_back(frame_no);
+  for (const auto& p : c->packets) {
+    if (const auto* sd = std::get_if<rtp::SourceDescription>(&p)) {
+      for (const auto& ch : sd->chunks) {
+        for (const auto& item : ch.items) {
+          if (item.type == 1 && d.rtcp_cnames.size() < 8) d.rtcp_cnames.insert(item.value.substr(0, 64));
+        }
+      }
+    }
   }
 }
 

@@ -169,7 +169,14 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
   }
   for (std::size_t di = 0; di < dialogs.size(); ++di) {
     const DialogState& d = dialogs[di];
-    bool cleartext = d.transport != "TLS";
+    // Cleartext when any of the call's SIP crossed the capture point in clear (a proxy may take a
+    // TLS leg and a UDP leg of the same call).
+    bool cleartext = !d.cleartext_frames.empty();
+    std::set<std::string> clear_transports;
+    for (const auto& m : d.messages) {
+      if (m.transport != "TLS") clear_transports.insert(m.transport);
+    }
+    std::string clear_names = join(clear_transports);
     std::optional<TlsRecord> tls;
     if (d.tls_conn != kNone && d.tls_conn < report.tls_connections.size()) tls = report.tls_connections[d.tls_conn];
     std::vector<Finding> findings;
@@ -181,7 +188,7 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
       if (!d.user_agents.empty()) parts.push_back("User-Agent/Server " + join(d.user_agents, 3));
       for (std::size_t i = 0; i < parts.size(); ++i) exposed += (i ? "; " : "") + parts[i];
       add(findings, "sip-cleartext", Severity::medium,
-          "SIP readable on the wire (" + d.transport + ")" + (exposed.empty() ? "" : ": exposes " + exposed), d.cleartext_frames);
+          "SIP readable on the wire (" + clear_names + ")" + (exposed.empty() ? "" : ": exposes " + exposed), d.cleartext_frames);
     }
     if (!d.digest_frames.empty()) {
       add(findings, "digest-exposed", d.digest_md5_no_qop ? Severity::high : Severity::medium,
@@ -228,7 +235,7 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
     bool keys_exposed = cleartext && !d.sdes_exposed_frames.empty();
     if (keys_exposed) {
       add(findings, "sdes-keys-exposed", Severity::high,
-          "SRTP master keys sent in cleartext SDP (a=crypto over " + d.transport + "): the media can be decrypted",
+          "SRTP master keys sent in cleartext SDP (a=crypto over " + clear_names + "): the media can be decrypted",
           d.sdes_exposed_frames);
     }
     // Offer/answer: SRTP offered, plain RTP answered.
@@ -325,6 +332,15 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
       any_media_protected = any_media_protected || protected_stream;
       c.streams.push_back(std::move(r));
       b.stream_ids.push_back(si);
+    }
+    bool srtp_agreed = d.chosen[0].has_value() || d.chosen[1].has_value();
+    if (srtp_agreed && !d.clear_rtcp_frames.empty()) {
+      std::string cn;
+      for (const auto& n : d.rtcp_cnames) cn += (cn.empty() ? "" : ", ") + n;
+      add(findings, "metadata-leak", Severity::low,
+          std::to_string(d.clear_rtcp_frames.size()) + " RTCP packet(s) in clear beside SRTP" +
+              (cn.empty() ? std::string() : " (SDES CNAME " + cn + ")"),
+          d.clear_rtcp_frames);
     }
     if (c.streams.empty() && c.result == "answered") {
       add(findings, "media-unseen", Severity::info, "no RTP stream of this call is in the capture (filtered out, or not captured)", {});
