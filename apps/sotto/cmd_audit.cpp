@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "audit/analyzer.hpp"
+#include "audit/html_report.hpp"
 #include "audit/json_report.hpp"
 #include "audit/text_report.hpp"
 #include "audit/wav_writer.hpp"
@@ -26,6 +27,7 @@ namespace {
 struct AuditArgs {
   std::string file;
   bool json = false;
+  std::string html_file;
   std::string extract_dir;
   std::vector<std::string> srtp_keys;
   std::string tls_keylog;
@@ -65,7 +67,7 @@ int run_audit(const AuditArgs& a) {
     return 2;
   }
 #endif
-  opts.keep_audio = !a.extract_dir.empty();
+  opts.keep_audio = !a.extract_dir.empty() || !a.html_file.empty();  // the page shows waveforms
 
   auto reader = capture::CaptureReader::open(a.file);
   if (!reader) {
@@ -102,6 +104,14 @@ int run_audit(const AuditArgs& a) {
     }
   }
 
+  if (!a.html_file.empty()) {
+    std::ofstream out(a.html_file, std::ios::binary | std::ios::trunc);
+    out << audit::render_html(audit::to_json(report));
+    if (!out.flush()) {
+      fmt::print(stderr, "sotto audit: --html {}: cannot write the file\n", a.html_file);
+      return 2;
+    }
+  }
   if (a.json) std::cout << audit::to_json(report).dump(2) << "\n";
   else std::cout << audit::to_text(report);
   return report.all_secure() ? 0 : 1;
@@ -114,6 +124,7 @@ void add_audit_command(CLI::App& app, Commands& cmds) {
   auto* sub = app.add_subcommand("audit", "Audit a pcap/pcapng capture: is each call private, and if not, what leaked");
   sub->add_option("file", args->file, "capture file (pcap or pcapng)")->required();
   sub->add_flag("--json", args->json, "print the report as JSON (schema in docs/AUDIT.md)");
+  sub->add_option("--html", args->html_file, "also write a self-contained HTML report (ladders, findings, waveforms) to FILE");
   sub->add_option("--extract", args->extract_dir, "write one WAV per decodable stream (PCMU, PCMA, G.722) into DIR");
   sub->add_option("--srtp-key", args->srtp_keys, "[SSRC=]SUITE:BASE64 master key+salt to decrypt SRTP (repeatable, SSRC in hex)");
   sub->add_option("--tls-keylog", args->tls_keylog, "SSLKEYLOGFILE to decrypt TLS signalling");

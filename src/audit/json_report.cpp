@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "audit/analyzer_impl.hpp"
 
@@ -45,7 +46,7 @@ json tls_json(const std::optional<TlsRecord>& t) {
           {"forward_secrecy", t->forward_secrecy},
           {"handshake_complete", t->handshake_complete},
           {"decrypted", t->decrypted},
-          {"certificates", certs},
+          {"certificates", std::move(certs)},
           {"error", t->error.empty() ? json(nullptr) : json(t->error)},
           {"client", t->client},
           {"server", t->server},
@@ -89,7 +90,7 @@ json to_json(const Report& r) {
                          {"codec", opt(s.codec)}, {"packets", s.packets}, {"lost", s.lost}, {"jitter_ms", round3(s.jitter_ms)},
                          {"duration_s", round3(s.duration_s)}, {"encrypted", s.encrypted}, {"suite", opt(s.suite)},
                          {"decrypted", s.decrypted}, {"auth_failures", s.auth_failures}, {"wav", opt(s.wav)},
-                         {"waveform", wf}, {"first_frame", s.first_frame}});
+                         {"waveform", std::move(wf)}, {"first_frame", s.first_frame}});
     }
     calls.push_back({{"call_id", opt(c.call_id)},
                      {"from", opt(c.from)},
@@ -102,19 +103,19 @@ json to_json(const Report& r) {
                      {"signalling", {{"transport", opt(c.transport)}, {"tls", tls_json(c.tls)}}},
                      {"findings", findings_json(c.findings)},
                      {"messages", messages_json(c.messages)},
-                     {"streams", streams}});
+                     {"streams", std::move(streams)}});
   }
-  j["calls"] = calls;
+  j["calls"] = std::move(calls);
   json regs = json::array();
   for (const auto& g : r.registrations) {
     regs.push_back({{"call_id", g.call_id}, {"method", g.method}, {"user", g.user}, {"contact", opt(g.contact)},
                     {"transport", g.transport}, {"status", opt(g.status)}, {"verdict", std::string(to_string(g.verdict))},
                     {"tls", tls_json(g.tls)}, {"findings", findings_json(g.findings)}, {"messages", messages_json(g.messages)}});
   }
-  j["registrations"] = regs;
+  j["registrations"] = std::move(regs);
   json tls = json::array();
   for (const auto& t : r.tls_connections) tls.push_back(tls_json(t));
-  j["tls_connections"] = tls;
+  j["tls_connections"] = std::move(tls);
   return j;
 }
 

@@ -15,6 +15,10 @@ namespace sotto::audit {
 namespace {
 
 constexpr std::int64_t kMaxAudioTicks = 8000LL * 60 * 60 * 4;  // 4 hours at 8 kHz
+// A capture may reorder packets (merged interfaces, retransmitting taps); 1024 packets is 20 s of 20 ms
+// audio. Older packets count as replays. The window is shifted on every new packet, so its size is paid
+// per packet: 32768 bits cost about 10% of an audit's time.
+constexpr std::uint32_t kAuditReplayWindow = 1024;
 
 const sdp::RtpMap* find_map(const DialogState* d, int sender, std::uint8_t pt) {
   if (!d) return nullptr;
@@ -184,7 +188,7 @@ void Analyzer::Impl::resolve(StreamState& s) {
   if (key && key->suite) {
     auto policy = sdes::to_policy(*key);
     if (policy) {
-      policy->replay_window = 32768;  // a capture may reorder widely; replays still count
+      policy->replay_window = kAuditReplayWindow;
       auto ctx = srtp::Context::create(srtp::Direction::inbound, *policy);
       if (ctx) {
         s.ctx = std::make_unique<srtp::Context>(std::move(*ctx));
@@ -219,7 +223,7 @@ void Analyzer::Impl::resolve(StreamState& s) {
   mk.key = SecureBytes(all.first(pick->suite->master_key_len));
   mk.salt = SecureBytes(all.subspan(pick->suite->master_key_len));
   policy.keys.push_back(std::move(mk));
-  policy.replay_window = 32768;
+  policy.replay_window = kAuditReplayWindow;
   auto ctx = srtp::Context::create(srtp::Direction::inbound, policy);
   if (ctx) {
     s.ctx = std::make_unique<srtp::Context>(std::move(*ctx));
