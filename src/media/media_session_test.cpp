@@ -47,9 +47,9 @@ class Call {
  public:
   explicit Call(bool use_srtp = true) {
     if (use_srtp) {
-      a_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(1)).value());
+      a_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(1), srtp::kNoKeyRegistry).value());
       b_rx_.emplace(srtp::Context::create(srtp::Direction::inbound, test_policy(1)).value());
-      b_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(2)).value());
+      b_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(2), srtp::kNoKeyRegistry).value());
       a_rx_.emplace(srtp::Context::create(srtp::Direction::inbound, test_policy(2)).value());
     }
     MediaSessionConfig ca;

@@ -215,7 +215,7 @@ TEST(ReInvite, RocCarriesAcrossARekeyAfterAWrap) {
   Dialog d;
   d.alice_offers(false, true);
   const std::uint32_t ssrc = 0xA11CE;
-  auto tx = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx).value();
+  auto tx = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx, srtp::kNoKeyRegistry).value();
   auto rx = srtp::Context::create(srtp::Direction::inbound, d.bob_media[0].rx).value();
   auto send = [&](srtp::Context& out, srtp::Context& in, std::uint16_t seq) {
     auto plain = srtp::testing::make_rtp(ssrc, seq, 160);
@@ -231,7 +231,7 @@ TEST(ReInvite, RocCarriesAcrossARekeyAfterAWrap) {
 
   d.alice_offers(/*rekey=*/true);
   ASSERT_TRUE(d.alice_media[0].tx_key_changed && d.bob_media[0].rx_key_changed);
-  auto tx2 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx).value();
+  auto tx2 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx, srtp::kNoKeyRegistry).value();
   auto rx2 = srtp::Context::create(srtp::Direction::inbound, d.bob_media[0].rx).value();
   EXPECT_EQ(carry_roc(tx, tx2, {ssrc}), 1u);
   EXPECT_EQ(carry_roc(rx, rx2, {ssrc, 0xDEAD}), 1u) << "unknown SSRCs are skipped";
@@ -239,7 +239,7 @@ TEST(ReInvite, RocCarriesAcrossARekeyAfterAWrap) {
 
   // Without the carried ROC the receiver computes the wrong index and authentication fails.
   auto rx3 = srtp::Context::create(srtp::Direction::inbound, d.bob_media[0].rx).value();
-  auto tx3 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx).value();
+  auto tx3 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx, srtp::kNoKeyRegistry).value();
   carry_roc(tx, tx3, {ssrc});
   EXPECT_FALSE(send(tx3, rx3, 30));
 }

@@ -22,6 +22,7 @@ struct Counters {
   std::uint64_t crypto_failures = 0;
   std::uint64_t wrong_direction = 0;
   std::uint64_t streams_created = 0;
+  std::uint64_t key_derivations = 0; // session keys derived for a KDR epoch other than 0 (RFC 3711 4.3.1)
 
   friend bool operator==(const Counters&, const Counters&) = default;
 };
