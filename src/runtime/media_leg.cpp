@@ -56,47 +56,73 @@ void MediaLeg::set_format(media::G711Law law, std::uint8_t event_payload_type) {
 }
 
 Status MediaLeg::start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
-                       std::optional<srtp::Policy> rx, media::MediaDirection direction) {
-  std::unique_ptr<srtp::Context> new_tx, new_rx;
+                       std::optional<srtp::Policy> rx, sdp::Direction direction) {
   if (tx.has_value() != rx.has_value()) return fail(Errc::invalid_argument, "SRTP needs both directions or neither");
+  if (session_) return update(remote_rtp, remote_rtcp, std::move(tx), std::move(rx), direction);
+  std::unique_ptr<srtp::Context> new_tx, new_rx;
   if (tx) {
-    auto t = srtp::Context::create(srtp::Direction::outbound, *tx);
+    auto t = srtp::Context::create(srtp::Direction::outbound, *tx, options_.outbound_keys);
     if (!t) return Unexpected(t.error());
     auto r = srtp::Context::create(srtp::Direction::inbound, *rx);
     if (!r) return Unexpected(r.error());
     new_tx = std::make_unique<srtp::Context>(std::move(*t));
     new_rx = std::make_unique<srtp::Context>(std::move(*r));
-    // RFC 4568 7.1.4: new keys keep the rollover counters of the streams we already have.
-    if (session_ && tx_) {
-      if (auto roc = tx_->roc(session_->ssrc())) new_tx->set_roc(session_->ssrc(), *roc);
-    }
     suite_name_ = std::string(new_tx->suite().name);
   } else {
     suite_name_ = "RTP, unencrypted";
   }
   remote_rtp_ = remote_rtp;
   remote_rtcp_ = remote_rtcp;
-  const io::Timestamp now = clock_.now();
-  if (!session_) {
-    media::MediaSessionConfig cfg = options_.session;
-    cfg.direction = direction;
-    auto s = media::MediaSession::create(cfg, now, new_tx.get(), new_rx.get());
-    if (!s) return Unexpected(s.error());
-    session_.emplace(std::move(*s));
-    session_->set_source(&source_);
-    if (sink_) session_->set_sink(&*sink_);
-    tx_ = std::move(new_tx);
-    rx_ = std::move(new_rx);
-    receive_rtp();
-    receive_rtcp();
-  } else {
-    session_->set_direction(direction);
-    if (tx) {  // re-keyed: swap contexts under the running session
-      session_->set_srtp(new_tx.get(), new_rx.get());
-      tx_ = std::move(new_tx);
-      rx_ = std::move(new_rx);
-    }
+  media::MediaSessionConfig cfg = options_.session;
+  cfg.direction = direction;
+  auto s = media::MediaSession::create(cfg, clock_.now(), new_tx.get(), new_rx.get());
+  if (!s) return Unexpected(s.error());
+  session_.emplace(std::move(*s));
+  session_->set_source(&source_);
+  if (sink_) session_->set_sink(&*sink_);
+  tx_ = std::move(new_tx);
+  rx_ = std::move(new_rx);
+  receive_rtp();
+  receive_rtcp();
+  pump();
+  return {};
+}
+
+Status MediaLeg::update(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> new_tx,
+                        std::optional<srtp::Policy> new_rx, sdp::Direction direction) {
+  if (!session_) return fail(Errc::invalid_state, "media not started");
+  const bool secured = tx_ != nullptr;
+  if (!secured && (new_tx || new_rx)) return fail(Errc::invalid_argument, "SRTP cannot start in mid-call (media is plain RTP)");
+  // Build everything first: a refused key changes nothing.
+  std::unique_ptr<srtp::Context> tx, rx;
+  if (new_tx) {
+    auto t = srtp::Context::create(srtp::Direction::outbound, *new_tx, options_.outbound_keys);
+    if (!t) return Unexpected(t.error());
+    tx = std::make_unique<srtp::Context>(std::move(*t));
+    tx->continue_from(*tx_);  // RFC 3711 3.3.1: the ROC, and with it the sequence, go on; so does the SRTCP index
   }
+  if (new_rx) {
+    auto r = srtp::Context::create(srtp::Direction::inbound, *new_rx);
+    if (!r) return Unexpected(r.error());
+    rx = std::make_unique<srtp::Context>(std::move(*r));
+    // RFC 3711 section 3.3.1: after a re-key the ROC goes on, it is never reset. Except when the peer
+    // moved (RFC 4568 section 7.1.4): a new address or port comes with a new key and a new crypto
+    // context whose ROC starts at zero.
+    if (remote_rtp == remote_rtp_) rx->continue_from(*rx_);
+  }
+  if (tx) {
+    suite_name_ = std::string(tx->suite().name);
+    retired_tx_ += tx_->counters();
+    tx_ = std::move(tx);
+  }
+  if (rx) {
+    retired_rx_ += rx_->counters();
+    rx_ = std::move(rx);
+  }
+  if (secured) session_->set_srtp(tx_.get(), rx_.get());
+  remote_rtp_ = remote_rtp;   // RFC 3264 section 8.3.1: media follows a changed address or port
+  remote_rtcp_ = remote_rtcp;
+  session_->set_direction(direction);
   pump();
   return {};
 }
@@ -108,7 +134,7 @@ Status MediaLeg::send_digits(std::string_view digits) {
   return st;
 }
 
-void MediaLeg::set_direction(media::MediaDirection d) {
+void MediaLeg::set_direction(sdp::Direction d) {
   if (session_) session_->set_direction(d);
 }
 
@@ -167,8 +193,11 @@ void MediaLeg::stop() {
 MediaSummary MediaLeg::summary() const {
   MediaSummary s;
   s.suite = suite_name_;
-  if (tx_) s.srtp_tx = tx_->counters();
-  if (rx_) s.srtp_rx = rx_->counters();
+  // Over the whole call: the contexts replaced by re-keying count too.
+  s.srtp_tx = retired_tx_;
+  s.srtp_rx = retired_rx_;
+  if (tx_) s.srtp_tx += tx_->counters();
+  if (rx_) s.srtp_rx += rx_->counters();
   if (session_) {
     s.media = session_->counters();
     s.rtt = session_->rtt();

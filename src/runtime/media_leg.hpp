@@ -4,6 +4,7 @@
 //
 //   auto leg = MediaLeg::open(io, clock, {.local_ip = "127.0.0.1"}).value();   // binds an even RTP port
 //   leg->start(remote_rtp, remote_rtcp, tx_policy, rx_policy);              // nullopt policies: plain RTP
+//   leg->update(new_rtp, new_rtcp, std::nullopt, peer_new_key, dir);        // re-INVITE: only rx re-keyed
 //   ... io.run() ...;  leg->stop();  MediaSummary s = leg->summary();
 
 #include <asio.hpp>
@@ -13,6 +14,7 @@
 
 #include "base/result.hpp"
 #include "core/srtp/context.hpp"
+#include "core/srtp/key_registry.hpp"
 #include "io/clock.hpp"
 #include "io/endpoint.hpp"
 #include "io/timer.hpp"
@@ -30,6 +32,8 @@ struct MediaLegOptions {
   bool loop_play = true;
   std::string record_wav{};         // empty: not recorded
   media::MediaSessionConfig session{};
+  // Where outbound master keys are claimed (srtp/key_registry.hpp); the process-wide one by default.
+  srtp::KeyRegistry* outbound_keys = &srtp::KeyRegistry::process();
 };
 
 struct MediaSummary {
@@ -52,19 +56,31 @@ class MediaLeg {
   std::uint16_t rtp_port() const noexcept { return rtp_port_; }
   const std::string& local_ip() const noexcept { return options_.local_ip; }
 
-  // Starts (or, after a re-INVITE, updates) media. New policies replace the SRTP contexts; the ROC of
-  // every stream is carried over (RFC 4568 section 7.1.4) so that a long call keeps audio after re-keying.
+  // Starts media: both policies (SRTP) or neither (plain RTP). Called again on a started leg it is
+  // update() with both keys new.
   Status start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
-               std::optional<srtp::Policy> rx, media::MediaDirection direction = media::MediaDirection::sendrecv);
+               std::optional<srtp::Policy> rx, sdp::Direction direction = sdp::Direction::sendrecv);
+  // After a re-INVITE (RFC 3264 section 8): media goes to the new remote address and ports (8.3.1) in
+  // the new direction. A policy given replaces that direction's SRTP context only, and the new context
+  // continues the old one (srtp::Context::continue_from: RTP index and SRTCP index go on, the peer's
+  // ROC is carried; RFC 3711 section 3.3.1), except a new peer key at a new address, whose context
+  // starts at ROC 0 (RFC 4568 section 7.1.4); nullopt keeps the context, its indexes and replay state.
+  // Fails, changing nothing, when a new outbound policy reuses a master key already used (the key
+  // registry), or when SRTP would start or stop in mid-call.
+  Status update(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> new_tx,
+                std::optional<srtp::Policy> new_rx, sdp::Direction direction);
   // The negotiated codec and RFC 4733 payload type; used when start() creates the session (the first
   // time), not changed in mid-call.
   void set_format(media::G711Law law, std::uint8_t event_payload_type);
   Status send_digits(std::string_view digits);
-  void set_direction(media::MediaDirection d);
+  void set_direction(sdp::Direction d);
   // Sends the RTCP BYE, stops the timers, closes sockets and the recording.
   void stop();
 
   MediaSummary summary() const;
+  // The local SSRC of our RTP stream (0 before start()).
+  std::uint32_t ssrc() const noexcept { return session_ ? session_->ssrc() : 0; }
+  const io::Endpoint& remote_rtp() const noexcept { return remote_rtp_; }
 
  private:
   MediaLeg(asio::io_context& io, const io::Clock& clock, MediaLegOptions options);
@@ -82,6 +98,8 @@ class MediaLeg {
   io::Endpoint remote_rtcp_;
   std::unique_ptr<srtp::Context> tx_;
   std::unique_ptr<srtp::Context> rx_;
+  srtp::Counters retired_tx_;   // counters of contexts replaced by re-keying
+  srtp::Counters retired_rx_;
   std::optional<media::MediaSession> session_;
   media::WavSource source_;
   std::optional<media::WavSink> sink_;

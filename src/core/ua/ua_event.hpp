@@ -48,8 +48,9 @@ struct MediaInfo {
   std::string suite;                  // "AES_CM_128_HMAC_SHA1_80"; empty when plain
   srtp::Policy tx;                    // protect what we send
   srtp::Policy rx;                    // unprotect what we receive
-  // Since the previous media event of this call: a changed key needs a new srtp::Context (carry the
-  // ROC with negotiation::carry_roc); unchanged keeps the Context, ROC and replay state (RFC 4568 7.1.4).
+  // Since the previous media event of this call: a changed key needs a new srtp::Context that
+  // continue_from()s the old one; unchanged keeps the Context, ROC, SRTCP index and replay state
+  // (RFC 4568 7.1.4). runtime::MediaLeg::update does exactly this.
   bool tx_key_changed = true;
   bool rx_key_changed = true;
   std::vector<std::string> warnings;  // from the negotiator, e.g. "media is plain RTP"
