@@ -20,22 +20,27 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::open(asio::io_context& io, const io:
   // concurrent phones on one host rarely collide.
   const unsigned span = (o.port_max - o.port_min) / 2;
   const unsigned first = span == 0 ? 0 : static_cast<unsigned>(clock.now().time_since_epoch().count() % span);
+  std::string last_error = "empty port range";
   for (unsigned k = 0; k < span; ++k) {
     const auto port = static_cast<std::uint16_t>(o.port_min + 2 * ((first + k) % span));
-    asio::ip::udp::socket a(io), b(io);
-    a.open(addr.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
-    if (ec) return fail(Errc::io_error, "media socket: " + ec.message());
-    b.open(addr.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
-    if (a.bind({addr, port}, ec); ec) continue;
-    if (b.bind({addr, static_cast<std::uint16_t>(port + 1)}, ec); ec) continue;
-    leg->rtp_ = std::move(a);
-    leg->rtcp_ = std::move(b);
+    auto a = io::UdpSocket::bind(io, {addr, port}, "RTP socket");
+    if (!a) {
+      last_error = a.error().context;
+      continue;
+    }
+    auto b = io::UdpSocket::bind(io, {addr, static_cast<std::uint16_t>(port + 1)}, "RTCP socket");
+    if (!b) {
+      last_error = b.error().context;
+      continue;
+    }
+    leg->rtp_ = std::move(*a);
+    leg->rtcp_ = std::move(*b);
     leg->rtp_port_ = port;
     break;
   }
   if (leg->rtp_port_ == 0) {
     return fail(Errc::io_error, "no free RTP/RTCP port pair on " + o.local_ip + " in " + std::to_string(o.port_min) +
-                                    "-" + std::to_string(o.port_max));
+                                    "-" + std::to_string(o.port_max) + " (last: " + last_error + ")");
   }
   if (!o.play_wav.empty()) {
     auto src = media::WavSource::open(o.play_wav, {o.loop_play, 8000});
@@ -140,7 +145,7 @@ void MediaLeg::set_direction(sdp::Direction d) {
 
 void MediaLeg::receive_rtp() {
   std::weak_ptr<int> alive = alive_;
-  rtp_.async_receive_from(asio::buffer(rtp_buf_), rtp_from_, [this, alive](std::error_code ec, std::size_t n) {
+  rtp_.async_receive(rtp_buf_, [this, alive](std::error_code ec, std::size_t n, const io::Endpoint&) {
     if (alive.expired() || ec == asio::error::operation_aborted || stopped_) return;
     if (!ec && session_) {
       // RFC 5761-style demultiplexing on the RTP port: RTCP packet types 192..223 (rtcp-mux peers).
@@ -154,7 +159,7 @@ void MediaLeg::receive_rtp() {
 
 void MediaLeg::receive_rtcp() {
   std::weak_ptr<int> alive = alive_;
-  rtcp_.async_receive_from(asio::buffer(rtcp_buf_), rtcp_from_, [this, alive](std::error_code ec, std::size_t n) {
+  rtcp_.async_receive(rtcp_buf_, [this, alive](std::error_code ec, std::size_t n, const io::Endpoint&) {
     if (alive.expired() || ec == asio::error::operation_aborted || stopped_) return;
     if (!ec && session_) (void)session_->on_rtcp(clock_.now(), std::span<std::uint8_t>(rtcp_buf_.data(), n));
     receive_rtcp();
@@ -164,11 +169,10 @@ void MediaLeg::receive_rtcp() {
 void MediaLeg::pump() {
   if (!session_ || stopped_) return;
   const io::Timestamp now = clock_.now();
-  std::error_code ec;
   while (auto t = session_->poll_transmit(now)) {
     auto& sock = t->kind == media::Transmit::Kind::rtp ? rtp_ : rtcp_;
     const auto& to = t->kind == media::Transmit::Kind::rtp ? remote_rtp_ : remote_rtcp_;
-    sock.send_to(asio::buffer(t->bytes.data(), t->bytes.size()), to.udp(), 0, ec);  // UDP: a lost send is a lost packet
+    (void)sock.send_to(to, t->bytes);  // UDP: a lost send is a lost packet
   }
   timer_.arm(session_->next_timeout(), [this](io::Timestamp) { pump(); });
 }
@@ -177,16 +181,14 @@ void MediaLeg::stop() {
   if (stopped_) return;
   if (session_) {
     session_->close(clock_.now());
-    std::error_code ec;
     while (auto t = session_->poll_transmit(clock_.now())) {
-      if (t->kind == media::Transmit::Kind::rtcp) rtcp_.send_to(asio::buffer(t->bytes.data(), t->bytes.size()), remote_rtcp_.udp(), 0, ec);
+      if (t->kind == media::Transmit::Kind::rtcp) (void)rtcp_.send_to(remote_rtcp_, t->bytes);
     }
   }
   stopped_ = true;
   timer_.cancel();
-  std::error_code ec;
-  rtp_.close(ec);
-  rtcp_.close(ec);
+  rtp_.close();
+  rtcp_.close();
   sink_.reset();  // flushes the WAV header
 }
 

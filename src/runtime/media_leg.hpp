@@ -18,6 +18,7 @@
 #include "io/clock.hpp"
 #include "io/endpoint.hpp"
 #include "io/timer.hpp"
+#include "io/udp_socket.hpp"
 #include "media/media_session.hpp"
 #include "media/wav_sink.hpp"
 #include "media/wav_source.hpp"
@@ -91,8 +92,8 @@ class MediaLeg {
   asio::io_context& io_;
   const io::Clock& clock_;
   MediaLegOptions options_;
-  asio::ip::udp::socket rtp_;
-  asio::ip::udp::socket rtcp_;
+  io::UdpSocket rtp_;    // io's one UDP wrapper, as for SIP over UDP
+  io::UdpSocket rtcp_;
   std::uint16_t rtp_port_ = 0;
   io::Endpoint remote_rtp_;
   io::Endpoint remote_rtcp_;
@@ -106,8 +107,6 @@ class MediaLeg {
   io::Timer timer_;
   std::array<std::uint8_t, 2048> rtp_buf_{};
   std::array<std::uint8_t, 2048> rtcp_buf_{};
-  asio::ip::udp::endpoint rtp_from_;
-  asio::ip::udp::endpoint rtcp_from_;
   std::string suite_name_ = "RTP, unencrypted";
   bool stopped_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
