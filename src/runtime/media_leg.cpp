@@ -1,9 +1,28 @@
 #include "runtime/media_leg.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace sotto::runtime {
+
+Result<MediaTarget> media_target(const sdp::NegotiatedStream& s) {
+  std::error_code ec;
+  const auto addr = asio::ip::make_address(s.remote_address, ec);
+  if (ec) return fail(Errc::invalid_argument, "unusable remote media address '" + s.remote_address + "'");
+  MediaTarget t;
+  t.rtp = io::Endpoint{addr, s.remote_port};
+  t.rtcp = io::Endpoint{addr, s.rtcp_mux ? s.remote_port : s.remote_rtcp_port};
+  const sdp::RtpMap* codec = sdp::primary_codec(s);
+  if (codec == nullptr) return fail(Errc::invalid_argument, "no audio codec was negotiated");
+  std::string name = codec->encoding;  // encoding names are case-insensitive (RFC 4855 section 3)
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (name == "PCMA") t.law = media::G711Law::a_law;
+  else if (name == "PCMU") t.law = media::G711Law::mu_law;
+  else return fail(Errc::unsupported, "codec " + codec->encoding + " is not G.711");
+  t.event_payload_type = s.telephone_event_pt.value_or(101);
+  return t;
+}
 
 MediaLeg::MediaLeg(asio::io_context& io, const io::Clock& clock, MediaLegOptions options)
     : io_(io), clock_(clock), options_(std::move(options)), rtp_(io), rtcp_(io), timer_(io, clock) {}

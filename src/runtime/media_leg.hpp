@@ -14,6 +14,7 @@
 
 #include "base/result.hpp"
 #include "core/srtp/context.hpp"
+#include "core/sdp/negotiated_stream.hpp"
 #include "core/srtp/key_registry.hpp"
 #include "io/clock.hpp"
 #include "io/endpoint.hpp"
@@ -46,6 +47,17 @@ struct MediaSummary {
   std::optional<std::chrono::microseconds> rtt;
   std::string suite;   // "RTP, unencrypted" when no SRTP
 };
+
+// Where and how to send, from the negotiated stream (core/sdp NegotiatedStream): the one place where
+// the SDP's address text and codec name become an io::Endpoint and a G.711 law.
+struct MediaTarget {
+  io::Endpoint rtp;
+  io::Endpoint rtcp;     // = rtp with rtcp-mux (RFC 5761)
+  media::G711Law law = media::G711Law::mu_law;
+  std::uint8_t event_payload_type = 101;  // RFC 4733, as the peer numbers it
+};
+// Fails (Errc::invalid_argument) naming the address or codec that cannot be used.
+Result<MediaTarget> media_target(const sdp::NegotiatedStream& s);
 
 class MediaLeg {
  public:

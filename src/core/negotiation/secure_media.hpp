@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/sdp/negotiated_stream.hpp"
 #include "core/srtp/policy.hpp"
@@ -36,5 +38,9 @@ struct SecureMedia {
 
 // One line for logs: suite, tag, key lengths and change flags, never key material.
 std::string describe(const SecureMedia& m);
+
+// The first m-line that carries media (neither side rejected it); nullopt when every one was rejected.
+// This one value is what a call's media is started and updated from (ua::UaEvent::media).
+std::optional<SecureMedia> first_accepted(const std::vector<SecureMedia>& media);
 
 }  // namespace sotto::negotiation

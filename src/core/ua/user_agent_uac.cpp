@@ -160,7 +160,8 @@ void UserAgent::on_invite_2xx(Timestamp now, Call& c, const ClientRequest& owner
     ev.call = c.handle;
     std::vector<std::string> warnings = c.offer_warnings;
     warnings.insert(warnings.end(), done->warnings.begin(), done->warnings.end());
-    ev.media = media_info(done->media, warnings);
+    ev.media = negotiation::first_accepted(done->media);
+    ev.media_warnings = std::move(warnings);
     emit(std::move(ev));
     return;
   }

@@ -217,7 +217,8 @@ void UserAgent::send_ok_with_answer(Timestamp now, Call& c, bool reinvite) {
   UaEvent ev;
   ev.kind = reinvite ? UaEvent::Kind::media_updated : UaEvent::Kind::media_ready;
   ev.call = c.handle;
-  ev.media = media_info(c.answer->media, c.answer->warnings);
+  ev.media = negotiation::first_accepted(c.answer->media);
+  ev.media_warnings = c.answer->warnings;
   emit(std::move(ev));
 }
 
