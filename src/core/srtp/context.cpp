@@ -227,13 +227,13 @@ MasterKeyState* Context::Impl::key_by_mki(const std::uint8_t* mki) noexcept {
 
 namespace {
 SessionKeys* epoch_keys(Context::Impl& ctx, std::array<KdrCache, Context::Impl::kEpochSlots>& slots,
-                        std::size_t& next_slot, bool known_stream, std::size_t k, std::uint64_t r, bool rtp) {
+                        std::size_t& next_slot, bool may_derive, std::size_t k, std::uint64_t r, bool rtp) {
   MasterKeyState& mk = ctx.masters[k];
   if (r == 0) return rtp ? &mk.rtp : &mk.rtcp;  // derived at creation
   for (KdrCache& c : slots) {
     if (c.key_index == k && c.r == r) return &c.keys;
   }
-  if (!known_stream) return nullptr;  // no derivation before a stream has authenticated
+  if (!may_derive) return nullptr;
   auto keys = rtp ? SessionKeys::derive_rtp(*ctx.suite, mk.kdf, r, ctx.header_encryption)
                   : SessionKeys::derive_rtcp(*ctx.suite, mk.kdf, r);
   if (!keys) return nullptr;
@@ -247,9 +247,15 @@ SessionKeys* epoch_keys(Context::Impl& ctx, std::array<KdrCache, Context::Impl::
 }
 }  // namespace
 
-SessionKeys* Context::Impl::rtp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept {
+// SRTP of an unknown SSRC: its index is its sequence number (ROC 0), so with a KDR of 2^16 or more
+// (what the negotiator accepts by default) the epoch is 0 and nothing is derived, forged or not. Below
+// that (only when configured) a new stream may begin in any epoch (random initial sequence numbers), so
+// it may cost one derivation. SRTCP of an unknown SSRC: its index is whatever the packet claims, but a
+// new stream starts at index 0 (RFC 3711 3.4; re-keyed streams are carried by continue_from), so only
+// keys already derived are used: a forged SRTCP packet never costs a derivation.
+SessionKeys* Context::Impl::rtp_keys(std::size_t k, Stream*, std::uint64_t index) noexcept {
   if (!policy.kdr_exponent) return &masters[k].rtp;
-  return epoch_keys(*this, rtp_epochs, rtp_next_slot, s != nullptr, k, index >> *policy.kdr_exponent, true);
+  return epoch_keys(*this, rtp_epochs, rtp_next_slot, true, k, index >> *policy.kdr_exponent, true);
 }
 
 SessionKeys* Context::Impl::rtcp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept {

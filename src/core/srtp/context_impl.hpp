@@ -62,9 +62,8 @@ struct Context::Impl {
   std::uint32_t last_ssrc = 0;
   Stream* last_stream = nullptr;
   // With a KDR (RFC 3711 4.3.1): session keys of the latest epochs derived, shared by all streams
-  // (the keys of epoch r do not depend on the SSRC). A packet of an unknown SSRC (not authenticated
-  // yet) only uses keys already derived: epoch 0 or one of these, so forged packets cost one tag check
-  // and neither a derivation nor an allocation.
+  // (the keys of epoch r do not depend on the SSRC). What a packet of an unknown SSRC may cost is in
+  // context.cpp (rtp_keys, rtcp_keys): with a KDR of 2^16 or more, one tag check and nothing else.
   static constexpr std::size_t kEpochSlots = 4;
   std::array<KdrCache, kEpochSlots> rtp_epochs;
   std::array<KdrCache, kEpochSlots> rtcp_epochs;

@@ -115,10 +115,12 @@ TEST(Rekey, InboundRocIsCarriedAcrossTheWrap) {
   EXPECT_EQ(carried_ok, 50);
 }
 
-// RFC 3711 4.3.1 with a small KDR: forged packets of unknown SSRCs at random indexes must not make the
-// receiver derive keys (nor create streams); one authentication each and nothing else.
+// RFC 3711 4.3.1: forged packets of unknown SSRCs at random indexes must cost one failed tag check
+// each: no derivation, no stream. With the KDRs the negotiator accepts by default (2^16 and more) this
+// holds for SRTP and SRTCP; below that (only by configuration) it still holds for SRTCP, while SRTP may
+// derive for a new stream's epoch (a real stream starts at a random sequence number).
 TEST(Kdr, ForgedPacketsOfUnknownSsrcsDeriveNothing) {
-  for (std::uint8_t kdr : {std::uint8_t{0}, std::uint8_t{4}, std::uint8_t{16}}) {
+  for (std::uint8_t kdr : {std::uint8_t{0}, std::uint8_t{4}, std::uint8_t{16}, std::uint8_t{24}}) {
     Policy p = test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 5);
     p.kdr_exponent = kdr;
     auto rx = Context::create(Direction::inbound, p).value();
@@ -126,19 +128,37 @@ TEST(Kdr, ForgedPacketsOfUnknownSsrcsDeriveNothing) {
     auto rng = [&gen] { return static_cast<std::uint32_t>(gen()); };
     const int n = 2000;
     for (int i = 0; i < n; ++i) {
-      auto rtp_pkt = make_rtp(rng(), static_cast<std::uint16_t>(rng()), 40);
-      rtp_pkt.resize(rtp_pkt.size() + 10);  // a tag of garbage
-      EXPECT_FALSE(rx.unprotect_rtp(rtp_pkt, rtp_pkt.size()));
       auto rtcp_pkt = make_rtcp(rng());
       rtcp_pkt.resize(rtcp_pkt.size() + 14);
       rtp::store_be32(&rtcp_pkt[rtcp_pkt.size() - 14], 0x80000000u | (rng() & 0x7fffffffu));
       EXPECT_FALSE(rx.unprotect_rtcp(rtcp_pkt, rtcp_pkt.size()));
     }
-    EXPECT_LE(rx.counters().key_derivations, 1u) << "KDR exponent " << int{kdr};
+    EXPECT_EQ(rx.counters().key_derivations, 0u) << "SRTCP, KDR exponent " << int{kdr};
+    if (kdr >= 16) {
+      for (int i = 0; i < n; ++i) {
+        auto rtp_pkt = make_rtp(rng(), static_cast<std::uint16_t>(rng()), 40);
+        rtp_pkt.resize(rtp_pkt.size() + 10);  // a tag of garbage
+        EXPECT_FALSE(rx.unprotect_rtp(rtp_pkt, rtp_pkt.size()));
+      }
+      EXPECT_EQ(rx.counters().key_derivations, 0u) << "SRTP, KDR exponent " << int{kdr};
+    }
     EXPECT_EQ(rx.counters().streams_created, 0u);
     EXPECT_EQ(rx.stream_count(), 0u);
-    EXPECT_EQ(rx.counters().auth_failures, 2u * n);
+    EXPECT_EQ(rx.counters().auth_failures, (kdr >= 16 ? 2u : 1u) * n);
   }
+}
+
+// Below 2^16 a new stream may begin in any epoch: its first packet is accepted (one derivation).
+TEST(Kdr, ANewStreamMayStartInAnyEpoch) {
+  Policy p = test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 7);
+  p.kdr_exponent = 4;
+  auto tx = Context::create(Direction::outbound, p, kNoKeyRegistry).value();
+  auto rx = Context::create(Direction::inbound, p).value();
+  for (std::uint16_t seq = 40000; seq < 40040; ++seq) {
+    auto w = protect(tx, make_rtp(77, seq, 20));
+    ASSERT_TRUE(rx.unprotect_rtp(w, w.size())) << seq;
+  }
+  EXPECT_EQ(rx.counters().key_derivations, 3u) << "epochs 2500, 2501, 2502";
 }
 
 // Session keys of an epoch are derived once and shared by the streams that reach it.
