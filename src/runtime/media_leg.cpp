@@ -85,10 +85,10 @@ Status MediaLeg::start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::o
   if (session_) return update(remote_rtp, remote_rtcp, std::move(tx), std::move(rx), direction);
   std::unique_ptr<srtp::Context> new_tx, new_rx;
   if (tx) {
-    auto t = srtp::Context::create(srtp::Direction::outbound, *tx, options_.outbound_keys);
-    if (!t) return Unexpected(t.error());
     auto r = srtp::Context::create(srtp::Direction::inbound, *rx);
     if (!r) return Unexpected(r.error());
+    auto t = srtp::Context::create(srtp::Direction::outbound, *tx, options_.outbound_keys);
+    if (!t) return Unexpected(t.error());
     new_tx = std::make_unique<srtp::Context>(std::move(*t));
     new_rx = std::make_unique<srtp::Context>(std::move(*r));
     suite_name_ = std::string(new_tx->suite().name);
@@ -117,14 +117,8 @@ Status MediaLeg::update(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::
   if (!session_) return fail(Errc::invalid_state, "media not started");
   const bool secured = tx_ != nullptr;
   if (!secured && (new_tx || new_rx)) return fail(Errc::invalid_argument, "SRTP cannot start in mid-call (media is plain RTP)");
-  // Build everything first: a refused key changes nothing.
+  // Build everything first: a refused policy changes nothing.
   std::unique_ptr<srtp::Context> tx, rx;
-  if (new_tx) {
-    auto t = srtp::Context::create(srtp::Direction::outbound, *new_tx, options_.outbound_keys);
-    if (!t) return Unexpected(t.error());
-    tx = std::make_unique<srtp::Context>(std::move(*t));
-    tx->continue_from(*tx_);  // RFC 3711 3.3.1: the ROC, and with it the sequence, go on; so does the SRTCP index
-  }
   if (new_rx) {
     auto r = srtp::Context::create(srtp::Direction::inbound, *new_rx);
     if (!r) return Unexpected(r.error());
@@ -133,6 +127,12 @@ Status MediaLeg::update(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::
     // moved (RFC 4568 section 7.1.4): a new address or port comes with a new key and a new crypto
     // context whose ROC starts at zero.
     if (remote_rtp == remote_rtp_) rx->continue_from(*rx_);
+  }
+  if (new_tx) {  // last: claiming the key in the registry is what may fail
+    auto t = srtp::Context::create(srtp::Direction::outbound, *new_tx, options_.outbound_keys);
+    if (!t) return Unexpected(t.error());
+    tx = std::make_unique<srtp::Context>(std::move(*t));
+    tx->continue_from(*tx_);  // RFC 3711 3.3.1: the ROC, and with it the sequence, go on; so does the SRTCP index
   }
   if (tx) {
     suite_name_ = std::string(tx->suite().name);
