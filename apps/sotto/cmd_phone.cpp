@@ -103,6 +103,10 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--suites", cli.suites_csv, "SRTP suites in preference order, e.g. AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM");
   sub->add_flag("--allow-sdes-over-insecure-transport", cli.o.allow_sdes_over_insecure_transport,
                 "Send/accept SDES keys over UDP/TCP signalling (the keys are then readable on the path)");
+  sub->add_option("--srtp-min-kdr", cli.o.srtp_min_kdr,
+                  "Smallest key derivation rate accepted from a peer, as the RFC 4568 KDR exponent 0..24 (new session "
+                  "keys at most every 2^N packets); a smaller KDR gets 488")
+      ->capture_default_str();
   sub->add_option("--codecs", cli.codecs_csv, "Audio codecs in preference order: PCMU,PCMA (default) or either alone");
   sub->add_option("--play", cli.o.play_wav, "WAV to send (any rate/channels; resampled to 8 kHz mono)");
   sub->add_option("--record", cli.o.record_wav, "WAV to write what we receive (8 kHz mono)");

@@ -316,7 +316,7 @@ TEST(Audit, MetadataLeaks) {
       mk.key = SecureBytes(std::span<const std::uint8_t>(kAlice.key_salt).first(su.master_key_len));
       mk.salt = SecureBytes(std::span<const std::uint8_t>(kAlice.key_salt).subspan(su.master_key_len));
       p.keys.push_back(std::move(mk));
-      auto tx = srtp::Context::create(srtp::Direction::outbound, p).value();
+      auto tx = srtp::Context::create(srtp::Direction::outbound, p, srtp::kNoKeyRegistry).value();
       std::size_t len = bytes.size();
       bytes.resize(len + tx.max_trailer());
       bytes.resize(tx.protect_rtcp(bytes, len).value());

@@ -5,28 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "core/sdes/redact.hpp"
 #include "core/sip/message_writer.hpp"
 #include "crypto/random.hpp"
 
 namespace sotto::phone {
 namespace {
-
-// --sip-trace never shows key material: SDES inline keys are replaced by their length.
-std::string redact_keys(std::string text) {
-  std::size_t pos = 0;
-  while ((pos = text.find("inline:", pos)) != std::string::npos) {
-    const std::size_t start = pos + 7;
-    std::size_t end = start;
-    while (end < text.size() && text[end] != '|' && text[end] != ';' && text[end] != ' ' && text[end] != '\r' &&
-           text[end] != '\n') {
-      ++end;
-    }
-    const std::string marker = "<key redacted, " + std::to_string(end - start) + " base64 chars>";
-    text.replace(start, end - start, marker);
-    pos = start + marker.size();
-  }
-  return text;
-}
 
 std::string host_of(const io::Endpoint& ep) {  // "127.0.0.1", "[::1]"
   const std::string s = ep.to_string();
@@ -123,7 +107,7 @@ Status Phone::start() {
     ua_->handle_transport_error(clock_.now(), placeholder);
     pump();
   });
-  if (o.sip_trace) router_->on_sent([this](const sip::SipMessage& m) { progress_(">>> " + redact_keys(sip::serialize(m))); });
+  if (o.sip_trace) router_->on_sent([this](const sip::SipMessage& m) { progress_(">>> " + sdes::redact_keys(sip::serialize(m))); });
 
   MediaLegOptions mo;
   mo.local_ip = o.media_ip;
@@ -152,7 +136,7 @@ Status Phone::start() {
 void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
   if (opts_.raw.sip_trace) {
     progress_(fmt::format("<<< from {}://{}\n{}", io::to_string(info.kind), info.remote.to_string(),
-                          redact_keys(sip::serialize(msg))));
+                          sdes::redact_keys(sip::serialize(msg))));
   }
   ua_->handle_message(clock_.now(), flow, std::move(msg), ua::FlowInfo{info.secure});
   pump();

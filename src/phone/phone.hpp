@@ -69,7 +69,8 @@ class Phone {
   // phone_calls.cpp
   void begin_call();
   void on_call_event(const ua::UaEvent& ev);
-  void start_media(const ua::MediaInfo& m);
+  void start_media(const negotiation::SecureMedia& m);
+  void update_media(const negotiation::SecureMedia& m);
   void hang_up(std::string why);
   void call_done(std::string error = {});
   void fill_report_from(Flow flow);

@@ -175,6 +175,11 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
     }
   }
   c.media.allow_sdes_over_insecure_transport = o.allow_sdes_over_insecure_transport;
+  if (o.srtp_min_kdr < 0 || o.srtp_min_kdr > 24) {
+    return fail(Errc::invalid_argument, "--srtp-min-kdr: " + std::to_string(o.srtp_min_kdr) +
+                                            " is out of range 0..24 (the RFC 4568 KDR exponent)");
+  }
+  c.media.min_kdr = static_cast<std::uint8_t>(o.srtp_min_kdr);
   if (Status st = negotiation::validate(c.media); !st) return fail(Errc::invalid_argument, "--suites/--srtp: " + st.error().context);
   if (!o.codecs.empty()) {
     c.codecs.clear();

@@ -42,6 +42,7 @@ struct PhoneOptions {
   std::vector<std::string> suites;         // --suites A,B (RFC 4568/6188/7714 names)
   std::vector<std::string> codecs;         // --codecs PCMA,PCMU: audio codecs in preference order
   bool allow_sdes_over_insecure_transport = false;
+  int srtp_min_kdr = 16;                   // --srtp-min-kdr N: refuse a peer's KDR below N (2^N packets)
   std::string play_wav, record_wav;        // --play / --record
   double duration_s = 0;                   // --duration: hang up after this long in the call; 0 = until BYE
   std::string dtmf;                        // --dtmf 123#: sent once the call is up

@@ -77,6 +77,17 @@ TEST(PhoneOptions, AcceptsTheDocumentedForms) {
   EXPECT_EQ(d->media.suites.front(), srtp::SuiteId::AEAD_AES_256_GCM);
 }
 
+TEST(PhoneOptions, SrtpMinKdrSetsThePolicy) {
+  EXPECT_EQ(check(base())->media.min_kdr, 16);
+  PhoneOptions o = base();
+  o.srtp_min_kdr = 0;
+  EXPECT_EQ(check(o)->media.min_kdr, 0);
+  o.srtp_min_kdr = 25;
+  EXPECT_EQ(error_of(o), "--srtp-min-kdr: 25 is out of range 0..24 (the RFC 4568 KDR exponent)");
+  o.srtp_min_kdr = -1;
+  EXPECT_EQ(error_of(o), "--srtp-min-kdr: -1 is out of range 0..24 (the RFC 4568 KDR exponent)");
+}
+
 TEST(PhoneOptions, EachBadFlagGetsOneClearLine) {
   PhoneOptions o = base();
   o.tls_max_version = "1.1";
