@@ -629,6 +629,16 @@ TEST(Audit, InvalidUtf8FromTheCaptureStillPrintsAsJson) {
   EXPECT_NE(msg.find("evil\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos) << msg;  // U+FFFD twice
 }
 
+TEST(Audit, TextOutputCarriesNoTerminalControls) {
+  CallSpec c = plain_call();
+  c.invite_headers = "Server: x\x1b[2Jy\r\n";
+  Capture cap;
+  add_call(cap, c);
+  std::string text = to_text(cap.analyse());
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("x?[2Jy"), std::string::npos) << text;
+}
+
 TEST(Audit, ChiSquareSeparatesCiphertextFromG711) {
   std::uint64_t uniform[256] = {}, speech[256] = {};
   auto enc = rtp_packets(StreamSpec{.key = kAlice});
