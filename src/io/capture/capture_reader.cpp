@@ -17,6 +17,8 @@ struct CaptureReader::Handle {
   std::uint32_t link_type = 0;
   void* map = nullptr;  // the file mapped read-only (regular files), read through fmemopen
   std::size_t map_len = 0;
+  std::FILE* mapped_file = nullptr;  // owned by libpcap; used to find what has been read
+  std::size_t released = 0;          // bytes of the mapping handed back to the kernel
   ~Handle() {
     if (p) pcap_close(p);  // closes the FILE first
     if (map) munmap(map, map_len);
@@ -37,7 +39,7 @@ std::FILE* open_mapped(const std::string& path, void*& map, std::size_t& len) {
     return nullptr;
   }
   len = static_cast<std::size_t>(st.st_size);
-  map = mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  map = mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED) {
     map = nullptr;
@@ -62,6 +64,7 @@ CaptureReader::~CaptureReader() = default;
 Result<CaptureReader> CaptureReader::open(const std::string& path) {
   auto h = std::make_unique<Handle>();
   std::FILE* f = open_mapped(path, h->map, h->map_len);
+  h->mapped_file = f;
   if (!f) {
     f = std::fopen(path.c_str(), "rb");  // pipes, devices, empty files
     if (!f) return fail(Errc::io_error, path + ": cannot open: " + std::string(std::strerror(errno)));
@@ -86,6 +89,16 @@ std::optional<Frame> CaptureReader::next() {
   int rc = pcap_next_ex(h_->p, &hdr, &data);
   if (rc == 1) {
     ++count_;
+    if (h_->mapped_file && (count_ & 0x3FFF) == 0) {
+      // Pages already read are not needed again: keep the resident size small on huge captures.
+      long pos = std::ftell(h_->mapped_file);
+      constexpr std::size_t kChunk = 64u << 20;
+      if (pos > 0 && static_cast<std::size_t>(pos) > h_->released + 2 * kChunk) {
+        std::size_t upto = (static_cast<std::size_t>(pos) - kChunk) & ~(std::size_t{4095});
+        madvise(static_cast<char*>(h_->map) + h_->released, upto - h_->released, MADV_DONTNEED);
+        h_->released = upto;
+      }
+    }
     Frame f;
     f.number = count_;
     f.time_ns = static_cast<std::int64_t>(hdr->ts.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(hdr->ts.tv_usec);
