@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """A real `sotto phone` TLS call captured with tshark, decrypted by our TLS code with the phones'
---tls-keylog files: TLS 1.2 (--tls-max-version 1.2, each AEAD cipher) and TLS 1.3.
+--tls-keylog files: TLS 1.2 (--tls-max-version 1.2, each AEAD cipher) and TLS 1.3; then the same
+capture through `sotto audit --tls-keylog` (the SIP inside is audited) and without the key log
+(no call; the TLS connection is still listed, with its certificate in TLS 1.2 but not in 1.3). A
+self-signed server certificate makes the decrypted call's verdict not secure with a tls-weak finding.
 
   tests/interop/tls_keylog_interop_test.py [-k NAME]      # SOTTO_BUILD_DIR=build/default by default
 
@@ -33,12 +36,20 @@ def tls_args(pki, port, keylog):
             "--tls-keylog", keylog, "--srtp", "require", "--json"]
 
 
-def call_and_capture(tag, extra):
+def self_signed_pki(wd):
+    """One self-signed certificate for 127.0.0.1 that is also the caller's only trust anchor."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", "self.key", "-out", "self.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True, cwd=wd.path)
+    return {"ca": wd.file("self.pem"), "cert": wd.file("self.pem"), "key": wd.file("self.key")}
+
+
+def call_and_capture(tag, extra, self_signed=False):
     """One TLS call between two sotto phones, captured on the callee's port. Returns (wd, port, keylog, capture)."""
     if shutil.which("tshark") is None:
         raise AssertionError("tshark is not installed (scripts/setup installs it)")
     wd = h.Workdir(tag)
-    pki = h.make_pki(wd)
+    pki = self_signed_pki(wd) if self_signed else h.make_pki(wd)
     h.make_noise_wav(wd.file("a.wav"), 1, seconds=2)
     port = h.free_port()
     cap = h.Capture(wd, f"host 127.0.0.1 and tcp port {port}")
@@ -77,8 +88,49 @@ def tshark_call_id(capture, keylog, port):
     return ids[0]
 
 
-def check_call(extra, want_version, want_suite=None):
-    wd, port, keylog, capture = call_and_capture("tlskeys", extra)
+def audit(capture, keylog):
+    args = [h.sotto_bin(), "audit", capture, "--json"] + (["--tls-keylog", keylog] if keylog else [])
+    p = subprocess.run(args, capture_output=True, text=True)
+    assert p.returncode in (0, 1), f"sotto audit exit {p.returncode}: {p.stderr}"
+    return json.loads(p.stdout), p.returncode
+
+
+def check_audit(capture, keylog, port, call_id, want_version, self_signed):
+    rep, rc = audit(capture, keylog)
+    calls = [c for c in rep["calls"] if c["call_id"] == call_id]
+    assert len(calls) == 1, f"sotto audit: call {call_id} not found in {[c['call_id'] for c in rep['calls']]}"
+    c = calls[0]
+    tls = c["signalling"]["tls"]
+    assert c["signalling"]["transport"] == "TLS" and tls["decrypted"] and tls["version"] == want_version, c["signalling"]
+    assert tls["error"] is None, tls["error"]
+    summaries = [m["summary"] for m in c["messages"]]
+    assert f"INVITE sips:bob@127.0.0.1:{port}" in summaries and "200 OK" in summaries, summaries
+    assert c["result"] == "answered" and c["status"] == 200, (c["result"], c["status"])
+    codes = [f["code"] for f in c["findings"]]
+    assert "sip-cleartext" not in codes and "sdes-keys-exposed" not in codes, codes
+    assert ("tls-weak" in codes) == self_signed, codes
+    if self_signed:
+        weak = next(f for f in c["findings"] if f["code"] == "tls-weak")
+        assert "self-signed certificate CN=127.0.0.1" in weak["message"], weak
+        assert c["verdict"] != "secure" and rc == 1, (c["verdict"], rc)
+    # A malformed key log is refused with its line number, before any audit.
+    bad = os.path.join(os.path.dirname(capture), "bad-keys.log")
+    with open(bad, "w") as f:
+        f.write("# comment\nCLIENT_RANDOM 00\n")
+    p = subprocess.run([h.sotto_bin(), "audit", capture, "--tls-keylog", bad], capture_output=True, text=True)
+    assert p.returncode == 2 and p.stdout == "", (p.returncode, p.stdout)
+    assert p.stderr.strip() == (f"sotto audit: {bad}: malformed input: key log line 2: CLIENT_RANDOM needs 3 fields "
+                                "(label, client random, secret), got 2"), p.stderr
+    # Without the key log the SIP is invisible: no call, but the TLS connection and, before 1.3, its certificate.
+    blind, _ = audit(capture, None)
+    assert not any(x["call_id"] == call_id for x in blind["calls"]), "call found without the key log"
+    conns = [t for t in blind["tls_connections"] if t["server"] == f"127.0.0.1:{port}"]
+    assert conns and conns[0]["version"] == want_version and not conns[0]["decrypted"], blind["tls_connections"]
+    assert (len(conns[0]["certificates"]) > 0) == (want_version == "TLSv1.2"), conns[0]["certificates"]
+
+
+def check_call(extra, want_version, want_suite=None, self_signed=False):
+    wd, port, keylog, capture = call_and_capture("tlskeys", extra, self_signed)
     ok = False
     try:
         d = decrypt_first_stream(capture, keylog)
@@ -89,6 +141,7 @@ def check_call(extra, want_version, want_suite=None):
         assert d["handshake_complete"] and d["decrypted"] and d["forward_secrecy"], d
         assert d["sni"] == "", d["sni"]  # the target is an IP literal: no SNI (RFC 6066 3)
         assert len(d["certificates"]) >= 1 and d["certificates"][0]["subject"] == "CN=127.0.0.1", d["certificates"]
+        assert d["certificates"][0]["self_signed"] == self_signed, d["certificates"]
         first_line = d["client_plaintext"].split("\r\n", 1)[0]
         assert first_line == f"INVITE sips:bob@127.0.0.1:{port} SIP/2.0", first_line
         status_lines = [l for l in d["server_plaintext"].split("\r\n") if l.startswith("SIP/2.0 ")]
@@ -101,6 +154,7 @@ def check_call(extra, want_version, want_suite=None):
         assert blind["version"] == want_version and not blind["decrypted"], blind
         assert blind["client_plaintext"] == "" and blind["server_plaintext"] == "", "decrypted without keys"
         assert (len(blind["certificates"]) >= 1) == (want_version == "TLSv1.2"), blind["certificates"]
+        check_audit(capture, keylog, port, m.group(1), want_version, self_signed)
         ok = True
         return d
     finally:
@@ -126,8 +180,16 @@ def tls12_chacha20_call_decrypts():
                "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")
 
 
+def tls13_self_signed_server_is_tls_weak():
+    check_call([], "TLSv1.3", self_signed=True)
+
+
+def tls12_self_signed_server_is_tls_weak():
+    check_call(["--tls-max-version", "1.2"], "TLSv1.2", self_signed=True)
+
+
 SCENARIOS = [tls13_call_decrypts, tls12_aes128_gcm_call_decrypts, tls12_aes256_gcm_call_decrypts,
-             tls12_chacha20_call_decrypts]
+             tls12_chacha20_call_decrypts, tls13_self_signed_server_is_tls_weak, tls12_self_signed_server_is_tls_weak]
 
 
 def main():

@@ -148,6 +148,7 @@ Result<std::vector<std::vector<std::uint8_t>>> parse_certificate_list(std::span<
   }
   std::span<const std::uint8_t> list;
   if (!r.vec24(list)) return fail(Errc::malformed_input, "Certificate: certificate_list truncated");
+  if (r.left() != 0) return fail(Errc::malformed_input, "Certificate: bytes after the certificate_list");
   std::vector<std::vector<std::uint8_t>> out;
   Reader l(list);
   while (l.left() > 0) {

@@ -116,7 +116,27 @@ void TlsStream::record(bool from_client, Record r) {
     d.pending.push_back(std::move(r));
     return;
   }
+  // Likewise the server's records wait for the ClientHello (its random finds the keys), but only so
+  // long: a capture that missed the ClientHello still shows the server's version, suite and certificate.
+  if (!from_client && !client_hello_ && !gave_up_on_client_hello_) {
+    d.pending_bytes += r.body.size() + 5;
+    d.pending.push_back(std::move(r));
+    if (d.pending_bytes > kMaxServerWait) {
+      gave_up_on_client_hello_ = true;
+      set_error("no ClientHello before the server's first " + std::to_string(kMaxServerWait) + " bytes" +
+                at(d.pending.back().frame));
+      replay(false);
+    }
+    return;
+  }
   handle(from_client, r);
+}
+
+void TlsStream::replay(bool from_client) {
+  Direction& d = dir(from_client);
+  auto pending = std::exchange(d.pending, {});
+  d.pending_bytes = 0;
+  for (Record& r : pending) record(from_client, std::move(r));
 }
 
 void TlsStream::handle(bool from_client, Record& r) {
@@ -178,28 +198,24 @@ void TlsStream::alert(bool from_client, std::span<const std::uint8_t> bytes) {
 void TlsStream::handshake_bytes(bool from_client, std::span<const std::uint8_t> bytes, std::uint64_t frame) {
   Direction& d = dir(from_client);
   d.hs.insert(d.hs.end(), bytes.begin(), bytes.end());
-  std::size_t pos = 0;
-  while (d.hs.size() - pos >= 4 && !d.broken) {
-    const std::uint8_t* h = d.hs.data() + pos;
-    const std::size_t len = static_cast<std::size_t>(h[1] << 16 | h[2] << 8 | h[3]);
+  // Each message leaves the buffer before it is handled: handling one can replay held records of this
+  // direction (a ClientHello releases the server's, whose ServerHello releases the client's), which
+  // append here; nothing may point into the buffer meanwhile.
+  while (d.hs.size() >= 4 && !d.broken) {
+    const std::size_t len = static_cast<std::size_t>(d.hs[1] << 16 | d.hs[2] << 8 | d.hs[3]);
     if (len > kMaxHandshake) {
       set_error("handshake message of " + std::to_string(len) + " bytes from " + side(from_client) + at(frame) +
                 " exceeds " + std::to_string(kMaxHandshake));
       d.broken = true;
       break;
     }
-    if (d.hs.size() - pos < 4 + len) break;
-    // Copy: handling a message may feed the other direction, never this buffer, but keep it simple.
-    const std::uint8_t type = h[0];
-    std::vector<std::uint8_t> body(h + 4, h + 4 + len);
-    pos += 4 + len;
+    if (d.hs.size() < 4 + len) break;
+    const std::uint8_t type = d.hs[0];
+    std::vector<std::uint8_t> body(d.hs.begin() + 4, d.hs.begin() + 4 + static_cast<std::ptrdiff_t>(len));
+    d.hs.erase(d.hs.begin(), d.hs.begin() + 4 + static_cast<std::ptrdiff_t>(len));
     handshake_message(from_client, type, body, frame);
   }
-  if (d.broken) {
-    d.hs.clear();
-    return;
-  }
-  d.hs.erase(d.hs.begin(), d.hs.begin() + static_cast<std::ptrdiff_t>(pos));
+  if (d.broken) d.hs.clear();
 }
 
 void TlsStream::handshake_message(bool from_client, std::uint8_t type, std::span<const std::uint8_t> body,
@@ -217,6 +233,7 @@ void TlsStream::handshake_message(bool from_client, std::uint8_t type, std::span
     summary_.offered_versions.clear();
     for (std::uint16_t v : ch->offered_versions) summary_.offered_versions.push_back(version_name(v));
     client_hello_ = true;
+    replay(false);
     return;
   }
   if (!from_client && t == HandshakeType::server_hello) return on_server_hello(body, frame);
@@ -247,15 +264,11 @@ void TlsStream::on_server_hello(std::span<const std::uint8_t> body, std::uint64_
   summary_.cipher_suite = cipher_suite_name(sh->cipher_suite);
   summary_.forward_secrecy = tls13_ || (suite_ != nullptr && suite_->forward_secrecy);
   summary_.weak_cipher = suite_ != nullptr && suite_->weak;
-  auto replay_client = [this] {
-    auto pending = std::exchange(client_.pending, {});
-    client_.pending_bytes = 0;
-    for (Record& r : pending) record(true, std::move(r));
-  };
   if (sh->hello_retry_request) {
     // RFC 8446 4.1.4: the client answers with a second ClientHello in the clear.
+    summary_.hello_retry_request = true;
     client_hello_ = false;
-    replay_client();
+    replay(true);
     return;
   }
   server_hello_ = true;
@@ -293,7 +306,7 @@ void TlsStream::on_server_hello(std::span<const std::uint8_t> body, std::uint64_
     client_.protected_ = true;
     server_.protected_ = true;
   }
-  replay_client();
+  replay(true);
 }
 
 void TlsStream::install_tls13(bool from_client, const SecureBytes& secret, const char* label) {

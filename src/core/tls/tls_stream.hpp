@@ -45,6 +45,7 @@ struct TlsSummary {
   bool weak_cipher = false;       // NULL, EXPORT, anon, RC4, DES, 3DES (cipher_suite.hpp)
   std::string alert;              // first alert seen, e.g. "fatal alert 40 from server"
   std::uint64_t records_decrypted = 0;
+  bool hello_retry_request = false;  // the server asked for another key share (RFC 8446 4.1.4)
 };
 
 struct Plaintext {
@@ -69,6 +70,8 @@ class TlsStream {
   static constexpr std::size_t kMaxRecord = 16384 + 2048;
   static constexpr std::size_t kMaxHandshake = 1u << 18;
   static constexpr std::size_t kMaxPending = 1u << 20;
+  // Server records held while the ClientHello is awaited (the caller fed the server's bytes first).
+  static constexpr std::size_t kMaxServerWait = 1u << 16;
 
  private:
   struct Record {
@@ -85,13 +88,14 @@ class TlsStream {
     bool protected_ = false;            // records from here on are encrypted
     bool finished = false;              // Finished seen (decrypted) or, without keys, a record after CCS
     bool broken = false;                // stop reading this direction after an error
-    std::deque<Record> pending;         // client records waiting for the ServerHello
+    std::deque<Record> pending;         // client: waiting for the ServerHello; server: for the ClientHello
     std::size_t pending_bytes = 0;
   };
 
   Direction& dir(bool from_client) { return from_client ? client_ : server_; }
   void record(bool from_client, Record r);
   void handle(bool from_client, Record& r);
+  void replay(bool from_client);
   void handshake_bytes(bool from_client, std::span<const std::uint8_t> bytes, std::uint64_t frame);
   void handshake_message(bool from_client, std::uint8_t type, std::span<const std::uint8_t> body, std::uint64_t frame);
   void on_server_hello(std::span<const std::uint8_t> body, std::uint64_t frame);
@@ -108,6 +112,7 @@ class TlsStream {
   std::vector<Plaintext> plaintext_;
   bool seen_any_ = false;
   bool client_hello_ = false;
+  bool gave_up_on_client_hello_ = false;
   bool server_hello_ = false;
   bool tls13_ = false;
   std::uint16_t version_ = 0;

@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -37,7 +38,7 @@ struct Session {
   std::string client_sent, server_sent;
   std::string cipher_name;       // what OpenSSL negotiated (IANA name via SSL_CIPHER_standard_name)
   std::string version;           // SSL_get_version
-  std::string leaf_subject;
+  bool resumed = false;            // SSL_session_reused on the recorded connection
 };
 
 struct Options {
@@ -47,6 +48,8 @@ struct Options {
   crypto::KeyType key = crypto::KeyType::ec_p256;
   bool key_update = false;
   std::size_t big = 40000;         // a server message spanning several records
+  std::string client_groups, server_groups;  // e.g. client X25519:P-256, server P-256 forces a HelloRetryRequest
+  bool resume = false;             // record a second connection that resumes the first one's session
 };
 
 void keylog_cb(const SSL* ssl, const char* line) {
@@ -83,6 +86,8 @@ void drain(SSL* ssl, std::string& into) {
   }
 }
 
+SSL_SESSION* connect(SSL_CTX* sctx, SSL_CTX* cctx, const Options& o, Session& s, SSL_SESSION* resume);
+
 Session run(const Options& o) {
   Session s;
   auto cert = crypto::CertBuilder().key_type(o.key).common_name("sip.example").organization("sotto test").build().value();
@@ -109,11 +114,34 @@ Session run(const Options& o) {
       EXPECT_EQ(SSL_CTX_set_ciphersuites(c, o.tls13_suite.c_str()), 1);
     }
   }
+  if (!o.client_groups.empty()) {
+    EXPECT_EQ(SSL_CTX_set1_groups_list(cctx.get(), o.client_groups.c_str()), 1);
+  }
+  if (!o.server_groups.empty()) {
+    EXPECT_EQ(SSL_CTX_set1_groups_list(sctx.get(), o.server_groups.c_str()), 1);
+  }
   SSL_CTX_set_ex_data(cctx.get(), 0, &s.keylog);
   SSL_CTX_set_keylog_callback(cctx.get(), keylog_cb);
+  SSL_SESSION* previous = nullptr;
+  if (o.resume) {
+    Options first = o;
+    first.resume = false;
+    Session ignored;
+    previous = connect(sctx.get(), cctx.get(), first, ignored, nullptr);
+    EXPECT_NE(previous, nullptr);
+  }
+  SSL_SESSION* last = connect(sctx.get(), cctx.get(), o, s, previous);
+  SSL_SESSION_free(previous);
+  SSL_SESSION_free(last);
+  return s;
+}
 
-  SslPtr srv(SSL_new(sctx.get()));
-  SslPtr cli(SSL_new(cctx.get()));
+// One connection over memory BIOs, recorded into `s`; resumes `resume` when given. Returns the
+// client's session (for a later resumption; the caller frees it).
+SSL_SESSION* connect(SSL_CTX* sctx_, SSL_CTX* cctx_, const Options& o, Session& s, SSL_SESSION* resume) {
+  SslPtr srv(SSL_new(sctx_));
+  SslPtr cli(SSL_new(cctx_));
+  if (resume != nullptr) SSL_set_session(cli.get(), resume);
   SSL_set_bio(srv.get(), BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
   SSL_set_bio(cli.get(), BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
   SSL_set_accept_state(srv.get());
@@ -130,6 +158,7 @@ Session run(const Options& o) {
   EXPECT_TRUE(SSL_is_init_finished(cli.get()) && SSL_is_init_finished(srv.get()));
   s.cipher_name = SSL_CIPHER_standard_name(SSL_get_current_cipher(cli.get()));
   s.version = SSL_get_version(cli.get());
+  s.resumed = SSL_session_reused(cli.get()) == 1;
 
   auto send = [&](SSL* ssl, const std::string& text, std::string& log) {
     EXPECT_EQ(SSL_write(ssl, text.data(), static_cast<int>(text.size())), static_cast<int>(text.size()));
@@ -161,7 +190,10 @@ Session run(const Options& o) {
   drain(srv.get(), got_s);
   EXPECT_EQ(got_s, s.client_sent);
   EXPECT_EQ(got_c, s.server_sent);
-  return s;
+  // Without a clean shutdown OpenSSL drops the session from the server's cache (no resumption).
+  SSL_set_shutdown(cli.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  SSL_set_shutdown(srv.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  return SSL_get1_session(cli.get());
 }
 
 // Equality without printing 40 kB of plaintext on failure.
@@ -270,11 +302,71 @@ INSTANTIATE_TEST_SUITE_P(
       return (p.param.version == TLS1_3_VERSION ? "Tls13_" : "Tls12_") + p.param.iana;
     });
 
+// RFC 8446 4.1.4: the server wants another key share; the client sends a second ClientHello in the clear.
+TEST(TlsStream, HelloRetryRequestStillDecrypts) {
+  Options o;
+  o.client_groups = "X25519:P-256";  // OpenSSL sends a key share for the first group only
+  o.server_groups = "P-256";
+  const Session s = run(o);
+  ASSERT_EQ(std::count_if(s.wire.begin(), s.wire.end(), [](const Chunk& c) { return c.from_client; }) >= 3, true);
+  auto keys = KeyLog::parse(s.keylog).value();
+  const Decoded d = decode(s.wire, &keys);
+  EXPECT_EQ(d.summary.error, "");
+  EXPECT_TRUE(same(d.client, s.client_sent));
+  EXPECT_TRUE(same(d.server, s.server_sent));
+  EXPECT_EQ(d.summary.certificates.size(), 1u);
+  EXPECT_TRUE(d.summary.hello_retry_request);
+}
+
+// Abbreviated handshakes: TLS 1.2 session resumption (no Certificate, ChangeCipherSpec from the server
+// first) and TLS 1.3 PSK resumption with a ticket; the key log holds both connections.
+TEST(TlsStream, ResumedSessionsDecrypt) {
+  for (int v : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    SCOPED_TRACE(v);
+    Options o;
+    o.version = v;
+    o.resume = true;
+    const Session s = run(o);
+    ASSERT_TRUE(s.resumed);
+    auto keys = KeyLog::parse(s.keylog).value();
+    EXPECT_EQ(keys.size(), 2u);
+    const Decoded d = decode(s.wire, &keys);
+    EXPECT_EQ(d.summary.error, "");
+    EXPECT_TRUE(d.summary.handshake_complete);
+    EXPECT_TRUE(same(d.client, s.client_sent));
+    EXPECT_TRUE(same(d.server, s.server_sent));
+    EXPECT_TRUE(d.summary.certificates.empty());  // a resumed handshake sends none
+  }
+}
+
+// What an audit flags as weak must be read right even when it cannot be decrypted: TLS 1.0 with a CBC
+// suite (OpenSSL 3 speaks it only at security level 0).
+TEST(TlsStream, OldVersionWithCbcIsNamedAndNotDecrypted) {
+  Options o;
+  o.version = TLS1_VERSION;
+  o.tls12_cipher = "ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0";
+  const Session s = run(o);
+  ASSERT_EQ(s.version, "TLSv1");
+  auto keys = KeyLog::parse(s.keylog).value();
+  const Decoded blind = decode(s.wire, nullptr);
+  EXPECT_EQ(blind.summary.error, "");
+  EXPECT_EQ(blind.summary.version, "TLSv1.0");
+  EXPECT_EQ(blind.summary.cipher_suite, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
+  EXPECT_TRUE(blind.summary.forward_secrecy);
+  EXPECT_TRUE(blind.summary.handshake_complete);
+  EXPECT_EQ(blind.summary.certificates.size(), 1u);
+  const Decoded d = decode(s.wire, &keys);
+  EXPECT_EQ(d.summary.error, "cannot decrypt TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA (AES-GCM and ChaCha20-Poly1305 only)");
+  EXPECT_FALSE(d.summary.decrypted);
+  EXPECT_TRUE(d.client.empty());
+}
+
 TEST(TlsStream, WithoutKeysReportsMetadataOnly) {
   Options o12;
   o12.version = TLS1_2_VERSION;
   o12.tls12_cipher = "ECDHE-ECDSA-AES128-GCM-SHA256";
   const Decoded d12 = decode(run(o12).wire, nullptr);
+  EXPECT_FALSE(d12.summary.hello_retry_request);
   EXPECT_EQ(d12.summary.error, "");
   EXPECT_EQ(d12.summary.version, "TLSv1.2");
   EXPECT_EQ(d12.summary.cipher_suite, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
@@ -325,6 +417,37 @@ TEST(TlsStream, FlippedBitIsBadRecordMacAtItsFrame) {
     EXPECT_EQ(d.client.find("BYE"), std::string::npos);
     EXPECT_NE(d.client.find("INVITE"), std::string::npos);  // what came before still decrypted
   }
+}
+
+TEST(TlsStream, ServerBytesFedBeforeTheClientsStillDecrypt) {
+  for (int v : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    Options o;
+    o.version = v;
+    o.big = 20000;  // the server's bytes stay under the 64 KiB it waits for a ClientHello
+    const Session s = run(o);
+    auto keys = KeyLog::parse(s.keylog).value();
+    std::vector<Chunk> reordered;
+    for (const Chunk& c : s.wire) if (!c.from_client) reordered.push_back(c);
+    for (const Chunk& c : s.wire) if (c.from_client) reordered.push_back(c);
+    const Decoded d = decode(reordered, &keys);
+    EXPECT_EQ(d.summary.error, "");
+    EXPECT_TRUE(same(d.client, s.client_sent));
+    EXPECT_TRUE(same(d.server, s.server_sent));
+  }
+}
+
+TEST(TlsStream, MissingClientHelloStillShowsTheServerSide) {
+  Options o;
+  o.version = TLS1_2_VERSION;
+  o.big = 100000;
+  const Session s = run(o);
+  std::vector<Chunk> server_only;
+  for (const Chunk& c : s.wire) if (!c.from_client) server_only.push_back(c);
+  const Decoded d = decode(server_only, nullptr);
+  EXPECT_EQ(d.summary.error.rfind("no ClientHello before the server's first 65536 bytes at frame ", 0), 0u)
+      << d.summary.error;
+  EXPECT_EQ(d.summary.version, "TLSv1.2");
+  EXPECT_EQ(d.summary.certificates.size(), 1u);
 }
 
 TEST(TlsStream, ClientBytesFedBeforeTheServersStillDecrypt) {
@@ -379,8 +502,8 @@ TEST(TlsStream, GarbageIsAnErrorNotACrash) {
   {
     TlsStream t(nullptr);
     const Bytes appdata = {0x17, 0x03, 0x03, 0x00, 0x02, 0xab, 0xcd};
-    t.feed(false, appdata, 3);
-    EXPECT_EQ(t.summary().error, "application data from server at frame 3 before the handshake protected it");
+    t.feed(true, appdata, 3);
+    EXPECT_EQ(t.summary().error, "application data from client at frame 3 before the handshake protected it");
   }
 }
 
