@@ -266,7 +266,7 @@ void waveform(std::string& out, const json& w) {
                      "<title>decoded audio</title><line class=\"axis\" x1=\"0\" y1=\"{2}\" x2=\"{0}\" y2=\"{2}\"/>"
                      "<path class=\"wave\" d=\"{3}\"/></svg>",
                      kW, kH, kH / 2, d);
-  if (gain > 1.05) out += fmt::format(" <span class=\"note\">drawn \u00d7{:.0f} (peak {:.2f})</span>", gain, peak);
+  if (gain > 1.05) out += fmt::format(" <span class=\"note\">drawn \u00d7{:.1f} (peak {:.2f})</span>", gain, peak);
 }
 
 void streams(std::string& out, const json& list) {
@@ -297,13 +297,40 @@ void streams(std::string& out, const json& list) {
   }
 }
 
+void certificates(std::string& out, const json& certs) {
+  if (!certs.is_array() || certs.empty()) return;
+  out += "<table class=\"certs\"><tr><th>Subject</th><th>Issuer</th><th>Valid</th><th>Key</th><th>Self-signed</th>"
+         "<th>Frame</th></tr>\n";
+  for (const json& c : certs)
+    out += fmt::format("<tr class=\"cert\"><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{} \u2013 {}</td>"
+                       "<td>{} {}</td><td>{}</td><td>{}</td></tr>\n",
+                       show(c, "subject"), show(c, "issuer"), show(c, "not_before"), show(c, "not_after"),
+                       show(c, "key_type"), show(c, "key_bits"), show(c, "self_signed"), show(c, "frame"));
+  out += "</table>";
+}
+
 void tls_line(std::string& out, const json& tls) {
   if (!tls.is_object()) return;
-  out += fmt::format("<dt>TLS</dt><dd>{} {} (SNI {}, decrypted {})", show(tls, "version"), show(tls, "cipher_suite"),
-                     show(tls, "sni"), show(tls, "decrypted"));
+  out += fmt::format("<dt>TLS</dt><dd>{} {} (SNI {}, forward secrecy {}, handshake complete {}, decrypted {})",
+                     show(tls, "version"), show(tls, "cipher_suite"), show(tls, "sni"), show(tls, "forward_secrecy"),
+                     show(tls, "handshake_complete"), show(tls, "decrypted"));
   if (field(tls, "error").is_string() && !field(tls, "error").get_ref<const std::string&>().empty())
     out += " \u2013 " + show(tls, "error");
+  certificates(out, field(tls, "certificates"));
   out += "</dd>";
+}
+
+void tls_connections(std::string& out, const json& list) {
+  if (!list.is_array() || list.empty()) return;
+  out += "<h2>TLS connections</h2>\n<div class=\"scroll\"><table class=\"tls\"><tr><th>Client \u2192 server</th>"
+         "<th>Version</th><th>Cipher suite</th><th>SNI</th><th>Forward secrecy</th><th>Decrypted</th><th>Error</th>"
+         "<th>First frame</th></tr>\n";
+  for (const json& t : list)
+    out += fmt::format("<tr class=\"tls-connection\"><td class=\"nw\">{} \u2192 {}</td><td>{}</td><td>{}</td><td>{}</td>"
+                       "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                       show(t, "client"), show(t, "server"), show(t, "version"), show(t, "cipher_suite"), show(t, "sni"),
+                       show(t, "forward_secrecy"), show(t, "decrypted"), show(t, "error"), show(t, "first_frame"));
+  out += "</table></div>\n";
 }
 
 void call_section(std::string& out, const json& c, std::size_t n) {
@@ -333,9 +360,11 @@ void registration_section(std::string& out, const json& r, std::size_t n) {
   out += fmt::format("<section class=\"registration {0}\" id=\"registration-{1}\" data-verdict=\"{0}\">\n"
                      "<h2>Registration {1}: <span class=\"verdict {0}\">{2}</span> <code>{3}</code></h2>\n<dl>",
                      v, n, show(r, "verdict"), show(r, "user"));
-  out += fmt::format("<dt>Call-ID</dt><dd class=\"mono\">{}</dd><dt>Contact</dt><dd class=\"mono\">{}</dd>"
-                     "<dt>Transport</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd></dl>\n<h3>Ladder</h3>\n",
-                     show(r, "call_id"), show(r, "contact"), show(r, "transport"), show(r, "status"));
+  out += fmt::format("<dt>Method</dt><dd>{}</dd><dt>Call-ID</dt><dd class=\"mono\">{}</dd><dt>Contact</dt>"
+                     "<dd class=\"mono\">{}</dd><dt>Transport</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd>",
+                     show(r, "method"), show(r, "call_id"), show(r, "contact"), show(r, "transport"), show(r, "status"));
+  tls_line(out, field(r, "tls"));
+  out += "</dl>\n<h3>Ladder</h3>\n";
   ladder(out, field(r, "messages"));
   out += "<h3>Findings</h3>\n";
   findings(out, field(r, "findings"));
@@ -414,6 +443,7 @@ std::string render_html(const nlohmann::json& report) {
                          i + 1, verdict_class(regs[i]), show(regs[i], "verdict"), show(regs[i], "user"));
     out += "</ol></nav>\n";
   }
+  tls_connections(out, field(report, "tls_connections"));
   out += "</header>\n<main>\n";
   for (std::size_t i = 0; i < ncalls; ++i) call_section(out, calls[i], i + 1);
   for (std::size_t i = 0; i < nregs; ++i) registration_section(out, regs[i], i + 1);

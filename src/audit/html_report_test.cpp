@@ -93,7 +93,11 @@ TEST(HtmlReport, OneSectionPerCallAndRegistrationWithLadderFindingsAndWaveforms)
   ASSERT_NE(p, std::string::npos);
   EXPECT_EQ(count(html.substr(p, html.find('"', p + 22) - p), "M"), 200u);  // one bar per [min,max] pair
   EXPECT_NE(html.find("(media without visible signalling)"), std::string::npos);
-  EXPECT_NE(html.find("TLSv1.3 TLS_AES_128_GCM_SHA256"), std::string::npos);
+  EXPECT_NE(html.find("TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (SNI pbx.example"), std::string::npos);
+  EXPECT_EQ(count(html, "<tr class=\"cert\">"), 1u);
+  EXPECT_NE(html.find("<td class=\"mono\">CN=pbx.example</td><td class=\"mono\">CN=pbx.example</td>"), std::string::npos);
+  EXPECT_EQ(count(html, "<tr class=\"tls-connection\">"), 1u);
+  EXPECT_NE(html.find("<dt>Method</dt><dd>REGISTER</dd>"), std::string::npos);
   EXPECT_TRUE(only_known_markup(html));
 }
 

@@ -138,6 +138,21 @@ def sdes_over_tls_is_secure_and_not_decrypted(wd):
         assert "sdes-keys-exposed" not in codes(c) and "sip-cleartext" not in codes(c), codes(c)
         if c["signalling"] and c["signalling"].get("transport"):
             assert c["signalling"]["transport"] == "TLS", c["signalling"]
+    # The TLS parameters as tshark reads them from the ServerHello.
+    hello = subprocess.run(["tshark", "-n", "-r", cap, "-Y", "tls.handshake.type==2", "-T", "fields",
+                            "-e", "tls.handshake.extensions.supported_version", "-e", "tls.handshake.ciphersuite",
+                            "-e", "tls.handshake.version"],
+                           check=True, capture_output=True, text=True).stdout.splitlines()
+    assert hello, "tshark found no ServerHello"
+    hello = hello[0].split("\t")
+    hello = [hello[0] or hello[2], hello[1]]  # TLS 1.2 has no supported_versions: the legacy version then
+    names = {"0x0304": "TLSv1.3", "0x0303": "TLSv1.2"}
+    suites = {"0x1301": "TLS_AES_128_GCM_SHA256", "0x1302": "TLS_AES_256_GCM_SHA384", "0x1303": "TLS_CHACHA20_POLY1305_SHA256"}
+    tls = [c["signalling"]["tls"] for c in rep["calls"] if c["signalling"] and c["signalling"].get("tls")]
+    assert tls, f"no TLS parameters reported: {[c['signalling'] for c in rep['calls']]}"
+    for t in tls:
+        assert t["version"] == names.get(hello[0]) and t["cipher_suite"] == suites.get(hello[1]), (t, hello)
+        assert t["decrypted"] is False, t
     for s in streams:
         assert s["encrypted"] is True and s["decrypted"] is False and s["wav"] is None, s
         assert s["packets"] > 150, s
