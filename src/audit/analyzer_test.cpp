@@ -610,6 +610,35 @@ TEST(Audit, JsonFollowsTheSchema) {
   EXPECT_TRUE(j["capture"]["stopped_at"].is_null());
 }
 
+TEST(Audit, InvalidUtf8FromTheCaptureStillPrintsAsJson) {
+  CallSpec c = plain_call();
+  c.invite_headers = "Server: evil\xff\xfe\r\n";  // header text is bytes on the wire, not checked UTF-8
+  Capture cap;
+  add_call(cap, c);
+  Report r = cap.analyse();
+  ASSERT_EQ(r.calls.size(), 1u);
+  const Finding* f = get(r.calls[0].findings, "sip-cleartext");
+  ASSERT_NE(f, nullptr);
+  ASSERT_NE(f->message.find("evil\xff\xfe"), std::string::npos);
+  EXPECT_THROW((void)to_json(r).dump(2), nlohmann::json::type_error);  // what a plain dump would do
+  auto j = nlohmann::json::parse(dump_json(r));
+  std::string msg;
+  for (const auto& x : j["calls"][0]["findings"]) {
+    if (x["code"] == "sip-cleartext") msg = x["message"];
+  }
+  EXPECT_NE(msg.find("evil\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos) << msg;  // U+FFFD twice
+}
+
+TEST(Audit, TextOutputCarriesNoTerminalControls) {
+  CallSpec c = plain_call();
+  c.invite_headers = "Server: x\x1b[2Jy\r\n";
+  Capture cap;
+  add_call(cap, c);
+  std::string text = to_text(cap.analyse());
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("x?[2Jy"), std::string::npos) << text;
+}
+
 TEST(Audit, ChiSquareSeparatesCiphertextFromG711) {
   std::uint64_t uniform[256] = {}, speech[256] = {};
   auto enc = rtp_packets(StreamSpec{.key = kAlice});
