@@ -25,7 +25,9 @@ using ConnectionId = std::uint64_t;
 enum class CloseReason : std::uint8_t {
   peer_closed,       // orderly end from the peer (FIN / close_notify), or a TLS peer that just hung up
   local_close,       // close() / abort() / transport shut down
-  idle_timeout,
+  idle_timeout,      // no message for ConnectionLimits::idle_timeout on a connection without dialog/registration
+  message_timeout,   // no first SIP message in time, or a message that did not complete in time
+  evicted,           // closed to make room for a new connection at the global cap
   connect_failed,
   handshake_failed,  // TLS handshake (or its timeout); `error` says why in one line
   error,             // read/write failure on an open connection
