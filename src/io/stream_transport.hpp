@@ -28,7 +28,7 @@ struct StreamTransportOptions {
   // Inbound connections from one IP address that carry no dialog and no registration (not pinned);
   // beyond this a new one from that address is refused at accept. 0 = no limit.
   std::size_t max_connections_per_source = 32;
-  ConnectionLimits limits;
+  ConnectionLimits limits = {};
   // Where deadlines read the time; null = the system clock.
   const Clock* clock = nullptr;
   // Refusals, evictions and deadline closes, summarised: one line per `log_interval` and kind.
