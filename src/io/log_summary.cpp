@@ -13,15 +13,14 @@ std::string seconds(Duration d) {
 }  // namespace
 
 std::optional<std::string> EventSummary::note(Timestamp now, std::string_view detail) {
+  std::optional<std::string> pending;
+  // The interval ended without a flush (no timer ran): report what was counted, then count this one.
+  if (window_end_ && now >= *window_end_) pending = flush(now);
   ++total_;
-  if (window_end_ && now >= *window_end_) {
-    // The interval ended without a flush (no timer ran): report what was counted, then this one.
-    auto pending = flush(now);
-    if (pending) {
-      ++suppressed_;
-      last_detail_.assign(detail);
-      return pending;
-    }
+  if (pending) {
+    ++suppressed_;
+    last_detail_.assign(detail);
+    return pending;
   }
   if (!window_end_) {
     window_end_ = now + interval_;
