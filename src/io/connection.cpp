@@ -171,16 +171,24 @@ void Connection::start_handshake() {
 }
 
 void Connection::read_next() {
+  // The handler holds only a shared_ptr: an idle connection's pending wait is one small operation.
   auto self = shared_from_this();
-  async_wait_readable([self](const std::error_code& ec) {
-    if (self->state_ == State::closed || self->shutting_down_) return;
-    if (ec) {
-      if (ec == asio::error::operation_aborted) return;  // we cancelled it (shutdown)
-      self->finish(CloseReason::error, self->read_error(ec));
-      return;
-    }
-    self->read_available();
-  });
+  if (has_pending_bytes()) {
+    asio::post(tcp_socket().get_executor(), [self] {
+      if (self->state_ != State::closed && !self->shutting_down_) self->read_available();
+    });
+    return;
+  }
+  tcp_socket().async_wait(read_waits_for_write() ? asio::ip::tcp::socket::wait_write : asio::ip::tcp::socket::wait_read,
+                          [self](const std::error_code& ec) {
+                            if (self->state_ == State::closed || self->shutting_down_) return;
+                            if (ec) {
+                              if (ec == asio::error::operation_aborted) return;  // we cancelled it (shutdown)
+                              self->finish(CloseReason::error, self->read_error(ec));
+                              return;
+                            }
+                            self->read_available();
+                          });
 }
 
 void Connection::read_available() {

@@ -13,7 +13,7 @@
 #include <asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -61,7 +61,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Endpoint& local() const noexcept { return local_; }
   // TLS outbound: the name the certificate was checked against (host name or IP literal).
   const std::string& server_name() const noexcept { return server_name_; }
-  const TlsSessionInfo* tls_info() const noexcept { return tls_info_ ? &*tls_info_ : nullptr; }
+  const TlsSessionInfo* tls_info() const noexcept { return tls_info_.get(); }
+  const std::shared_ptr<const TlsSessionInfo>& shared_tls_info() const noexcept { return tls_info_; }
   std::size_t buffered_bytes() const noexcept { return buffered_; }
   bool was_open() const noexcept;
   std::string describe() const;  // "tls connection 7 to 127.0.0.1:5061"
@@ -108,8 +109,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   virtual asio::ip::tcp::socket& tcp_socket() = 0;
   virtual void async_handshake(Handler h) = 0;
-  // Completes when read_now() may return bytes (never inside the call).
-  virtual void async_wait_readable(Handler h) = 0;
+  // Before waiting for the socket: bytes already decrypted and waiting (TLS), so read_now() at once.
+  virtual bool has_pending_bytes() const { return false; }
+  // The next read_now() needs the socket writable rather than readable (a TLS 1.3 KeyUpdate reply).
+  virtual bool read_waits_for_write() const { return false; }
   // Non-blocking: bytes read, or an error; asio::error::would_block = wait again.
   virtual std::size_t read_now(std::span<std::uint8_t> into, std::error_code& ec) = 0;
   virtual void async_write_all(asio::const_buffer b, IoHandler h) = 0;
@@ -119,7 +122,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual bool is_orderly_end(const std::error_code& ec) const;
   virtual void handshake_done() {}
 
-  std::optional<TlsSessionInfo> tls_info_;
+  std::shared_ptr<const TlsSessionInfo> tls_info_;
 
  private:
   void start_handshake();
@@ -151,7 +154,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool deadline_hit_ = false;
   CloseReason close_reason_ = CloseReason::local_close;
   std::optional<Error> close_error_;
-  std::deque<std::vector<std::uint8_t>> queue_;
+  std::list<std::vector<std::uint8_t>> queue_;  // not std::deque: its first block is allocated even when empty
   std::size_t buffered_ = 0;
   Timer timer_;
   Timestamp started_;

@@ -219,8 +219,7 @@ std::shared_ptr<Connection> StreamTransport::find_by_remote(const Endpoint& remo
 }
 
 void StreamTransport::on_connection_open(Connection& c) {
-  ConnectionOpened ev{c.id(), kind_, c.inbound(), c.local(), c.remote(), std::nullopt};
-  if (const TlsSessionInfo* tls = c.tls_info()) ev.tls = *tls;
+  ConnectionOpened ev{c.id(), kind_, c.inbound(), c.local(), c.remote(), c.shared_tls_info()};
   on_event_(std::move(ev));
 }
 

@@ -15,10 +15,6 @@ void TcpConnection::async_handshake(Handler h) {
   asio::post(socket_.get_executor(), [h = std::move(h)] { h(std::error_code{}); });
 }
 
-void TcpConnection::async_wait_readable(Handler h) {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read, std::move(h));
-}
-
 std::size_t TcpConnection::read_now(std::span<std::uint8_t> into, std::error_code& ec) {
   return socket_.read_some(asio::buffer(into.data(), into.size()), ec);
 }

@@ -17,7 +17,6 @@ class TcpConnection final : public Connection {
  protected:
   asio::ip::tcp::socket& tcp_socket() override { return socket_; }
   void async_handshake(Handler h) override;
-  void async_wait_readable(Handler h) override;
   std::size_t read_now(std::span<std::uint8_t> into, std::error_code& ec) override;
   void async_write_all(asio::const_buffer b, IoHandler h) override;
   void async_shutdown(Handler h) override;

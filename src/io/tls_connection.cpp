@@ -117,7 +117,7 @@ std::error_code TlsConnection::ssl_error(int ret, bool& want_write) {
       const unsigned long e = ERR_get_error();
       ERR_clear_error();
       if (e != 0) return {static_cast<int>(e), asio::error::get_ssl_category()};
-      if (ret < 0 && saved_errno != 0) return {saved_errno, std::system_category()};
+      if (ret < 0 && saved_errno != 0) return {saved_errno, asio::error::get_system_category()};
       return asio::ssl::error::stream_truncated;  // EOF without close_notify
     }
     default: {
@@ -164,15 +164,6 @@ void TlsConnection::handshake_step(Handler h) {
     if (wec) h(wec);
     else handshake_step(h);
   });
-}
-
-void TlsConnection::async_wait_readable(Handler h) {
-  if (SSL_pending(ssl_.get()) > 0) {  // decrypted bytes already inside OpenSSL
-    auto self = shared_from_this();
-    asio::post(socket_.get_executor(), [self, h = std::move(h)] { h({}); });
-    return;
-  }
-  wait(read_wants_write_, std::move(h));
 }
 
 std::size_t TlsConnection::read_now(std::span<std::uint8_t> into, std::error_code& ec) {
@@ -285,6 +276,8 @@ bool TlsConnection::is_orderly_end(const std::error_code& ec) const {
   return Connection::is_orderly_end(ec) || ec == asio::ssl::error::stream_truncated;
 }
 
-void TlsConnection::handshake_done() { tls_info_ = collect_session_info(ssl_.get(), verifying_); }
+void TlsConnection::handshake_done() {
+  tls_info_ = std::make_shared<const TlsSessionInfo>(collect_session_info(ssl_.get(), verifying_));
+}
 
 }  // namespace sotto::io

@@ -30,7 +30,8 @@ class TlsConnection final : public Connection {
  protected:
   asio::ip::tcp::socket& tcp_socket() override { return socket_; }
   void async_handshake(Handler h) override;
-  void async_wait_readable(Handler h) override;
+  bool has_pending_bytes() const override { return ssl_ && SSL_pending(ssl_.get()) > 0; }
+  bool read_waits_for_write() const override { return read_wants_write_; }
   std::size_t read_now(std::span<std::uint8_t> into, std::error_code& ec) override;
   void async_write_all(asio::const_buffer b, IoHandler h) override;
   void async_shutdown(Handler h) override;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -51,7 +52,7 @@ struct ConnectionOpened {
   bool inbound = false;
   Endpoint local;
   Endpoint remote;
-  std::optional<TlsSessionInfo> tls;
+  std::shared_ptr<const TlsSessionInfo> tls;  // TLS only; shared with the connection (one copy per connection)
 };
 
 // The connection is gone and its id is dead. Every connection that was created reports exactly one of

@@ -64,7 +64,7 @@ sip::txn::Flow SipEndpoint::flow_for_udp(const io::Endpoint& local, const io::En
   if (it == udp_flow_ids_.end()) {
     id = next_udp_flow_++;
     udp_flow_ids_[key] = id;
-    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, std::nullopt, true};
+    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, nullptr, true};
   } else {
     id = it->second;
   }
@@ -197,7 +197,7 @@ Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::En
     if (auto* u = transports_.udp(); u && !u->local_endpoints().empty()) local = u->local_endpoints().front();
     return flow_for_udp(local, remote);
   }
-  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
+  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, nullptr, false};
   outbound_.insert(*id);
   return sip::txn::Flow{*id, true};
 }
@@ -217,7 +217,7 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
   if (!st) return Unexpected(st.error());
   auto id = (*st)->connect(remote, options);
   if (!id) return Unexpected(id.error());
-  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
+  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, nullptr, false};
   outbound_.insert(*id);
   return sip::txn::Flow{*id, true};
 }

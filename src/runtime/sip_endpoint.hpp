@@ -25,7 +25,7 @@ struct FlowInfo {
   io::Endpoint local;
   io::Endpoint remote;
   bool secure = false;                       // TLS
-  std::optional<io::TlsSessionInfo> tls;     // version, cipher, peer certificate
+  std::shared_ptr<const io::TlsSessionInfo> tls;  // version, cipher, peer certificate
   bool open = false;                         // usable: UDP, or connected (TLS: handshake verified)
 };
 
