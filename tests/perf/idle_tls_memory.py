@@ -10,8 +10,10 @@ completes every handshake and sends nothing. Sources are spread over 127.0.0.10.
 addresses), so the default --max-connections-per-source (32) stays in force; the first-message and
 idle deadlines are raised by flag so the idle connections live through the measurement. VmRSS is read
 again once all handshakes are done: (after - before) / connections is the cost of one idle connection.
-Then, with all of them still open, `sotto phone call` places a real SRTP call to the listener, which
-must be answered. Exit 1 when the cost is above --limit-kib or the call fails.
+Then more idle connections are opened until the listener is at its cap (--fill-to, the default
+--max-connections of 1024), and with all of them still open `sotto phone call` places a real SRTP call
+to the listener: the listener must evict the idlest connection for it, and the call must be answered.
+Exit 1 when the cost is above --limit-kib, the call fails or nothing was evicted.
 """
 import argparse
 import json
@@ -53,9 +55,10 @@ def main():
     ap.add_argument("--connections", type=int, default=1000)
     ap.add_argument("--sources", type=int, default=40)
     ap.add_argument("--limit-kib", type=float, default=16.0)
+    ap.add_argument("--fill-to", type=int, default=1024, help="idle connections before the call (the cap)")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = min(hard, args.connections + 512)
+    want = min(hard, max(args.connections, args.fill_to) + 512)
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
@@ -102,6 +105,9 @@ def main():
             except ssl.SSLWantReadError:
                 pass
         per_conn = (after - before) / args.connections
+        for i in range(args.connections, args.fill_to):
+            conns.append(open_tls(ctx, port, sources[i % len(sources)]))
+        time.sleep(0.5)
 
         caller = wd.spawn([h.sotto_bin(), "phone", "--listen", f"tls://127.0.0.1:{h.free_port()}", *tls, "--json",
                            "--play", wd.file("a.wav"), "--duration", "1.5", "call", f"sips:bob@127.0.0.1:{port}"],
@@ -109,6 +115,8 @@ def main():
         caller.wait(timeout=60)
         lines = [l for l in open(wd.file("caller.log")).read().splitlines() if l.startswith("{")]
         call = json.loads(lines[-1]) if lines else {}
+        callee_log = open(wd.file("callee.log")).read()
+        evictions = [l for l in callee_log.splitlines() if l.startswith("tls connection evicted: ")]
         result = {
             "connections": args.connections,
             "sources": args.sources,
@@ -116,7 +124,9 @@ def main():
             "vmrss_before_kib": before,
             "vmrss_after_kib": after,
             "kib_per_idle_tls_connection": round(per_conn, 2),
+            "idle_connections_at_call": len(conns),
             "call_with_them_open": call.get("result"),
+            "eviction_line": evictions[0] if evictions else None,
             "call_srtp": call.get("srtp_suite"),
         }
         print(json.dumps(result))
@@ -127,6 +137,9 @@ def main():
         if caller.returncode != 0 or call.get("result") != "completed":
             print(f"FAIL: the call with {args.connections} idle connections open did not complete: "
                   f"exit {caller.returncode}\n" + open(wd.file("caller.log")).read()[-2000:])
+            ok = False
+        if len(conns) >= 1024 and not evictions:
+            print("FAIL: at the cap the call's connection should have evicted an idle one; callee log:\n" + callee_log[-2000:])
             ok = False
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
