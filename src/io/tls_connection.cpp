@@ -148,6 +148,11 @@ void TlsConnection::async_handshake(Handler h) {
 }
 
 void TlsConnection::handshake_step(Handler h) {
+  // Once the socket is closed its descriptor may belong to another connection: never touch it again.
+  if (!socket_.is_open()) {
+    h(asio::error::operation_aborted);
+    return;
+  }
   ERR_clear_error();
   const int r = SSL_do_handshake(ssl_.get());
   if (r == 1) {
@@ -167,6 +172,10 @@ void TlsConnection::handshake_step(Handler h) {
 }
 
 std::size_t TlsConnection::read_now(std::span<std::uint8_t> into, std::error_code& ec) {
+  if (!socket_.is_open()) {
+    ec = asio::error::operation_aborted;
+    return 0;
+  }
   ERR_clear_error();
   const int n = SSL_read(ssl_.get(), into.data(), static_cast<int>(std::min<std::size_t>(into.size(), INT_MAX)));
   read_wants_write_ = false;
@@ -186,6 +195,10 @@ void TlsConnection::async_write_all(asio::const_buffer b, IoHandler h) {
 }
 
 void TlsConnection::write_step(asio::const_buffer rest, std::size_t done, IoHandler h) {
+  if (!socket_.is_open()) {
+    h(asio::error::operation_aborted, done);
+    return;
+  }
   while (rest.size() > 0) {
     ERR_clear_error();
     const int n = SSL_write(ssl_.get(), rest.data(), static_cast<int>(std::min<std::size_t>(rest.size(), INT_MAX)));
@@ -219,6 +232,10 @@ void TlsConnection::async_shutdown(Handler h) {
 }
 
 void TlsConnection::shutdown_step(Handler h, bool sent) {
+  if (!socket_.is_open()) {
+    h(asio::error::operation_aborted);
+    return;
+  }
   if (!sent) {
     ERR_clear_error();
     const int r = SSL_shutdown(ssl_.get());
