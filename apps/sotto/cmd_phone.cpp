@@ -112,7 +112,7 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--rtp-initial-seq", cli.o.rtp_initial_seq, "First RTP sequence number (tests: cross the ROC wrap early)");
   // Listeners under attack (docs/PHONE.md).
   sub->add_option("--max-connections", cli.o.max_connections,
-                  "TCP/TLS connections in all; at the cap the one idle longest without a call or registration goes")
+                  "Connections per transport (TCP, TLS); at the cap the one idle longest without a call or registration goes")
       ->capture_default_str();
   sub->add_option("--max-connections-per-source", cli.o.max_connections_per_source,
                   "Inbound TCP/TLS connections per IP address without a call or registration (0: no limit)")
