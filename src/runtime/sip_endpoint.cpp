@@ -111,9 +111,15 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
     }
     // The handlers above may have closed the connection (and dropped its framer).
     fit = framers_.find(r->connection);
-    const bool mid_message = fit != framers_.end() && fit->second.buffered() > 0;
-    // Between messages the framer holds nothing worth keeping: drop it, so an idle connection costs no buffer.
-    if (fit != framers_.end() && !mid_message) framers_.erase(fit);
+    const std::size_t pending = fit != framers_.end() ? fit->second.buffered() : 0;
+    bool mid_message = pending > 0;
+    if (mid_message && pending <= 3) {
+      // A lone CRLF (or CRLF CR) waits to see whether it becomes a CRLFCRLF ping: no message has begun.
+      const std::string_view tail = bytes.substr(bytes.size() - std::min(pending, bytes.size()));
+      mid_message = tail.find_first_not_of("\r\n") != std::string_view::npos;
+    }
+    // An empty framer holds nothing worth keeping: drop it, so an idle connection costs no buffer.
+    if (fit != framers_.end() && pending == 0) framers_.erase(fit);
     transports_.note_framing(r->connection, mid_message, completed);
   } else if (auto* o = std::get_if<io::ConnectionOpened>(&ev)) {
     flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls, true};

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <asio/write.hpp>
+
 #include "core/sip/message_parser.hpp"
+#include "core/sip/message_writer.hpp"
 #include "core/sip/response_builder.hpp"
 #include "io/testing/fake_clock.hpp"
 #include "io/testing/io_test_support.hpp"
@@ -168,6 +171,38 @@ TEST(SipEndpoint, JunkDatagramFloodIsSummarisedNotLoggedPerDatagram) {
   EXPECT_NE(bob.lines[1].find("malformed SIP message dropped or refused: 499 more in the last 10 s (500 in all; last: "),
             std::string::npos)
       << bob.lines[1];
+}
+
+// A lone CRLF after a message is no message in progress (it may become a CRLFCRLF ping): it must not
+// start the 30 s message deadline, and the framer keeps it so that the ping is still answered.
+TEST(SipEndpoint, ALoneCrlfIsNoMessageInProgressAndStillBecomesAPing) {
+  asio::io_context io;
+  io::testing::FakeClock clock;
+  io::TransportManagerOptions o;
+  o.stream.clock = &clock;
+  Side bob(io, o);
+  auto bound = bob.tm.listen("tcp://127.0.0.1:0");
+  ASSERT_TRUE(bound);
+  asio::ip::tcp::socket peer(io);
+  peer.connect(asio::ip::tcp::endpoint(bound->address, bound->port));
+  const std::string options = sip::serialize(options_request("TCP", 5999));
+  asio::write(peer, asio::buffer(options + "\r\n"));
+  ASSERT_TRUE(io::testing::run_until(io, [&] { return !bob.got.empty(); }));
+  bob.ep.set_in_use(bob.got.front().flow, true);  // a dialog: no idle deadline, only the message deadline
+  bool closed = false;
+  clock.advance(std::chrono::seconds(45));
+  bob.tm.check_deadlines();
+  io.restart();
+  io.poll();
+  auto c = bob.tm.find(bob.got.front().flow.id);
+  closed = !c || c->state() != io::Connection::State::open;
+  EXPECT_FALSE(closed) << "a lone CRLF started the message deadline";
+  asio::write(peer, asio::buffer(std::string("\r\n")));  // now CRLFCRLF: a ping
+  std::array<char, 8> pong{};
+  std::size_t n = 0;
+  peer.async_read_some(asio::buffer(pong), [&](const std::error_code& ec, std::size_t got) { n = ec ? 0 : got; });
+  ASSERT_TRUE(io::testing::run_until(io, [&] { return n > 0; }));
+  EXPECT_EQ(std::string(pong.data(), n), "\r\n");
 }
 
 }  // namespace
