@@ -238,25 +238,33 @@ void StreamTransport::on_connection_closed(Connection& c, CloseReason reason, st
   }
   auto keep = find(c.id());  // the Connection object survives until its pending handlers finish
   connections_.erase(c.id());
+  // Inbound connections closed by a deadline, and evictions, are logged here (summarised); the event
+  // says so, so that the layer above does not log them once more.
+  bool logged = reason == CloseReason::evicted;  // make_room() logged it
+  auto note = [&](std::string_view fallback) {
+    if (!c.inbound()) return;
+    log_deadline_.note(error ? error->context : c.describe() + ": " + std::string(fallback));
+    logged = true;
+  };
   switch (reason) {
     case CloseReason::handshake_failed:
       if (c.closed_by_deadline()) {
         ++counters_.handshake_timeouts;
-        if (c.inbound()) log_deadline_.note(error ? error->context : c.describe() + ": handshake timeout");
+        note("handshake timeout");
       }
       break;
     case CloseReason::message_timeout:
       ++counters_.message_timeouts;
-      log_deadline_.note(error ? error->context : c.describe() + ": message timeout");
+      note("message timeout");
       break;
     case CloseReason::idle_timeout:
       ++counters_.idle_timeouts;
-      if (c.inbound()) log_deadline_.note(error ? error->context : c.describe() + ": idle");
+      note("idle");
       break;
     default: break;
   }
   on_event_(ConnectionClosed{c.id(), kind_, c.inbound(), c.was_open(), c.remote(), reason, std::move(error),
-                             unsent_bytes});
+                             unsent_bytes, logged});
 }
 
 }  // namespace sotto::io

@@ -66,6 +66,9 @@ struct ConnectionClosed {
   CloseReason reason = CloseReason::local_close;
   std::optional<Error> error;  // absent for orderly closes
   std::size_t unsent_bytes = 0;
+  // An inbound connection closed by a ConnectionLimits deadline, or an eviction: the transport has
+  // counted and logged it already (summarised).
+  bool by_limit = false;
 };
 
 // An asynchronous UDP send failed (stream send failures close the connection instead).

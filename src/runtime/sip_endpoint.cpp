@@ -130,9 +130,7 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
     const bool known = flows_.erase(c->connection) > 0;
     // Deadlines, evictions and refusals are summarised by the transport; failed inbound connections
     // (an attacker's handshakes) here, one line per interval.
-    const bool summarised = c->reason == io::CloseReason::idle_timeout || c->reason == io::CloseReason::message_timeout ||
-                            c->reason == io::CloseReason::evicted;
-    if (c->error && !summarised) {
+    if (c->error && !c->by_limit) {
       if (c->inbound) inbound_failure_log_.note("from " + c->remote.to_string() + ": " + c->error->message());
       else if (log_) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
     }
