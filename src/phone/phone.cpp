@@ -73,6 +73,14 @@ Status Phone::start() {
     tm.tls_server = client;
   }
   tm.tls_client = client;
+  // Listeners under attack (docs/PHONE.md): every limit is a flag.
+  tm.stream.max_connections = o.max_connections;
+  tm.stream.max_connections_per_source = o.max_connections_per_source;
+  tm.stream.limits.handshake_timeout = millis(o.tls_handshake_timeout_s);
+  tm.stream.limits.first_message_timeout = millis(o.first_message_timeout_s);
+  tm.stream.limits.message_timeout = millis(o.message_timeout_s);
+  tm.stream.limits.idle_timeout = millis(o.idle_timeout_s);
+  tm.stream.log = [this](std::string_view line) { progress_(line); };
   transports_ = std::make_unique<io::TransportManager>(
       io_, [this](io::TransportEvent&& ev) { endpoint_->on_transport_event(std::move(ev)); pump(); }, tm);
   endpoint_ = std::make_unique<SipEndpoint>(
@@ -123,6 +131,7 @@ Status Phone::start() {
   signals_.async_wait([this](std::error_code ec, int) {
     if (ec) return;
     progress_("interrupted");
+    interrupted_ = true;
     if (call_ != 0 && !call_over_) hang_up("interrupted");
     else finish();
   });
@@ -230,6 +239,7 @@ void Phone::on_registration(const ua::UaEvent& ev) {
   if (ev.kind == K::registered) {
     const bool first = !ever_registered_;
     registered_ = ever_registered_ = true;
+    set_in_use(reg_flow_, true);
     reregister_attempts_ = 0;
     std::string over;
     if (reg_flow_) {
@@ -292,6 +302,7 @@ void Phone::registrar_flow_lost(const std::string& why) {
   if (finishing_) return;
   keepalive_.reset();
   keepalive_timer_.cancel();
+  set_in_use(reg_flow_, false);
   reg_flow_.reset();
   registered_ = false;
   // RFC 5626 4.5 style back-off: 1, 2, 4 ... 64 s (shorter than the RFC's 30 s base: a test phone).

@@ -74,6 +74,11 @@ class Phone {
   void hang_up(std::string why);
   void call_done(std::string error = {});
   void fill_report_from(Flow flow);
+  // Marks the connection under `flow` as carrying a dialog or registration (io: no idle deadline, not
+  // counted per source, never evicted), or no longer.
+  void set_in_use(const std::optional<Flow>& flow, bool in_use);
+  // Listen mode: a call we did not answer (rejected, bad SDP, cancelled) does not end the phone.
+  void wait_for_next_call(const std::string& why);
 
   asio::io_context& io_;
   CheckedPhoneOptions opts_;
@@ -114,6 +119,8 @@ class Phone {
   bool call_over_ = false;
   bool finishing_ = false;
   bool stopping_ = false;
+  bool interrupted_ = false;
+  int unanswered_calls_ = 0;
 };
 
 }  // namespace sotto::phone

@@ -55,6 +55,7 @@ void Phone::begin_call() {
       return;
     }
     call_ = *h;
+    set_in_use(call_flow_, true);
     pump();
   });
 }
@@ -73,6 +74,7 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
     started_ = now;
     report_.peer = sip::serialize(ev.from.uri);
     if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
+    set_in_use(call_flow_, true);
     progress_(fmt::format("incoming call from {}{}", report_.peer, ev.secure ? " (over TLS)" : ""));
     return;
   }
@@ -231,9 +233,52 @@ void Phone::fill_report_from(Flow flow) {
   }
 }
 
+void Phone::set_in_use(const std::optional<Flow>& flow, bool in_use) {
+  if (!flow || !endpoint_) return;
+  Flow f = *flow;
+  if (router_) {
+    if (auto real = router_->resolved(f)) f = *real;
+  }
+  // The registrar's connection stays in use while registered, whatever the call does.
+  if (!in_use && registered_ && reg_flow_) {
+    Flow r = *reg_flow_;
+    if (router_) {
+      if (auto real = router_->resolved(r)) r = *real;
+    }
+    if (r.id == f.id) return;
+  }
+  endpoint_->set_in_use(f, in_use);
+}
+
+void Phone::wait_for_next_call(const std::string& why) {
+  ++unanswered_calls_;
+  progress_(fmt::format("call from {} not answered ({}); still waiting for a call", report_.peer.empty() ? "?" : report_.peer,
+                        why.empty() ? fmt::format("{} {}", report_.sip_status, report_.sip_reason) : why));
+  set_in_use(call_flow_, false);
+  answer_timer_.cancel();
+  setup_timer_.cancel();
+  hangup_timer_.cancel();
+  // A fresh report for the next call; what the registration said stays.
+  CallReport next;
+  next.registration = report_.registration;
+  next.keepalive_pings = report_.keepalive_pings;
+  next.keepalive_pongs = report_.keepalive_pongs;
+  report_ = std::move(next);
+  call_ = 0;
+  call_started_ = false;
+  call_flow_.reset();
+  call_over_ = false;
+}
+
 void Phone::call_done(std::string error) {
   if (call_over_) return;
+  if (opts_.raw.mode == PhoneMode::listen && !media_started_ && !interrupted_ && !finishing_) {
+    // Only an answered call ends `listen`: one INVITE from a stranger must not take the phone off the line.
+    wait_for_next_call(report_.error.empty() ? error : report_.error);
+    return;
+  }
   call_over_ = true;
+  set_in_use(call_flow_, false);
   if (report_.error.empty()) report_.error = std::move(error);
   if (media_started_) {
     report_.duration_s = std::chrono::duration<double>(clock_.now() - answered_).count();

@@ -249,5 +249,27 @@ TEST(PhoneOptions, CodecsAreG711InPreferenceOrder) {
   EXPECT_EQ(error_of(o), "--codecs: unknown codec 'G729'; valid: PCMU, PCMA");
 }
 
+TEST(PhoneOptions, ConnectionLimitFlagsAreChecked) {
+  PhoneOptions o = base();
+  o.max_connections_per_source = 0;  // no per-source limit: allowed
+  o.idle_timeout_s = 0;              // never: allowed
+  EXPECT_TRUE(check(o));
+  o = base();
+  o.tls_handshake_timeout_s = 0;
+  EXPECT_EQ(error_of(o), "--tls-handshake-timeout: a number of seconds > 0 and at most 86400");
+  o = base();
+  o.message_timeout_s = -1;
+  EXPECT_EQ(error_of(o), "--message-timeout: a number of seconds > 0 and at most 86400");
+  o = base();
+  o.idle_timeout_s = -5;
+  EXPECT_EQ(error_of(o), "--idle-timeout: 0 (never) or a number of seconds > 0 and at most 86400");
+  o = base();
+  o.first_message_timeout_s = 1e9;
+  EXPECT_EQ(error_of(o), "--first-message-timeout: a number of seconds > 0 and at most 86400");
+  o = base();
+  o.max_connections = 0;
+  EXPECT_EQ(error_of(o), "--max-connections: must be at least 1");
+}
+
 }  // namespace
 }  // namespace sotto::phone

@@ -309,24 +309,35 @@ def plain_call_over_udp_shows_on_the_wire():
         wd.cleanup()
 
 
-def sipp_offer_without_srtp_gets_488_with_warning():
+def sipp_offer_without_srtp_gets_488_and_the_phone_still_answers_the_next_call():
+    """A rejected call (488) must not take `listen --auto-answer` off the line: only an answered call
+    ends it."""
     need("sipp")
     wd, pki = setup("sipp-488")
     try:
         port = h.free_port(socket.SOCK_DGRAM)
-        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", "--srtp", "require",
-                                               "--allow-sdes-over-insecure-transport", "--json", "listen", "--auto-answer"])
+        common = ["--srtp", "require", "--allow-sdes-over-insecure-transport", "--json"]
+        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", *common, "listen", "--auto-answer"])
         time.sleep(0.3)
         scenario = os.path.join(os.path.dirname(__file__), "sipp", "uac_plain_offer_expects_488.xml")
         sipp_port = h.free_port(socket.SOCK_DGRAM)
         r = subprocess.run(["sipp", "-sf", scenario, "-m", "1", "-i", "127.0.0.1", "-p", str(sipp_port), "-t", "u1",
                             "-timeout", "15", "-timeout_error", "-trace_err", f"127.0.0.1:{port}"],
                            cwd=wd.path, capture_output=True, text=True, timeout=30)
-        rep, rc = report_of(wd, "callee.log", callee)
         assert r.returncode == 0, f"sipp exit {r.returncode}: {r.stdout[-800:]} {r.stderr[-800:]}"
         # SIPp checked the Warning header on the wire (305 sotto "SRTP required but not offered ...").
-        assert rep["sip_status"] == 488 and "SRTP required but not offered" in rep["warning"], rep
-        assert rc != 0, rep
+        time.sleep(0.5)
+        assert callee.poll() is None, "listen --auto-answer ended after a call it rejected:\n" + open(wd.file("callee.log")).read()
+        caller = sotto_phone(wd, "caller.log", ["--listen", f"udp://127.0.0.1:{h.free_port(socket.SOCK_DGRAM)}", *common,
+                                                "--duration", "1.5", "call", f"sip:bob@127.0.0.1:{port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        crep, crc = report_of(wd, "callee.log", callee)
+        assert rc == 0 and crc == 0, f"exit {rc}/{crc}: {rep} / {crep}"
+        assert crep["result"] == "completed" and crep["srtp_suite"] != "RTP, unencrypted", crep
+        log = open(wd.file("callee.log")).read().splitlines()
+        assert any(l.startswith("call failed: 488 ") and "SRTP required but not offered" in l for l in log), log
+        assert any(l.startswith("call from ") and "not answered" in l and l.endswith("still waiting for a call")
+                   for l in log), log
     finally:
         wd.cleanup()
 
@@ -472,7 +483,7 @@ SCENARIOS = [
     callee_accepting_only_pcma_gets_pcma_both_ways,
     linphone_calls_sotto_over_tls_with_srtp,
     plain_call_over_udp_shows_on_the_wire,
-    sipp_offer_without_srtp_gets_488_with_warning,
+    sipp_offer_without_srtp_gets_488_and_the_phone_still_answers_the_next_call,
     sipp_malformed_request_gets_400_naming_the_fault,
     sipp_rekeying_every_answer_never_repeats_our_srtp_or_srtcp_index,
     untrusted_certificate_is_one_clear_line,
