@@ -7,7 +7,6 @@
 
 #include "base/hex.hpp"
 #include "core/sip/header_fields.hpp"
-#include "crypto/random.hpp"
 
 namespace sotto::ua {
 namespace {
@@ -26,13 +25,13 @@ std::string upper(std::string_view s) {
 
 }  // namespace
 
-std::string random_token(std::size_t bytes) {
+std::string random_token(RandomSource& rng, std::size_t bytes) {
   std::vector<std::uint8_t> raw(bytes);
-  crypto::random_bytes(raw);
+  rng.fill(raw);
   return to_hex(raw);
 }
 
-std::string new_branch() { return std::string(sip::kBranchMagicCookie) + random_token(16); }
+std::string new_branch(RandomSource& rng) { return std::string(sip::kBranchMagicCookie) + random_token(rng, 16); }
 
 std::string transport_for(const sip::Uri& uri) {
   if (uri.scheme == sip::UriScheme::sips) {
