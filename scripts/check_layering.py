@@ -13,10 +13,13 @@ Layers (docs in README.md, "Layout"):
   runtime   <- everything above except interop/bench
   features (phone, server, audit) <- everything above; never another feature
 
-Two checks:
+Three checks:
   1. every DEPS arrow between sotto targets is allowed by the table above;
   2. every #include "a/b/c.hpp" of a module's files names a header that the module's DEPS (transitively)
-     expose, which is what the build enforces (each target's include root holds only its own headers).
+     expose, which is what the build enforces (each target's include root holds only its own headers);
+  3. OpenSSL at two places only: libcrypto (ciphers, MACs, hashes, RNG, X.509 building) in src/crypto and the
+     benchmark's EVP reference src/interop/evp; libssl and X.509 checks at the TLS edge, src/io/tls_*
+     (and io's tests). Nothing else includes <openssl/...> or <asio/ssl...>.
 Exits 1 naming each violation; 0 when there is none.
 """
 import pathlib
@@ -132,6 +135,23 @@ for f in sorted(src.rglob("*")):
         if o is None or o in visible:
             continue
         errors.append(f"src/{rel}: includes \"{inc}\" of {o}, which {t} does not depend on")
+
+# 3. OpenSSL.
+IO_TLS_HEADERS = {"ssl.h", "tls1.h", "x509.h", "x509v3.h", "err.h", "pem.h"}
+openssl_re = re.compile(r'^\s*#\s*include\s+<(openssl/[^>]+|asio/ssl[^>]*)>', re.M)
+for base in ("src", "apps", "tests"):
+    for f in sorted((root / base).rglob("*")):
+        if f.suffix not in (".cpp", ".hpp", ".h") or not f.is_file():
+            continue
+        rel = f.relative_to(root).as_posix()
+        for inc in openssl_re.findall(f.read_text(errors="replace")):
+            if rel.startswith(("src/crypto/", "src/interop/evp/")) and inc.startswith("openssl/"):
+                continue
+            if rel.startswith("src/io/") and "/" not in rel[len("src/io/"):] and (
+                    f.name.startswith("tls_") or f.stem.endswith("_test")):
+                if inc.startswith("asio/ssl") or inc[len("openssl/"):] in IO_TLS_HEADERS:
+                    continue
+            errors.append(f"{rel}: includes <{inc}>; OpenSSL belongs in src/crypto (libcrypto) or src/io/tls_* (libssl)")
 
 for e in errors:
     print("layering:", e)
