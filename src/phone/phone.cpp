@@ -46,7 +46,7 @@ Phone::~Phone() = default;
 ua::UaConfig Phone::ua_config(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound) const {
   const PhoneOptions& o = opts_.raw;
   ua::UaConfig c;
-  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{transport_name(spec.kind), host_of(ep), ep.port});
+  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{std::string(sip::transport_name(spec.kind)), host_of(ep), ep.port});
   if (opts_.account) {
     c.aor = *opts_.account;
   } else if (bound.empty()) {
@@ -236,7 +236,7 @@ void Phone::bind_client_flow(const SipRouter::Located& r) {
     if (spec.kind == info->kind) return;  // our listener names us
   }
   // RFC 5923 spirit: no listener of this transport, so the peer reaches us back down this connection.
-  ua_->set_binding(ua::LocalBinding{transport_name(info->kind), host_of(info->local), info->local.port});
+  ua_->set_binding(ua::LocalBinding{std::string(sip::transport_name(info->kind)), host_of(info->local), info->local.port});
 }
 
 void Phone::on_registration(const ua::UaEvent& ev) {

@@ -12,6 +12,7 @@
 
 #include "base/random_source.hpp"
 #include "core/sip/sip_message.hpp"
+#include "core/sip/transport.hpp"
 #include "core/ua/ua_config.hpp"
 
 namespace sotto::ua {
@@ -28,7 +29,8 @@ std::string random_token(RandomSource& rng, std::size_t bytes = 8);
 std::string new_branch(RandomSource& rng);
 
 // "TLS" for sips: or ;transport=tls, "TCP" for ;transport=tcp, else "UDP" (RFC 3263 4.1 without DNS).
-std::string transport_for(const sip::Uri& uri);
+sip::Transport transport_of(const sip::Uri& uri);
+std::string transport_for(const sip::Uri& uri);  // sip::transport_name(transport_of(uri))
 bool is_reliable(std::string_view transport) noexcept;
 // Identifies a next hop for connection reuse: "TLS|127.0.0.1|5061" (default ports 5060 / 5061).
 std::string hop_key(const sip::Uri& uri);
