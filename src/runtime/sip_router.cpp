@@ -9,15 +9,6 @@
 namespace sotto::runtime {
 namespace {
 
-io::TransportKind kind_of(locate::Transport t) {
-  switch (t) {
-    case locate::Transport::udp: return io::TransportKind::udp;
-    case locate::Transport::tcp: return io::TransportKind::tcp;
-    case locate::Transport::tls: return io::TransportKind::tls;
-  }
-  return io::TransportKind::udp;
-}
-
 std::string endpoint_text(const locate::Target& t) {
   return t.ipv6() ? fmt::format("[{}]:{}", t.address, t.port) : fmt::format("{}:{}", t.address, t.port);
 }
@@ -45,7 +36,7 @@ void SipRouter::connect(const sip::Uri& uri, LocatedHandler done) {
     for (std::size_t i = 0; i < it->second.targets.size(); ++i) {
       const locate::Target& t = it->second.targets[i];
       auto ep = io::Endpoint::parse(endpoint_text(t));
-      if (ep && endpoint_.find_open(kind_of(t.transport), *ep, t.server_name)) {
+      if (ep && endpoint_.find_open(t.transport, *ep, t.server_name)) {
         std::rotate(it->second.targets.begin(), it->second.targets.begin() + static_cast<std::ptrdiff_t>(i),
                     it->second.targets.begin() + static_cast<std::ptrdiff_t>(i) + 1);
         break;
@@ -64,7 +55,7 @@ void SipRouter::try_next(std::uint64_t id) {
       a.errors.push_back(locate::to_string(t) + ": " + ep.error().context);
       continue;
     }
-    auto flow = endpoint_.open_flow(kind_of(t.transport), *ep, io::ConnectOptions{t.server_name});
+    auto flow = endpoint_.open_flow(t.transport, *ep, io::ConnectOptions{t.server_name});
     if (!flow) {
       a.errors.push_back(locate::to_string(t) + ": " + flow.error().context);
       continue;
