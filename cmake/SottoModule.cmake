@@ -4,18 +4,47 @@
 #   *_test.cpp   -> one GoogleTest executable <target>_test (registered with ctest)
 #   *_fuzz.cpp   -> one libFuzzer executable each, fuzz_<stem> (only with SOTTO_FUZZ)
 #   *_bench.cpp  -> one Google Benchmark executable <target>_bench (only with SOTTO_BENCH)
+#
+# Each target exposes only its own headers: its PUBLIC include directory is a generated root,
+# ${CMAKE_BINARY_DIR}/include/<target>, that holds a symlink for each header of the folder under the
+# same path as in src/ (src/core/sip/uri.hpp -> include/sotto_core_sip/core/sip/uri.hpp). Headers of
+# subfolders that are targets of their own (io/dns) belong to those; subfolders without a CMakeLists.txt
+# (io/testing) belong to the folder. So a header reaches a target only through its DEPS, and an
+# include that the layering forbids (core including io) fails to compile.
+function(sotto_module_include_root name out_var)
+  set(dir ${CMAKE_CURRENT_SOURCE_DIR})
+  file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR}/src ${dir})
+  set(root ${CMAKE_BINARY_DIR}/include/${name})
+  file(GLOB_RECURSE headers CONFIGURE_DEPENDS LIST_DIRECTORIES false ${dir}/*.hpp ${dir}/*.h)
+  file(GLOB_RECURSE child_lists LIST_DIRECTORIES false ${dir}/*/CMakeLists.txt)
+  foreach(child ${child_lists})
+    get_filename_component(child_dir ${child} DIRECTORY)
+    list(FILTER headers EXCLUDE REGEX "^${child_dir}/")
+  endforeach()
+  file(REMOVE_RECURSE ${root})
+  foreach(h ${headers})
+    file(RELATIVE_PATH hrel ${dir} ${h})
+    get_filename_component(link_dir ${root}/${rel}/${hrel} DIRECTORY)
+    file(MAKE_DIRECTORY ${link_dir})
+    file(CREATE_LINK ${h} ${root}/${rel}/${hrel} SYMBOLIC)
+  endforeach()
+  file(MAKE_DIRECTORY ${root})
+  set(${out_var} ${root} PARENT_SCOPE)
+endfunction()
+
 function(sotto_module name)
   cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  sotto_module_include_root(${name} include_root)
   file(GLOB all_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   set(lib_srcs ${all_srcs})
   list(FILTER lib_srcs EXCLUDE REGEX "_(test|fuzz|bench)\\.cpp$")
   if(lib_srcs)
     add_library(${name} STATIC ${lib_srcs})
-    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_include_directories(${name} PUBLIC ${include_root})
     target_link_libraries(${name} PUBLIC ${M_DEPS})
   else()
     add_library(${name} INTERFACE)
-    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_include_directories(${name} INTERFACE ${include_root})
     target_link_libraries(${name} INTERFACE ${M_DEPS})
   endif()
 

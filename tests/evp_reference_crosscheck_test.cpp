@@ -4,7 +4,7 @@
 
 #include "core/srtp/context.hpp"
 #include "crosscheck_support.hpp"
-#include "crypto/evp_reference.hpp"
+#include "interop/evp/evp_reference.hpp"
 #include "interop/libsrtp/libsrtp_session.hpp"
 
 namespace sotto {
@@ -16,8 +16,8 @@ using srtp::SuiteId;
 
 // A uniform face over the two EVP reference classes.
 struct Evp {
-  std::optional<crypto::EvpReferenceCm> cm;
-  std::optional<crypto::EvpReferenceGcm> gcm;
+  std::optional<interop::EvpReferenceCm> cm;
+  std::optional<interop::EvpReferenceGcm> gcm;
   std::size_t protect_rtp(std::span<std::uint8_t> b, std::size_t n, std::uint32_t roc) {
     return cm ? cm->protect_rtp(b, n, roc) : gcm->protect_rtp(b, n, roc);
   }
@@ -36,10 +36,10 @@ Evp make_evp(const srtp::Policy& p) {
   const srtp::Suite& s = srtp::suite(p.suite);
   Evp e;
   if (s.cipher == srtp::Cipher::aes_gcm) {
-    auto r = crypto::EvpReferenceGcm::create(p.keys[0].key.span(), p.keys[0].salt.span(), s.srtp_tag_len);
+    auto r = interop::EvpReferenceGcm::create(p.keys[0].key.span(), p.keys[0].salt.span(), s.srtp_tag_len);
     if (r) e.gcm.emplace(std::move(*r));
   } else {
-    auto r = crypto::EvpReferenceCm::create(p.keys[0].key.span(), p.keys[0].salt.span(), s.srtp_tag_len);
+    auto r = interop::EvpReferenceCm::create(p.keys[0].key.span(), p.keys[0].salt.span(), s.srtp_tag_len);
     if (r) e.cm.emplace(std::move(*r));
   }
   return e;
@@ -141,13 +141,13 @@ TEST(EvpReferenceAes192, MatchesOurEngine) {
 
 TEST(EvpReference, RejectsBadParameters) {
   std::vector<std::uint8_t> key(20), salt14(14), salt12(12);
-  EXPECT_FALSE(crypto::EvpReferenceCm::create(key, salt14, 10).has_value());
+  EXPECT_FALSE(interop::EvpReferenceCm::create(key, salt14, 10).has_value());
   key.resize(16);
-  EXPECT_FALSE(crypto::EvpReferenceCm::create(key, salt12, 10).has_value());
-  EXPECT_FALSE(crypto::EvpReferenceCm::create(key, salt14, 16).has_value());
-  EXPECT_FALSE(crypto::EvpReferenceGcm::create(key, salt14, 16).has_value());
-  EXPECT_FALSE(crypto::EvpReferenceGcm::create(key, salt12, 12).has_value());
-  EXPECT_TRUE(crypto::EvpReferenceGcm::create(key, salt12, 16).has_value());
+  EXPECT_FALSE(interop::EvpReferenceCm::create(key, salt12, 10).has_value());
+  EXPECT_FALSE(interop::EvpReferenceCm::create(key, salt14, 16).has_value());
+  EXPECT_FALSE(interop::EvpReferenceGcm::create(key, salt14, 16).has_value());
+  EXPECT_FALSE(interop::EvpReferenceGcm::create(key, salt12, 12).has_value());
+  EXPECT_TRUE(interop::EvpReferenceGcm::create(key, salt12, 16).has_value());
 }
 
 }  // namespace

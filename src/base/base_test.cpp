@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "base/ascii.hpp"
 #include "base/hex.hpp"
 #include "base/result.hpp"
 #include "base/secure_bytes.hpp"
@@ -20,6 +21,17 @@ TEST(Result, CarriesValueOrError) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, Errc::malformed_input);
   EXPECT_EQ(bad.error().message(), "malformed input: not a digit: x");
+}
+
+TEST(Ascii, IequalsFoldsOnlyAsciiLetters) {
+  EXPECT_TRUE(iequals("INLINE", "inline"));
+  EXPECT_TRUE(iequals("z9hG4bK", "Z9HG4BK"));
+  EXPECT_TRUE(iequals("", ""));
+  EXPECT_FALSE(iequals("tls", "tl"));
+  EXPECT_FALSE(iequals("[", "{"));    // 0x5B vs 0x7B: not a case pair
+  EXPECT_FALSE(iequals("\xC4", "\xE4"));  // Latin-1 letters are not folded
+  EXPECT_EQ(ascii_lower('Q'), 'q');
+  EXPECT_EQ(ascii_lower('@'), '@');
 }
 
 TEST(Hex, RoundTripsAndIgnoresWhitespace) {

@@ -6,7 +6,7 @@
 
 #include "core/srtp/context.hpp"
 #include "core/srtp/policy.hpp"
-#include "crypto/evp_reference.hpp"
+#include "interop/evp/evp_reference.hpp"
 #ifdef SOTTO_HAVE_LIBSRTP
 #include "interop/libsrtp/libsrtp_session.hpp"
 #endif
@@ -133,13 +133,13 @@ Result<std::unique_ptr<BenchEngine>> make_engine(Impl impl, srtp::SuiteId suite,
     case Impl::evp: {
       const auto& k = p.keys[0];
       if (s.cipher == srtp::Cipher::aes_gcm) {
-        auto r = crypto::EvpReferenceGcm::create(k.key.span(), k.salt.span(), s.srtp_tag_len);
+        auto r = interop::EvpReferenceGcm::create(k.key.span(), k.salt.span(), s.srtp_tag_len);
         if (!r) return Unexpected(r.error());
-        return std::unique_ptr<BenchEngine>(new EvpEngine<crypto::EvpReferenceGcm>(std::move(*r), kind));
+        return std::unique_ptr<BenchEngine>(new EvpEngine<interop::EvpReferenceGcm>(std::move(*r), kind));
       }
-      auto r = crypto::EvpReferenceCm::create(k.key.span(), k.salt.span(), s.srtp_tag_len);
+      auto r = interop::EvpReferenceCm::create(k.key.span(), k.salt.span(), s.srtp_tag_len);
       if (!r) return Unexpected(r.error());
-      return std::unique_ptr<BenchEngine>(new EvpEngine<crypto::EvpReferenceCm>(std::move(*r), kind));
+      return std::unique_ptr<BenchEngine>(new EvpEngine<interop::EvpReferenceCm>(std::move(*r), kind));
     }
   }
   return fail(Errc::unsupported, "engine not compiled in");

@@ -30,4 +30,16 @@ std::uint32_t random_u32() noexcept {
   return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
 }
 
+namespace {
+class SystemRandom final : public RandomSource {
+ public:
+  void fill(std::span<std::uint8_t> out) noexcept override { random_bytes(out); }
+};
+}  // namespace
+
+RandomSource& system_random() noexcept {
+  static SystemRandom instance;
+  return instance;
+}
+
 }  // namespace sotto::crypto

@@ -7,11 +7,12 @@
 
 #include <chrono>
 
+#include "base/time.hpp"
+
 namespace sotto::io {
 
-// Monotonic time, the currency of every deadline handed to or taken from a sans-IO core.
-using Timestamp = std::chrono::steady_clock::time_point;
-using Duration = std::chrono::steady_clock::duration;
+using sotto::Duration;   // base/time.hpp: one Timestamp for every layer
+using sotto::Timestamp;
 
 class Clock {
  public:

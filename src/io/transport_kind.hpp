@@ -9,13 +9,16 @@
 #include <optional>
 #include <string_view>
 
+#include "core/sip/transport.hpp"
+
 namespace sotto::io {
 
-enum class TransportKind : std::uint8_t { udp, tcp, tls };
+// The one transport type (core/sip/transport.hpp); io keeps its name for it.
+using TransportKind = sip::Transport;
 
 std::string_view to_string(TransportKind k) noexcept;      // "udp", "tcp", "tls"
-std::string_view via_token(TransportKind k) noexcept;      // "UDP", "TCP", "TLS" (RFC 3261 20.42)
+std::string_view via_token(TransportKind k) noexcept;      // sip::transport_name: "UDP", "TCP", "TLS"
 std::optional<TransportKind> parse_transport_kind(std::string_view s) noexcept;  // case-insensitive
-constexpr bool is_stream(TransportKind k) noexcept { return k != TransportKind::udp; }
+constexpr bool is_stream(TransportKind k) noexcept { return sip::is_reliable(k); }
 
 }  // namespace sotto::io

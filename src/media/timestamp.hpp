@@ -7,9 +7,11 @@
 
 #include <chrono>
 
+#include "base/time.hpp"
+
 namespace sotto::media {
 
-using Timestamp = std::chrono::steady_clock::time_point;
-using Duration = std::chrono::steady_clock::duration;
+using sotto::Duration;   // base/time.hpp: one Timestamp for every layer
+using sotto::Timestamp;
 
 }  // namespace sotto::media

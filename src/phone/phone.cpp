@@ -22,7 +22,7 @@ std::string host_of(const io::Endpoint& ep) {  // "127.0.0.1", "[::1]"
 Phone::Phone(asio::io_context& io, CheckedPhoneOptions options, Progress progress)
     : io_(io), opts_(std::move(options)), progress_(std::move(progress)), sip_timer_(io, clock_),
       hangup_timer_(io, clock_), setup_timer_(io, clock_), hold_timer_(io, clock_), resume_timer_(io, clock_),
-      answer_timer_(io, clock_), keepalive_timer_(io, clock_), reregister_timer_(io, clock_), finish_timer_(io, clock_),
+      answer_timer_(io, clock_), reg_timer_(io, clock_), finish_timer_(io, clock_),
       signals_(io, SIGINT, SIGTERM) {}
 
 Phone::~Phone() = default;
@@ -30,7 +30,7 @@ Phone::~Phone() = default;
 ua::UaConfig Phone::ua_config(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound) const {
   const PhoneOptions& o = opts_.raw;
   ua::UaConfig c;
-  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{transport_name(spec.kind), host_of(ep), ep.port});
+  for (const auto& [spec, ep] : bound) c.bindings.push_back(ua::LocalBinding{std::string(sip::transport_name(spec.kind)), host_of(ep), ep.port});
   if (opts_.account) {
     c.aor = *opts_.account;
   } else if (bound.empty()) {
@@ -89,10 +89,10 @@ Status Phone::start() {
   endpoint_->on_flow_closed([this](Flow f, const std::string& why) { on_flow_closed(f, why); });
   endpoint_->on_flow_opened([this](Flow f) { router_->flow_opened(f); });
   endpoint_->on_pong([this](Flow f) {
-    if (keepalive_ && reg_flow_ && f.id == reg_flow_->id) {
-      keepalive_->on_pong(clock_.now());
-      report_.keepalive_pongs = keepalive_->pongs_received();
-      arm_keepalive();
+    if (keeper_ && reg_flow_ && f.id == reg_flow_->id) {
+      keeper_->on_pong(clock_.now());
+      report_.keepalive_pongs = keeper_->pongs_received();
+      drive_registration();
     }
   });
 
@@ -136,8 +136,15 @@ Status Phone::start() {
     else finish();
   });
 
-  if (opts_.registrar) begin_register();
-  else if (o.mode == PhoneMode::call) begin_call();
+  if (opts_.registrar) {
+    runtime::RegistrationKeeperOptions ko;
+    ko.first_timeout = millis(o.timeout_s);
+    ko.keepalive_interval = millis(o.keepalive_s);
+    ko.fraction = [] { return static_cast<double>(crypto::random_u32()) / 4294967296.0; };
+    keeper_.emplace(std::move(ko));
+    keeper_->start(clock_.now());
+    drive_registration();
+  } else if (o.mode == PhoneMode::call) begin_call();
   else progress_("waiting for a call");
   return {};
 }
@@ -188,26 +195,18 @@ void Phone::pump() {
 
 void Phone::begin_register() {
   const sip::Uri hop = opts_.proxy ? *opts_.proxy : *opts_.registrar;
-  if (!ever_registered_) {
-    setup_timer_.arm(clock_.now() + millis(opts_.raw.timeout_s), [this](io::Timestamp) {
-      if (ever_registered_ || finishing_) return;
-      report_.registration = "failed: no answer";
-      report_.error = fmt::format("registration at {}: no answer within {} s (--timeout)", sip::serialize(*opts_.registrar),
-                                  opts_.raw.timeout_s);
-      finish();
-    });
-  }
   progress_(fmt::format("registering {} at {}", sip::serialize(ua_->config().aor), sip::serialize(*opts_.registrar)));
   router_->connect(hop, [this, hop](Result<SipRouter::Located> r) {
-    if (finishing_) return;
+    if (finishing_ || !keeper_) return;
     if (!r) {
-      if (ever_registered_) {
+      if (keeper_->ever_registered()) {
         registrar_flow_lost(r.error().context);
         return;
       }
       report_.registration = "failed: " + r.error().context;
       report_.error = "registration: " + r.error().context;
-      finish();
+      keeper_->on_failed(clock_.now(), r.error().context);
+      drive_registration();
       return;
     }
     bind_client_flow(*r);
@@ -216,7 +215,8 @@ void Phone::begin_register() {
     if (Status st = ua_->register_account(clock_.now()); !st) {
       report_.registration = "failed: " + st.error().context;
       report_.error = "registration: " + st.error().context;
-      finish();
+      keeper_->on_failed(clock_.now(), st.error().context);
+      drive_registration();
       return;
     }
     pump();
@@ -230,17 +230,17 @@ void Phone::bind_client_flow(const SipRouter::Located& r) {
     if (spec.kind == info->kind) return;  // our listener names us
   }
   // RFC 5923 spirit: no listener of this transport, so the peer reaches us back down this connection.
-  ua_->set_binding(ua::LocalBinding{transport_name(info->kind), host_of(info->local), info->local.port});
+  ua_->set_binding(ua::LocalBinding{std::string(sip::transport_name(info->kind)), host_of(info->local), info->local.port});
 }
 
 void Phone::on_registration(const ua::UaEvent& ev) {
   using K = ua::UaEvent::Kind;
+  if (!keeper_) return;
   const std::string where = sip::serialize(*opts_.registrar);
+  const auto now = clock_.now();
   if (ev.kind == K::registered) {
-    const bool first = !ever_registered_;
-    registered_ = ever_registered_ = true;
+    const bool first = !keeper_->ever_registered();
     set_in_use(reg_flow_, true);
-    reregister_attempts_ = 0;
     std::string over;
     if (reg_flow_) {
       if (const FlowInfo* i = endpoint_->info(*reg_flow_)) {
@@ -251,16 +251,8 @@ void Phone::on_registration(const ua::UaEvent& ev) {
     report_.registration = fmt::format("{} {}, expires {} s{}", ev.status, ev.status == 200 ? "OK" : "", ev.expires, over);
     if (first) progress_(fmt::format("registered as {} at {}{} (expires {} s)", sip::serialize(ua_->config().aor), where, over, ev.expires));
     else progress_(fmt::format("registration refreshed (expires {} s)", ev.expires));
-    if (reg_flow_ && reg_flow_->reliable && opts_.raw.keepalive_s > 0 && !keepalive_) {
-      // RFC 5626 5.4: the registrar's Flow-Timer, when it sends one, overrides --keepalive.
-      const auto interval = ev.flow_timer ? std::chrono::milliseconds(std::chrono::seconds(*ev.flow_timer)) : millis(opts_.raw.keepalive_s);
-      keepalive_.emplace(interval, [] { return static_cast<double>(crypto::random_u32()) / 4294967296.0; });
-      keepalive_->start(clock_.now());
-      arm_keepalive();
-    }
-    if (keepalive_ && ev.flow_timer) {  // a refresh may change it: used from the next ping on
-      keepalive_->set_interval(std::chrono::seconds(*ev.flow_timer));
-    }
+    keeper_->on_registered(now, ev.expires, ev.flow_timer, reg_flow_ && reg_flow_->reliable);
+    drive_registration();
     if (!first || finishing_) return;
     if (opts_.raw.mode == PhoneMode::call) {
       begin_call();
@@ -274,66 +266,94 @@ void Phone::on_registration(const ua::UaEvent& ev) {
     return;
   }
   if (ev.kind == K::unregistered) {
-    registered_ = false;
     progress_("unregistered (binding removed)");
-    if (finishing_) stop_soon(std::chrono::milliseconds(100));
+    keeper_->on_unregistered(now);
+    drive_registration();
     return;
   }
   // registration_failed
-  const bool was_registered = registered_;
-  registered_ = false;
   const std::string why = fmt::format("{} {}{}", ev.status, ev.reason, ev.warning.empty() ? "" : " (" + ev.warning + ")");
-  if (finishing_) {  // the unregister failed: nothing more to do
+  if (keeper_->state() == RegistrationKeeper::State::unregistering) {  // nothing more to do
     progress_("unregister failed: " + why);
-    stop_soon(std::chrono::milliseconds(100));
+    keeper_->on_unregistered(now);
+    drive_registration();
     return;
   }
-  if (!ever_registered_) {
+  if (!keeper_->ever_registered()) {
     report_.registration = "failed: " + why;
     report_.error = "registration at " + where + " failed: " + why;
-    finish();
+    keeper_->on_failed(now, why);
+    drive_registration();
     return;
   }
-  progress_(fmt::format("registration refresh failed: {}{}", why, was_registered ? "" : ""));
+  progress_(fmt::format("registration refresh failed: {}", why));
   registrar_flow_lost(why);
 }
 
 void Phone::registrar_flow_lost(const std::string& why) {
-  if (finishing_) return;
-  keepalive_.reset();
-  keepalive_timer_.cancel();
-  set_in_use(reg_flow_, false);
+  if (finishing_ || !keeper_) return;
+  if (reg_flow_ && endpoint_) {  // unpin directly: the keeper still says registered until on_flow_lost
+    Flow f = *reg_flow_;
+    if (router_) {
+      if (auto real = router_->resolved(f)) f = *real;
+    }
+    endpoint_->set_in_use(f, false);
+  }
   reg_flow_.reset();
-  registered_ = false;
-  // RFC 5626 4.5 style back-off: 1, 2, 4 ... 64 s (shorter than the RFC's 30 s base: a test phone).
-  const int shift = std::min(reregister_attempts_++, 6);
-  const auto delay = std::chrono::seconds(1 << shift);
-  progress_(fmt::format("lost the registrar ({}); registering again in {} s", why, delay.count()));
-  reregister_timer_.arm(clock_.now() + delay, [this](io::Timestamp) { begin_register(); });
+  keeper_->on_flow_lost(clock_.now(), why);
+  if (keeper_->state() == RegistrationKeeper::State::backing_off) {
+    progress_(fmt::format("lost the registrar ({}); registering again in {} s", why,
+                          std::chrono::duration_cast<std::chrono::seconds>(keeper_->retry_delay()).count()));
+  }
+  drive_registration();
 }
 
-void Phone::arm_keepalive() {
-  if (!keepalive_) return;
-  auto next = keepalive_->next_timeout();
-  if (!next) return;
-  keepalive_timer_.arm(*next, [this](io::Timestamp now) {
-    if (!keepalive_ || !reg_flow_) return;
-    switch (keepalive_->handle_timeout(now)) {
-      case KeepAlive::Action::none: break;
-      case KeepAlive::Action::ping:
+void Phone::drive_registration() {
+  if (!keeper_) return;
+  while (keeper_) {  // give_up -> finish() may drop the keeper
+    auto a = keeper_->poll_action();
+    if (!a) break;
+    using A = RegistrationKeeper::Action::Kind;
+    switch (a->kind) {
+      case A::register_: begin_register(); break;
+      case A::ping:
+        if (!reg_flow_) break;
         if (Status st = endpoint_->send_ping(*reg_flow_); !st) progress_("keep-alive ping not sent: " + st.error().message());
-        report_.keepalive_pings = keepalive_->pings_sent();
+        report_.keepalive_pings = keeper_->pings_sent();
         break;
-      case KeepAlive::Action::dead: {
+      case A::flow_dead: {
+        if (!reg_flow_) break;
         const Flow dead = *reg_flow_;
         progress_("keep-alive: no pong from the registrar within 10 s (RFC 5626 4.4.1); closing the connection");
         endpoint_->close(dead);
-        on_flow_closed(dead, "keep-alive unanswered");
-        return;
+        on_flow_closed(dead, a->reason);
+        return;  // on_flow_closed drove the keeper again
       }
+      case A::give_up:
+        if (report_.error.empty()) {
+          report_.registration = "failed: " + a->reason;
+          report_.error = fmt::format("registration at {}: {} (--timeout)", sip::serialize(*opts_.registrar), a->reason);
+        }
+        finish();
+        break;
+      case A::unregister:
+        progress_("unregistering");
+        if (Status st = ua_->unregister(clock_.now()); st) pump();
+        else keeper_->on_unregistered(clock_.now());
+        break;
+      case A::done: stop_soon(std::chrono::milliseconds(100)); break;
     }
-    arm_keepalive();
-  });
+  }
+  if (!keeper_) return;
+  if (auto t = keeper_->next_timeout()) {
+    reg_timer_.arm(*t, [this](io::Timestamp now) {
+      if (!keeper_) return;
+      keeper_->handle_timeout(now);
+      drive_registration();
+    });
+  } else {
+    reg_timer_.cancel();
+  }
 }
 
 // --- the end --------------------------------------------------------------------------------------------
@@ -346,18 +366,15 @@ void Phone::finish() {
   resume_timer_.cancel();
   setup_timer_.cancel();
   answer_timer_.cancel();
-  reregister_timer_.cancel();
-  keepalive_timer_.cancel();
   std::error_code ec;
   signals_.cancel(ec);
-  if (registered_) {
-    progress_("unregistering");
-    if (Status st = ua_->unregister(clock_.now()); st) {
-      pump();
-      stop_soon(std::chrono::milliseconds(4000));  // unless the 200 comes first
-      return;
-    }
+  if (keeper_ && keeper_->state() == RegistrationKeeper::State::registered) {
+    keeper_->stop(clock_.now());  // REGISTER with Expires: 0, then done (at most 4 s)
+    drive_registration();
+    return;
   }
+  keeper_.reset();
+  reg_timer_.cancel();
   // Let the last messages (ACK, 200 to BYE, a 488) leave and their retransmissions be answered briefly.
   stop_soon(std::chrono::milliseconds(300));
 }

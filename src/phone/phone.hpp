@@ -21,6 +21,7 @@
 #include "phone/call_report.hpp"
 #include "runtime/keepalive.hpp"
 #include "runtime/media_leg.hpp"
+#include "runtime/registration_keeper.hpp"
 #include "phone/phone_options.hpp"
 #include "runtime/sip_endpoint.hpp"
 #include "runtime/sip_router.hpp"
@@ -33,6 +34,7 @@ using runtime::KeepAlive;
 using runtime::MediaLeg;
 using runtime::MediaLegOptions;
 using runtime::MediaSummary;
+using runtime::RegistrationKeeper;
 using runtime::SipEndpoint;
 using runtime::SipRouter;
 
@@ -62,7 +64,8 @@ class Phone {
   void bind_client_flow(const SipRouter::Located& r);
   void on_registration(const ua::UaEvent& ev);
   void registrar_flow_lost(const std::string& why);
-  void arm_keepalive();
+  // Carries out what the RegistrationKeeper asks for and arms reg_timer_ for its next deadline.
+  void drive_registration();
   void finish();
   void stop_soon(std::chrono::milliseconds linger);
 
@@ -96,18 +99,14 @@ class Phone {
   io::Timer hold_timer_;
   io::Timer resume_timer_;
   io::Timer answer_timer_;
-  io::Timer keepalive_timer_;
-  io::Timer reregister_timer_;
+  io::Timer reg_timer_;  // the RegistrationKeeper's one deadline
   io::Timer finish_timer_;
   asio::signal_set signals_;
   CallReport report_;
 
-  // Registration.
+  // Registration: when to (re-)register, back-off, keep-alives, the unregister on exit.
   std::optional<Flow> reg_flow_;
-  std::optional<KeepAlive> keepalive_;
-  bool registered_ = false;
-  bool ever_registered_ = false;
-  int reregister_attempts_ = 0;
+  std::optional<RegistrationKeeper> keeper_;
 
   // The call.
   ua::CallHandle call_ = 0;

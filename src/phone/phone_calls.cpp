@@ -240,7 +240,7 @@ void Phone::set_in_use(const std::optional<Flow>& flow, bool in_use) {
     if (auto real = router_->resolved(f)) f = *real;
   }
   // The registrar's connection stays in use while registered, whatever the call does.
-  if (!in_use && registered_ && reg_flow_) {
+  if (!in_use && keeper_ && keeper_->state() == RegistrationKeeper::State::registered && reg_flow_) {
     Flow r = *reg_flow_;
     if (router_) {
       if (auto real = router_->resolved(r)) r = *real;

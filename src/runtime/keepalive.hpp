@@ -12,14 +12,14 @@
 #include <functional>
 #include <optional>
 
-#include "core/transaction/timers.hpp"
+#include "base/time.hpp"
 
 namespace sotto::runtime {
 
 class KeepAlive {
  public:
-  using Timestamp = sip::txn::Timestamp;
-  using Duration = std::chrono::steady_clock::duration;
+  using Timestamp = sotto::Timestamp;
+  using Duration = sotto::Duration;
   enum class Action { none, ping, dead };
 
   // `fraction` returns a value in [0, 1): where in the 80-100 % window each ping falls.
@@ -29,6 +29,7 @@ class KeepAlive {
   void stop() { next_ = std::nullopt; awaiting_pong_ = false; }
   // A Flow-Timer header (RFC 5626 5.4) from the registrar replaces the interval.
   void set_interval(Duration interval) { interval_ = interval; }
+  Duration interval() const noexcept { return interval_; }
   void on_pong(Timestamp now);
   Action handle_timeout(Timestamp now);
   std::optional<Timestamp> next_timeout() const { return next_; }

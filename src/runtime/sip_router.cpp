@@ -5,21 +5,31 @@
 #include <algorithm>
 
 #include "core/sip/message_writer.hpp"
+#include "core/ua/request_parts.hpp"
 
 namespace sotto::runtime {
 namespace {
 
-io::TransportKind kind_of(locate::Transport t) {
-  switch (t) {
-    case locate::Transport::udp: return io::TransportKind::udp;
-    case locate::Transport::tcp: return io::TransportKind::tcp;
-    case locate::Transport::tls: return io::TransportKind::tls;
-  }
-  return io::TransportKind::udp;
-}
-
 std::string endpoint_text(const locate::Target& t) {
   return t.ipv6() ? fmt::format("[{}]:{}", t.address, t.port) : fmt::format("{}:{}", t.address, t.port);
+}
+
+locate::TransportMode mode_of(sip::Transport t) {
+  switch (t) {
+    case sip::Transport::udp: return locate::TransportMode::udp;
+    case sip::Transport::tcp: return locate::TransportMode::tcp;
+    case sip::Transport::tls: return locate::TransportMode::tls;
+  }
+  return locate::TransportMode::udp;
+}
+
+// Whether the configured mode lets a request go over `t`.
+bool allows(locate::TransportMode mode, sip::Transport t) {
+  switch (mode) {
+    case locate::TransportMode::dns: return true;
+    case locate::TransportMode::tcp_preferred: return t != sip::Transport::tls;
+    default: return mode == mode_of(t);
+  }
 }
 
 }  // namespace
@@ -27,11 +37,11 @@ std::string endpoint_text(const locate::Target& t) {
 SipRouter::SipRouter(SipEndpoint& endpoint, io::dns::DnsResolver& dns, locate::TransportMode mode, LogHandler log)
     : endpoint_(endpoint), dns_(dns), mode_(mode), log_(std::move(log)) {}
 
-void SipRouter::connect(const sip::Uri& uri, LocatedHandler done) {
+void SipRouter::connect(const sip::Uri& uri, LocatedHandler done, std::optional<sip::Transport> only) {
   const std::uint64_t id = next_attempt_++;
   attempts_[id] = Attempt{uri, {}, 0, std::nullopt, {}, std::move(done)};
   std::weak_ptr<int> alive = alive_;
-  dns_.locate(uri, mode_, [this, alive, id](Result<std::vector<locate::Target>> targets) {
+  dns_.locate(uri, only ? mode_of(*only) : mode_, [this, alive, id](Result<std::vector<locate::Target>> targets) {
     if (alive.expired()) return;
     auto it = attempts_.find(id);
     if (it == attempts_.end()) return;
@@ -45,7 +55,7 @@ void SipRouter::connect(const sip::Uri& uri, LocatedHandler done) {
     for (std::size_t i = 0; i < it->second.targets.size(); ++i) {
       const locate::Target& t = it->second.targets[i];
       auto ep = io::Endpoint::parse(endpoint_text(t));
-      if (ep && endpoint_.find_open(kind_of(t.transport), *ep, t.server_name)) {
+      if (ep && endpoint_.find_open(t.transport, *ep, t.server_name)) {
         std::rotate(it->second.targets.begin(), it->second.targets.begin() + static_cast<std::ptrdiff_t>(i),
                     it->second.targets.begin() + static_cast<std::ptrdiff_t>(i) + 1);
         break;
@@ -64,7 +74,7 @@ void SipRouter::try_next(std::uint64_t id) {
       a.errors.push_back(locate::to_string(t) + ": " + ep.error().context);
       continue;
     }
-    auto flow = endpoint_.open_flow(kind_of(t.transport), *ep, io::ConnectOptions{t.server_name});
+    auto flow = endpoint_.open_flow(t.transport, *ep, io::ConnectOptions{t.server_name});
     if (!flow) {
       a.errors.push_back(locate::to_string(t) + ": " + flow.error().context);
       continue;
@@ -148,6 +158,16 @@ void SipRouter::send(const ua::Transmit& t) {
   if (!t.retransmission) pit->second.queue.push_back(t.message);  // the first copy goes once located
   if (!fresh) return;
   const sip::txn::Flow placeholder = t.flow;
+  const sip::Transport transport = ua::transport_of(*t.target);  // what the UA's Via names
+  if (!allows(mode_, transport)) {
+    pending_.erase(t.flow.id);
+    if (log_) {
+      log_(fmt::format("cannot send to {} over {}: --transport {} does not allow it", sip::serialize(*t.target),
+                       sip::transport_name(transport), locate::to_string(mode_)));
+    }
+    if (on_unreachable_) on_unreachable_(placeholder);
+    return;
+  }
   connect(*t.target, [this, placeholder](Result<Located> r) {
     auto it = pending_.find(placeholder.id);
     std::vector<sip::SipMessage> queue;
@@ -162,7 +182,7 @@ void SipRouter::send(const ua::Transmit& t) {
     }
     placeholders_[placeholder.id] = r->flow;
     for (const sip::SipMessage& m : queue) deliver(r->flow, m);
-  });
+  }, transport);
 }
 
 }  // namespace sotto::runtime

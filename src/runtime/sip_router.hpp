@@ -5,6 +5,10 @@
 // flow, or, for a placeholder naming a URI (a peer's Contact, a Record-Route), down the flow located for it,
 // holding the messages while it is being located.
 //
+// The transport of a request is decided in one place: the UserAgent (ua::transport_of its next hop), whose
+// Via names it. A placeholder target is therefore located under that transport only; when the configured
+// --transport mode forbids it, the target is unreachable (logged), never reached over another transport.
+//
 //   SipRouter router(endpoint, *dns, locate::TransportMode::dns, log);
 //   router.connect(uri, [&](Result<SipRouter::Located> r) { if (r) ua.use_flow(uri, r->flow, {r->secure}); });
 //   while (auto t = ua.poll_transmit()) router.send(*t);       // unreachable placeholders -> on_unreachable
@@ -42,7 +46,8 @@ class SipRouter {
 
   // Locates `uri` and opens a flow to the first target that connects; `done` runs once, later, with the
   // flow or an error naming the URI and what failed at each target.
-  void connect(const sip::Uri& uri, LocatedHandler done);
+  // `only`: locate under this transport alone (as the UA chose it) instead of the configured mode.
+  void connect(const sip::Uri& uri, LocatedHandler done, std::optional<sip::Transport> only = std::nullopt);
   // Sends a UserAgent transmit. A placeholder whose target cannot be located or reached is reported to
   // on_unreachable (pass it to UserAgent::handle_transport_error).
   void send(const ua::Transmit& t);

@@ -3,8 +3,6 @@
 namespace sotto::locate {
 namespace {
 
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string_view strip_root(std::string_view s) noexcept {
   if (s.size() > 1 && s.back() == '.') s.remove_suffix(1);
   return s;
@@ -12,17 +10,9 @@ std::string_view strip_root(std::string_view s) noexcept {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string normalize_dns_name(std::string_view name) {
   std::string out(strip_root(name));
-  for (char& c : out) c = lower(c);
+  for (char& c : out) c = ascii_lower(c);
   return out;
 }
 

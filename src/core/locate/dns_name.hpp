@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.hpp"
+
 namespace sotto::locate {
 
-bool iequals(std::string_view a, std::string_view b) noexcept;   // ASCII case-insensitive
+using sotto::iequals;  // ASCII case-insensitive (base/ascii.hpp)
 std::string normalize_dns_name(std::string_view name);            // lower case, no trailing dot
 bool same_dns_name(std::string_view a, std::string_view b) noexcept;
 std::string join_dns_name(std::string_view label, std::string_view domain);

@@ -9,14 +9,15 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "core/sip/transport.hpp"
 
 namespace sotto::locate {
 
-// The SIP transports we can open (RFC 3261 18; TLS over TCP per RFC 3261 26.2).
-enum class Transport : std::uint8_t { udp, tcp, tls };
+// The SIP transports we can open: the one transport type (core/sip/transport.hpp).
+using Transport = sip::Transport;
+using sip::default_port;
 
 std::string_view to_string(Transport t) noexcept;                 // "udp", "tcp", "tls"
-constexpr std::uint16_t default_port(Transport t) noexcept { return t == Transport::tls ? 5061 : 5060; }
 // RFC 3263 4.1 / RFC 2782: "_sip._udp", "_sip._tcp", "_sips._tcp".
 std::string_view srv_prefix(Transport t) noexcept;
 // RFC 3263 4.1 NAPTR services: "SIP+D2U", "SIP+D2T", "SIPS+D2T".

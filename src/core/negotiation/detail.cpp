@@ -1,21 +1,13 @@
 // Internal helpers of the negotiator.
 #include "core/negotiation/detail.hpp"
 
+#include "base/ascii.hpp"
+
 #include "core/sdes/offer.hpp"
 #include "core/sdes/to_policy.hpp"
 
 namespace sotto::negotiation::detail {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'a' && a[i] <= 'z' ? static_cast<char>(a[i] - 32) : a[i];
-    char y = b[i] >= 'a' && b[i] <= 'z' ? static_cast<char>(b[i] - 32) : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
 
 constexpr std::string_view kUseTls = "use TLS (sips:/;transport=tls) or --allow-sdes-over-insecure-transport";
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/ascii.hpp"
 #include "base/result.hpp"
 #include "core/sdes/crypto_attribute.hpp"
 
@@ -28,7 +29,7 @@ inline bool is_vchar(char c) noexcept { return c >= 0x21 && c <= 0x7e; }
 inline bool is_alpha(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool all_digits(std::string_view s) noexcept;         // non-empty and 1*DIGIT
 bool is_suite_name(std::string_view s) noexcept;      // 1*(ALPHA / DIGIT / "_")
-bool iequals(std::string_view a, std::string_view b) noexcept;
+using sotto::iequals;
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept;
 // 1*DIGIT without overflow; leading zeros are fine.
 std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept;

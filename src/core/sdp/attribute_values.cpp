@@ -28,17 +28,6 @@ constexpr std::array<StaticType, 24> kStatic{{
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 bool same_codec(const RtpMap& a, const RtpMap& b) noexcept {
   return iequals(a.encoding, b.encoding) && a.clock_rate == b.clock_rate &&
          a.channel_count() == b.channel_count();

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.hpp"
 #include "base/result.hpp"
 
 namespace sotto::sdp {
@@ -38,6 +39,6 @@ std::optional<std::uint8_t> static_payload_type(std::string_view encoding, std::
 
 // True when both name the same codec: encoding (case-insensitive), clock rate and channel count.
 bool same_codec(const RtpMap& a, const RtpMap& b) noexcept;
-bool iequals(std::string_view a, std::string_view b) noexcept;
+using sotto::iequals;
 
 }  // namespace sotto::sdp

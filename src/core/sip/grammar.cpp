@@ -41,15 +41,7 @@ std::size_t token_length(std::string_view s) noexcept {
 
 bool is_token(std::string_view s) noexcept { return !s.empty() && token_length(s) == s.size(); }
 
-char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
-}
+char to_lower(char c) noexcept { return ascii_lower(c); }
 
 std::string lowercase(std::string_view s) {
   std::string out(s);

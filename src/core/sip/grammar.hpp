@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.hpp"
 #include "base/result.hpp"
 
 namespace sotto::sip {
@@ -37,7 +38,7 @@ bool is_token(std::string_view s) noexcept;
 std::size_t token_length(std::string_view s) noexcept;
 
 // Case-insensitive ASCII comparison (header names, parameter names, schemes, hosts).
-bool iequals(std::string_view a, std::string_view b) noexcept;
+using sotto::iequals;
 char to_lower(char c) noexcept;
 std::string lowercase(std::string_view s);
 

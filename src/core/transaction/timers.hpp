@@ -11,10 +11,12 @@
 #include <chrono>
 #include <optional>
 
+#include "base/time.hpp"
+
 namespace sotto::sip::txn {
 
-using Timestamp = std::chrono::steady_clock::time_point;
-using Duration = std::chrono::steady_clock::duration;
+using sotto::Duration;   // base/time.hpp: one Timestamp for every layer
+using sotto::Timestamp;
 using namespace std::chrono_literals;
 
 enum class TransactionTimer : std::uint8_t { A, B, D, E, F, G, H, I, J, K, L, M, Trying100 };

@@ -11,7 +11,8 @@ namespace {
 constexpr int kMaxStaleRetries = 3;
 }
 
-DigestClient::DigestClient(std::optional<auth::DigestCredentials> credentials) : credentials_(std::move(credentials)) {}
+DigestClient::DigestClient(std::optional<auth::DigestCredentials> credentials, RandomSource& rng)
+    : credentials_(std::move(credentials)), rng_(&rng) {}
 
 Result<sip::Header> DigestClient::authorize(const sip::SipMessage& request, const sip::SipMessage& response,
                                             AuthAttempt& attempt) {
@@ -44,7 +45,7 @@ Result<sip::Header> DigestClient::authorize(const sip::SipMessage& request, cons
     ++attempt.answered;
   }
   const std::uint32_t nc = ++nonce_counts_[ch->nonce];
-  const std::string cnonce = random_token(12);
+  const std::string cnonce = random_token(*rng_, 12);
   auto answer = auth::answer_challenge(*ch, *credentials_, request.method().name(), sip::serialize(request.request_uri()),
                                        nc, cnonce, request.body());
   if (!answer) return Unexpected(answer.error());

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "base/random_source.hpp"
 #include "base/result.hpp"
 #include "core/auth/digest.hpp"
 #include "core/sip/header.hpp"
@@ -26,7 +27,8 @@ struct AuthAttempt {
 
 class DigestClient {
  public:
-  explicit DigestClient(std::optional<auth::DigestCredentials> credentials);
+  // `rng` makes the cnonces (RFC 2617 3.2.2); it must outlive the client.
+  DigestClient(std::optional<auth::DigestCredentials> credentials, RandomSource& rng);
 
   // The header to add to the retried `request` for the 401/407 `response`. Errors:
   //  - no Digest challenge we can answer (Errc::unsupported), no credentials configured;
@@ -40,6 +42,7 @@ class DigestClient {
 
  private:
   std::optional<auth::DigestCredentials> credentials_;
+  RandomSource* rng_;
   std::map<std::string, std::uint32_t> nonce_counts_;  // RFC 2617 3.2.2: nc grows per nonce
 };
 

@@ -2,11 +2,13 @@
 // digest bookkeeping.
 #include <gtest/gtest.h>
 
+#include "base/testing/deterministic_random.hpp"
 #include "core/ua/digest_client.hpp"
 #include "core/ua/dtmf_relay.hpp"
 #include "core/ua/registration.hpp"
 #include "core/ua/request_parts.hpp"
 #include "core/ua/testing_peers.hpp"
+#include "core/ua/user_agent.hpp"
 
 namespace sotto::ua {
 namespace {
@@ -24,11 +26,37 @@ TEST(UaParts, TransportAndHopKeyFromUri) {
 }
 
 TEST(UaParts, BranchesAndTagsAreFreshAndRandom) {
-  const std::string a = new_branch();
+  RandomSource& rng = crypto::system_random();
+  const std::string a = new_branch(rng);
   EXPECT_EQ(a.rfind("z9hG4bK", 0), 0u);
   EXPECT_EQ(a.size(), 7u + 32u);
-  EXPECT_NE(a, new_branch());
-  EXPECT_EQ(random_token(6).size(), 12u);
+  EXPECT_NE(a, new_branch(rng));
+  EXPECT_EQ(random_token(rng, 6).size(), 12u);
+}
+
+TEST(UaParts, TagsCallIdsAndBranchesComeFromTheInjectedSource) {
+  sotto::testing::DeterministicRandom r1(7), r2(7), r3(8);
+  EXPECT_EQ(new_branch(r1), new_branch(r2));
+  EXPECT_NE(new_branch(r1), new_branch(r3));
+  // A whole UserAgent: the same seed writes the same INVITE (Call-ID, From tag, Via branch, o= session id).
+  auto invite_of = [](std::uint64_t seed) {
+    sotto::testing::DeterministicRandom rng(seed);
+    UaConfig cfg;
+    cfg.aor = uri("sip:alice@127.0.0.1");
+    cfg.bindings.push_back(LocalBinding{"UDP", "127.0.0.1", 5060});
+    cfg.media_policy.mode = negotiation::SrtpMode::off;
+    UserAgent ua(cfg, rng);
+    const auto now = sip::txn::Timestamp{} + 1h;
+    auto call = ua.call(now, uri("sip:bob@127.0.0.1:5070"), CallOptions{"127.0.0.1", 40000, "IP4"});
+    EXPECT_TRUE(call) << call.error().message();
+    auto t = ua.poll_transmit();
+    EXPECT_TRUE(t.has_value());
+    return t ? sip::serialize(t->message) : std::string();
+  };
+  const std::string a = invite_of(1), b = invite_of(1), c = invite_of(2);
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
 }
 
 TEST(UaParts, ViaAndContactPerTransport) {
@@ -72,7 +100,8 @@ TEST(UaParts, DtmfRelay) {
 }
 
 TEST(UaParts, DigestClientCountsNoncesAndRefusesASecondChallenge) {
-  DigestClient client(auth::DigestCredentials{"alice", "secret"});
+  sotto::testing::DeterministicRandom rng(1);
+  DigestClient client(auth::DigestCredentials{"alice", "secret"}, rng);
   sip::SipMessage req = sip::SipMessage::request(sip::MethodId::register_, uri("sips:127.0.0.1"));
   sip::SipMessage ch = sip::SipMessage::response(401, "Unauthorized");
   (void)ch.add_raw("WWW-Authenticate", testing::challenge("r", "n1", "MD5"));
@@ -88,7 +117,7 @@ TEST(UaParts, DigestClientCountsNoncesAndRefusesASecondChallenge) {
   ASSERT_TRUE(client.authorize(req, ch, next_chain));
   EXPECT_EQ(client.nonce_countForTest("n1"), 2u);  // nc grows per nonce across requests
 
-  DigestClient none(std::nullopt);
+  DigestClient none(std::nullopt, rng);
   AuthAttempt a2;
   auto missing = none.authorize(req, ch, a2);
   ASSERT_FALSE(missing);

@@ -7,7 +7,6 @@
 
 #include "base/hex.hpp"
 #include "core/sip/header_fields.hpp"
-#include "crypto/random.hpp"
 
 namespace sotto::ua {
 namespace {
@@ -18,40 +17,33 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-  return out;
-}
-
 }  // namespace
 
-std::string random_token(std::size_t bytes) {
+std::string random_token(RandomSource& rng, std::size_t bytes) {
   std::vector<std::uint8_t> raw(bytes);
-  crypto::random_bytes(raw);
+  rng.fill(raw);
   return to_hex(raw);
 }
 
-std::string new_branch() { return std::string(sip::kBranchMagicCookie) + random_token(16); }
+std::string new_branch(RandomSource& rng) { return std::string(sip::kBranchMagicCookie) + random_token(rng, 16); }
 
-std::string transport_for(const sip::Uri& uri) {
-  if (uri.scheme == sip::UriScheme::sips) {
-    // RFC 5630: sips over TCP means TLS; ;transport=tcp on a sips: URI still gets TLS here.
-    return "TLS";
-  }
+sip::Transport transport_of(const sip::Uri& uri) {
+  // RFC 5630: sips over TCP means TLS; ;transport=tcp on a sips: URI still gets TLS here.
+  if (uri.scheme == sip::UriScheme::sips) return sip::Transport::tls;
   if (auto t = uri.transport()) {
-    const std::string u = upper(*t);
-    if (u == "TLS" || u == "TCP") return u;
+    if (auto p = sip::parse_transport(*t); p && *p != sip::Transport::udp) return *p;
   }
-  return "UDP";
+  return sip::Transport::udp;
 }
+
+std::string transport_for(const sip::Uri& uri) { return std::string(sip::transport_name(transport_of(uri))); }
 
 bool is_reliable(std::string_view transport) noexcept { return transport != "UDP"; }
 
 std::string hop_key(const sip::Uri& uri) {
-  const std::string t = transport_for(uri);
-  const std::uint16_t port = uri.port.value_or(t == "TLS" ? 5061 : 5060);
-  return t + "|" + lower(uri.host) + "|" + std::to_string(port);
+  const sip::Transport t = transport_of(uri);
+  const std::uint16_t port = uri.port.value_or(sip::default_port(t));
+  return std::string(sip::transport_name(t)) + "|" + lower(uri.host) + "|" + std::to_string(port);
 }
 
 sip::Via make_via(const LocalBinding& binding, std::string branch) {

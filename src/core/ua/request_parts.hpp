@@ -2,7 +2,7 @@
 // The pieces of requests a UA originates (RFC 3261 8.1.1): random tags, Call-IDs and branches, Via with
 // rport, Contact per transport, Allow/Supported/User-Agent, and the transport a URI implies.
 //
-//   Via via = make_via(binding, new_branch());             // SIP/2.0/UDP h:p;branch=z9hG4bK...;rport
+//   Via via = make_via(binding, new_branch(rng));             // SIP/2.0/UDP h:p;branch=z9hG4bK...;rport
 //   std::string t = transport_for(*sip::parse_uri("sips:bob@example.com"));   // "TLS"
 //   add_capability_headers(invite, cfg);                    // Allow, Supported, User-Agent
 
@@ -10,7 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/random_source.hpp"
 #include "core/sip/sip_message.hpp"
+#include "core/sip/transport.hpp"
 #include "core/ua/ua_config.hpp"
 
 namespace sotto::ua {
@@ -21,13 +23,14 @@ inline constexpr std::string_view kAllowedMethods = "INVITE, ACK, CANCEL, BYE, O
 inline constexpr std::string_view kSupportedTags = "path";
 inline constexpr std::string_view kAcceptedBodies = "application/sdp, application/dtmf-relay";
 
-// `bytes` random bytes from the DRBG as lower-case hex (tags, Call-IDs, cnonces).
-std::string random_token(std::size_t bytes = 8);
+// `bytes` random bytes from `rng` as lower-case hex (tags, Call-IDs, cnonces).
+std::string random_token(RandomSource& rng, std::size_t bytes = 8);
 // RFC 3261 8.1.1.7: the magic cookie, then 128 random bits.
-std::string new_branch();
+std::string new_branch(RandomSource& rng);
 
 // "TLS" for sips: or ;transport=tls, "TCP" for ;transport=tcp, else "UDP" (RFC 3263 4.1 without DNS).
-std::string transport_for(const sip::Uri& uri);
+sip::Transport transport_of(const sip::Uri& uri);
+std::string transport_for(const sip::Uri& uri);  // sip::transport_name(transport_of(uri))
 bool is_reliable(std::string_view transport) noexcept;
 // Identifies a next hop for connection reuse: "TLS|127.0.0.1|5061" (default ports 5060 / 5061).
 std::string hop_key(const sip::Uri& uri);

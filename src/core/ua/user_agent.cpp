@@ -13,8 +13,8 @@ using sip::SipMessage;
 using sip::txn::TxnId;
 namespace hdr = sip::hdr;
 
-UserAgent::UserAgent(UaConfig config)
-    : config_(std::move(config)), layer_(config_.timers), digest_(config_.credentials) {}
+UserAgent::UserAgent(UaConfig config, RandomSource& rng)
+    : config_(std::move(config)), layer_(config_.timers), rng_(&rng), digest_(config_.credentials, rng) {}
 
 const Call* UserAgent::find_call(CallHandle h) const {
   auto it = calls_.find(h);
@@ -97,7 +97,7 @@ Result<TxnId> UserAgent::start_request(Timestamp now, SipMessage req, std::optio
   const LocalBinding* b = binding_for(hop.transport);
   if (!b) return fail(Errc::invalid_state, "no local " + hop.transport + " binding to reach " + sip::serialize(next_hop));
   req.remove(sip::HeaderId::via);
-  req.push_front(hdr::via, make_via(*b, new_branch()));
+  req.push_front(hdr::via, make_via(*b, new_branch(*rng_)));
   auto id = layer_.send_request(now, req, hop.flow);
   if (!id) return Unexpected(id.error());
   client_[*id] = ClientRequest{purpose, call, std::move(req), hop.flow, next_hop, auth};
@@ -110,7 +110,7 @@ void UserAgent::send_direct(SipMessage msg, std::optional<Flow> preferred, const
   const LocalBinding* b = binding_for(hop.transport);
   if (!b) return;
   msg.remove(sip::HeaderId::via);
-  msg.push_front(hdr::via, make_via(*b, new_branch()));
+  msg.push_front(hdr::via, make_via(*b, new_branch(*rng_)));
   flush_layer();  // keep the order in which messages were produced
   out_.push_back(Transmit{hop.flow, hop.target, std::move(msg), false});
 }
@@ -128,7 +128,7 @@ void UserAgent::respond(Timestamp now, TxnId id, const SipMessage& req, int stat
   std::string tag(to_tag);
   if (tag.empty() && status >= 200) {
     auto to = req.header(hdr::to);
-    if (to && !to->tag()) tag = random_token(6);
+    if (to && !to->tag()) tag = random_token(*rng_, 6);
   }
   auto resp = sip::make_response(req, status, reason, tag);
   if (!resp) return;

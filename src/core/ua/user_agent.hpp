@@ -18,6 +18,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "base/random_source.hpp"
 #include "base/result.hpp"
 #include "core/sip/sip_message.hpp"
 #include "core/transaction/transaction_layer.hpp"
@@ -27,6 +28,7 @@
 #include "core/ua/transmit.hpp"
 #include "core/ua/ua_config.hpp"
 #include "core/ua/ua_event.hpp"
+#include "crypto/random.hpp"
 
 namespace sotto::ua {
 
@@ -40,7 +42,10 @@ struct FlowInfo {
 
 class UserAgent {
  public:
-  explicit UserAgent(UaConfig config);
+  // `rng` makes tags, Call-IDs, branches, cnonces and SDP session ids; it must outlive the UserAgent.
+  // Tests pass a seeded one (base/testing/deterministic_random.hpp). SDES keys never come from it: they
+  // are drawn from the DRBG by core/sdes.
+  explicit UserAgent(UaConfig config, RandomSource& rng = crypto::system_random());
 
   // Inputs. `msg` must already be parsed and checked (sip::parse_message).
   void handle_message(Timestamp now, Flow flow, sip::SipMessage msg, FlowInfo info);
@@ -151,6 +156,7 @@ class UserAgent {
 
   UaConfig config_;
   sip::txn::TransactionLayer layer_;
+  RandomSource* rng_;
   DigestClient digest_;
   Registration reg_;
   std::map<CallHandle, Call> calls_;

@@ -42,8 +42,8 @@ Status UserAgent::send_register(Timestamp now, std::uint32_t expires, AuthAttemp
   const LocalBinding* b = binding_for(transport);
   if (!b) return fail(Errc::invalid_state, "no local " + transport + " binding to reach registrar " + sip::serialize(next_hop));
   if (reg_.call_id.empty()) {
-    reg_.call_id = random_token(16);
-    reg_.from_tag = random_token(6);
+    reg_.call_id = random_token(*rng_, 16);
+    reg_.from_tag = random_token(*rng_, 6);
   }
   if (reg_.contact.uri.host.empty() || expires != 0) {
     reg_.contact = make_contact(config_.aor, *b, config_.aor.scheme == sip::UriScheme::sips);

@@ -5,7 +5,6 @@
 #include "core/sip/header_fields.hpp"
 #include "core/ua/request_parts.hpp"
 #include "core/ua/user_agent.hpp"
-#include "crypto/random.hpp"
 
 namespace sotto::ua {
 
@@ -24,10 +23,10 @@ Result<CallHandle> UserAgent::call(Timestamp now, const sip::Uri& target, const 
   c.handle = next_call_;
   c.outgoing = true;
   c.media = options;
-  c.session_id = std::to_string(crypto::random_u32() >> 1);
+  c.session_id = std::to_string(rng_->next_u32() >> 1);
   c.signalling = negotiation::SignallingContext{transport == "TLS", transport};
   c.next_hop = next_hop;
-  c.local_tag = random_token(6);
+  c.local_tag = random_token(*rng_, 6);
   c.local_contact = make_contact(config_.aor, *b, target.scheme == sip::UriScheme::sips);
   auto offer = negotiation::make_offer(local_caps(config_, options, c.session_id, sdp::Direction::sendrecv),
                                        config_.media_policy, c.signalling);
@@ -45,7 +44,7 @@ Result<CallHandle> UserAgent::call(Timestamp now, const sip::Uri& target, const 
   from.params.set("tag", c.local_tag);
   inv.add(hdr::from, from);
   inv.add(hdr::to, sip::NameAddr{"", target, {}});
-  inv.add(hdr::call_id, random_token(16));
+  inv.add(hdr::call_id, random_token(*rng_, 16));
   inv.add(hdr::cseq, sip::CSeq{1, sip::MethodId::invite});
   inv.add(hdr::contact, sip::ContactValue{false, c.local_contact});
   add_capability_headers(inv, config_);
@@ -95,7 +94,7 @@ void UserAgent::on_invite_response(Timestamp now, const ClientRequest& owner, Fl
   c->pending_offer.reset();
   if (status == 491) {
     // 14.1: retry after 2.1-4 s if we own the Call-ID (we sent the first INVITE), else 0-2 s; 10 ms units.
-    const std::uint32_t ticks = crypto::random_u32();
+    const std::uint32_t ticks = rng_->next_u32();
     const auto delay = c->outgoing ? std::chrono::milliseconds(2100 + 10 * (ticks % 191))
                                    : std::chrono::milliseconds(10 * (ticks % 201));
     c->glare_retry_at = now + delay;

@@ -7,7 +7,6 @@
 #include "core/ua/dtmf_relay.hpp"
 #include "core/ua/request_parts.hpp"
 #include "core/ua/user_agent.hpp"
-#include "crypto/random.hpp"
 
 namespace sotto::ua {
 
@@ -94,7 +93,7 @@ void UserAgent::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage&
 void UserAgent::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& req) {
   // 8.2.2.3: we support no extension that a Require could name.
   if (auto req_tags = req.all(hdr::require); req_tags && !req_tags->empty()) {
-    auto resp = sip::make_response(req, 420, "Bad Extension", random_token(6));
+    auto resp = sip::make_response(req, 420, "Bad Extension", random_token(*rng_, 6));
     if (resp) {
       for (const auto& t : *req_tags) resp->add(hdr::unsupported, t);
       (void)send_response(now, id, std::move(*resp));
@@ -107,9 +106,9 @@ void UserAgent::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessa
   c.outgoing = false;
   c.phase = Call::Phase::ringing_in;
   c.media = config_.incoming_media;
-  c.session_id = std::to_string(crypto::random_u32() >> 1);
+  c.session_id = std::to_string(rng_->next_u32() >> 1);
   c.signalling = negotiation::SignallingContext{secure, secure ? "TLS" : flow.reliable ? "TCP" : "UDP"};
-  c.local_tag = random_token(6);
+  c.local_tag = random_token(*rng_, 6);
   if ((flow.id & kPlaceholderFlowBit) == 0) c.flow = flow;
   c.server_txn = id;
   c.remote_invite = req;

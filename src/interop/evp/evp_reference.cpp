@@ -1,6 +1,6 @@
 // The OpenSSL EVP baseline: RFC 3711 (AES-CM + HMAC-SHA1) and RFC 7714 (AES-GCM) on pre-keyed EVP
 // contexts. Each packet costs one IV reset plus the cipher/MAC work; nothing else.
-#include "crypto/evp_reference.hpp"
+#include "interop/evp/evp_reference.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -12,7 +12,7 @@
 
 #include "base/secure_bytes.hpp"
 
-namespace sotto::crypto {
+namespace sotto::interop {
 namespace {
 
 constexpr std::uint32_t kEBit = 0x80000000u;
@@ -378,4 +378,4 @@ std::size_t EvpReferenceGcm::unprotect_rtcp(std::span<std::uint8_t> buf, std::si
   return ok ? body : 0;
 }
 
-}  // namespace sotto::crypto
+}  // namespace sotto::interop

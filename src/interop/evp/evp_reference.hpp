@@ -2,7 +2,7 @@
 // The raw OpenSSL EVP baseline ("anchor") for SRTP benchmarks: what a competent engineer gets by calling
 // OpenSSL directly, with pre-keyed contexts and only the IV reset per packet.
 //
-//   auto ref = crypto::EvpReferenceCm::create(master_key, master_salt, /*tag_len=*/10).value();
+//   auto ref = interop::EvpReferenceCm::create(master_key, master_salt, /*tag_len=*/10).value();
 //   std::size_t n = ref.protect_rtp(buf, len, /*roc=*/0);      // 0 = failure; buf needs tag room
 //   std::size_t m = ref.unprotect_rtp(buf, n, /*roc=*/0);      // 0 = tag mismatch or malformed
 //
@@ -17,7 +17,7 @@
 
 #include "base/result.hpp"
 
-namespace sotto::crypto {
+namespace sotto::interop {
 
 // AES-CM (RFC 3711 4.1.1; RFC 6188 for 192/256-bit keys) + HMAC-SHA1 (RFC 3711 4.2.1).
 class EvpReferenceCm {
@@ -63,4 +63,4 @@ class EvpReferenceGcm {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace sotto::crypto
+}  // namespace sotto::interop

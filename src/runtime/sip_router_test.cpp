@@ -1,0 +1,86 @@
+// SipRouter: a placeholder target is reached over the transport the UserAgent chose (its Via names it),
+// and a --transport mode that forbids that transport makes the target unreachable instead.
+#include "runtime/sip_router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/sip/message_parser.hpp"
+#include "core/ua/request_parts.hpp"
+#include "core/ua/transmit.hpp"
+#include "io/testing/io_test_support.hpp"
+
+namespace sotto::runtime {
+namespace {
+
+struct Side {
+  explicit Side(asio::io_context& io)
+      : tm(io, [this](io::TransportEvent&& ev) { ep.on_transport_event(std::move(ev)); }, io::TransportManagerOptions{}),
+        ep(tm, [this](sip::txn::Flow, const FlowInfo& i, sip::SipMessage m) { got.push_back({i.kind, std::move(m)}); }) {}
+  struct Got {
+    io::TransportKind kind;
+    sip::SipMessage msg;
+  };
+  io::TransportManager tm;
+  SipEndpoint ep;
+  std::vector<Got> got;
+};
+
+sip::SipMessage bye(std::uint16_t port) {
+  std::string t = "BYE sip:bob@127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\n"
+                  "Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKrouter1;rport\r\n"
+                  "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>;tag=b1\r\n"
+                  "Call-ID: router-test-1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
+  return sip::parse_message(t).value();
+}
+
+struct Router {
+  Router(asio::io_context& io, Side& side, locate::TransportMode mode) {
+    io::dns::DnsResolverOptions o;
+    o.servers = {"127.0.0.1:9"};  // IP literals only: no query is ever sent
+    o.use_system_config = false;
+    dns = io::dns::DnsResolver::create(io, o).value();
+    router = std::make_unique<SipRouter>(side.ep, *dns, mode, [this](std::string_view l) { log.emplace_back(l); });
+    router->on_unreachable([this](sip::txn::Flow f) { unreachable.push_back(f.id); });
+  }
+  std::unique_ptr<io::dns::DnsResolver> dns;
+  std::unique_ptr<SipRouter> router;
+  std::vector<std::string> log;
+  std::vector<std::uint64_t> unreachable;
+};
+
+const sip::txn::Flow kPlaceholder{ua::kPlaceholderFlowBit | 1, false};
+
+TEST(SipRouter, APlaceholderGoesOverTheTransportTheUaChoseUnderDns) {
+  asio::io_context io;
+  Side bob(io), alice(io);
+  auto bound = bob.tm.listen("udp://127.0.0.1:0");
+  ASSERT_TRUE(bound) << bound.error().message();
+  ASSERT_TRUE(alice.tm.listen("udp://127.0.0.1:0"));  // UDP goes out of our UDP socket
+  Router r(io, alice, locate::TransportMode::dns);
+  const sip::Uri target = sip::parse_uri("sip:bob@127.0.0.1:" + std::to_string(bound->port)).value();
+  ASSERT_EQ(ua::transport_of(target), sip::Transport::udp);
+  r.router->send(ua::Transmit{kPlaceholder, target, bye(bound->port), false});
+  ASSERT_TRUE(io::testing::run_until(io, [&] { return !bob.got.empty() || !r.unreachable.empty(); }));
+  ASSERT_EQ(bob.got.size(), 1u) << (r.log.empty() ? "" : r.log.front());
+  EXPECT_EQ(bob.got[0].kind, io::TransportKind::udp);
+  EXPECT_EQ(bob.got[0].msg.method(), sip::MethodId::bye);
+  EXPECT_TRUE(r.unreachable.empty());
+}
+
+TEST(SipRouter, AModeThatForbidsTheUasTransportMakesThePlaceholderUnreachable) {
+  asio::io_context io;
+  Side bob(io), alice(io);
+  auto bound = bob.tm.listen("udp://127.0.0.1:0");
+  ASSERT_TRUE(bound) << bound.error().message();
+  Router r(io, alice, locate::TransportMode::tls);
+  const sip::Uri target = sip::parse_uri("sip:bob@127.0.0.1:" + std::to_string(bound->port)).value();
+  r.router->send(ua::Transmit{kPlaceholder, target, bye(bound->port), false});
+  ASSERT_EQ(r.unreachable, std::vector<std::uint64_t>{kPlaceholder.id});
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(r.log[0], "cannot send to " + sip::serialize(target) + " over UDP: --transport tls does not allow it");
+  io.run_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(bob.got.empty());
+}
+
+}  // namespace
+}  // namespace sotto::runtime
