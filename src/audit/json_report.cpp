@@ -176,8 +176,12 @@ class Writer {
       }
     }
     out_ += '"';
-    for (char ch : s) {
-      auto c = static_cast<unsigned char>(ch);
+    std::size_t plain = 0;  // characters copied as they are, appended in runs
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + plain, i - plain);
+      plain = i + 1;
       switch (c) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
@@ -187,15 +191,12 @@ class Writer {
         case '\r': out_ += "\\r"; break;
         case '\t': out_ += "\\t"; break;
         default:
-          if (c < 0x20) {
-            char b[8];
-            std::snprintf(b, sizeof b, "\\u%04x", static_cast<unsigned>(c));
-            out_ += b;
-          } else {
-            out_ += ch;
-          }
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", static_cast<unsigned>(c));
+          out_ += b;
       }
     }
+    out_.append(s.data() + plain, s.size() - plain);
     out_ += '"';
   }
   void opt_string(const std::optional<std::string>& s) { s ? string(*s) : null(); }
