@@ -4,6 +4,8 @@
 // not secure, 2: the input cannot be read.
 #include <fmt/core.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <fstream>
@@ -112,9 +114,17 @@ int run_audit(const AuditArgs& a) {
       return 2;
     }
   }
+  const int status = report.all_secure() ? 0 : 1;
   if (a.json) std::cout << audit::dump_json(report) << "\n";
   else std::cout << audit::to_text(report);
-  return report.all_secure() ? 0 : 1;
+  std::cout.flush();
+  // The report is out and every file written above is closed. A large capture leaves millions of small
+  // allocations behind (calls, messages, streams, the analyzer's tables): freeing them one by one
+  // before exiting took about 7% of the audit's time and changes nothing the user sees, so the
+  // process ends here, as exit() would but without running destructors. This is the CLI's edge only;
+  // the library frees everything as usual.
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Internal state of the Analyzer, shared by its source files (not part of the API).
 
 #include <array>
+#include <bit>
 #include <map>
 #include <memory>
 #include <optional>
@@ -159,6 +160,58 @@ struct StreamKeyHash {
   }
 };
 
+// The streams by (source, destination, SSRC), looked up on every RTP packet: open addressing over
+// indices into the stream vector, each slot with its key's hash, so a probe compares a word before it
+// touches a StreamState. Faster than std::unordered_map's node chains, which were about 8% of an
+// audit's time.
+class StreamIndex {
+ public:
+  template <class Streams>
+  std::size_t find(std::uint64_t hash, const StreamKey& key, const Streams& streams) const noexcept {
+    if (slots_.empty()) return kNone;
+    for (std::size_t i = home(hash);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& s = slots_[i];
+      if (s.index_plus_1 == 0) return kNone;
+      if (s.hash == hash) {
+        const auto& st = streams[s.index_plus_1 - 1];
+        if (st.ssrc == key.ssrc && st.src == key.src && st.dst == key.dst) return s.index_plus_1 - 1;
+      }
+    }
+  }
+  // `index` must not be in the table yet.
+  void insert(std::uint64_t hash, std::size_t index) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    place(hash, index);
+    ++used_;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::size_t index_plus_1 = 0;  // 0: empty
+  };
+  std::size_t home(std::uint64_t hash) const noexcept {
+    return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void place(std::uint64_t hash, std::size_t index) noexcept {
+    std::size_t i = home(hash);
+    while (slots_[i].index_plus_1 != 0) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {hash, index + 1};
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    std::size_t n = old.empty() ? 1024 : 2 * old.size();
+    slots_.assign(n, Slot{});
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(n));
+    for (const Slot& s : old) {
+      if (s.index_plus_1 != 0) place(s.hash, s.index_plus_1 - 1);
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  unsigned shift_ = 64;
+};
+
 struct Analyzer::Impl {
   AuditOptions options;
   netpkt::Decoder decoder;
@@ -175,7 +228,7 @@ struct Analyzer::Impl {
 
   std::vector<StreamState> streams;
   std::uint64_t untracked_rtp = 0;  // RTP-like packets past the stream limit
-  std::unordered_map<StreamKey, std::size_t, StreamKeyHash> stream_by_key;
+  StreamIndex stream_by_key;
   std::array<std::uint8_t, 4096> scratch{};  // SRTP unprotect works on a copy here
 
   std::unordered_map<std::pair<IpEndpoint, IpEndpoint>, TcpConn, EndpointHashPair> tcp;

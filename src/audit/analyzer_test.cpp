@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "audit/json_report.hpp"
 #include "audit/testing_calls.hpp"
@@ -627,6 +628,79 @@ TEST(Audit, InvalidUtf8FromTheCaptureStillPrintsAsJson) {
     if (x["code"] == "sip-cleartext") msg = x["message"];
   }
   EXPECT_NE(msg.find("evil\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos) << msg;  // U+FFFD twice
+}
+
+// dump_json writes the report without building the nlohmann tree; it must print exactly what the tree
+// prints (key order, indentation, numbers, escapes, U+FFFD for invalid UTF-8), with every field set.
+TEST(Audit, StreamedJsonEqualsTheTreeDump) {
+  auto tree_dump = [](const Report& r) {
+    return to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  Report r;
+  r.capture = {.file = "dir/a \"b\"\\c.pcap", .frames = 42, .truncated = true, .stopped_at = "stopped after frame 41: x",
+               .undecodable_frames = 3, .first_decode_error = "frame 7: bad\x01\x1f\t"};
+  TlsRecord tls{.version = "TLSv1.2", .cipher_suite = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", .sni = "",
+                .error = "no keys", .forward_secrecy = true, .decrypted = false, .handshake_complete = true,
+                .certificates = {{.subject = "CN=caf\xc3\xa9", .issuer = "CN=x\xff", .not_before = "2025-01-01T00:00:00Z",
+                                  .not_after = "2026-01-01T00:00:00Z", .key_type = "RSA", .self_signed = true,
+                                  .key_bits = 2048, .frame = 5}},
+                .first_frame = 4, .client = "[::1]:5061", .server = "127.0.0.1:5061"};
+  CallReport c;
+  c.call_id = "id\r\n\b\f\x7f";
+  c.from = "\"Al\" <sip:a@x>";
+  c.start_ns = 1'750'000'000'123'456'789;
+  c.end_ns = 1'750'000'100'000'000'000;
+  c.result = "answered";
+  c.status = 200;
+  c.verdict = Verdict::partial;
+  c.transport = "TLS";
+  c.tls = tls;
+  c.findings = {{.code = "sip-cleartext", .severity = Severity::high, .message = "m\xe2\x82", .frames = {1, 2, 3}},
+                {.code = "key-reuse", .severity = Severity::info, .message = "", .frames = {}}};
+  c.messages = {{.frame = 1, .time_ns = -5, .src = "a", .dst = "b", .transport = "UDP", .summary = "INVITE s", .sdp = true}};
+  StreamReport st;
+  st.ssrc = 0xdeadbeef;
+  st.src = "127.0.0.1:20000";
+  st.payload_type = 255;
+  st.codec = "PCMU";
+  st.packets = 1u << 31;
+  st.lost = -2;
+  st.jitter_ms = 0.0004;
+  st.duration_s = 12.0;
+  st.encrypted = true;
+  st.suite = "AES_CM_128_HMAC_SHA1_80";
+  st.decrypted = true;
+  st.auth_failures = 7;
+  st.wav = "out/call1.wav";
+  st.waveform = std::vector<std::pair<float, float>>{{-1.0f, 1.0f}, {-0.1234f, 0.5f}, {0.0f, 0.0f}, {-0.0005f, 1e-4f}};
+  st.first_frame = 9;
+  StreamReport st2;
+  st2.jitter_ms = std::nan("");
+  st2.duration_s = 123456.789;
+  c.streams = {st, st2};
+  r.calls.push_back(c);
+  r.calls.push_back(CallReport{});  // media without signalling: nulls and empty arrays
+  r.registrations.push_back({.call_id = "r1", .method = "REGISTER", .user = "alice", .contact = std::nullopt,
+                             .transport = "TCP", .status = std::nullopt, .verdict = Verdict::insecure, .tls = tls,
+                             .findings = c.findings, .messages = c.messages});
+  r.registrations.push_back({.call_id = "r2", .method = "OPTIONS", .user = "", .contact = "<sip:b@y>", .transport = "UDP",
+                             .status = 404, .verdict = Verdict::secure, .tls = std::nullopt, .findings = {}, .messages = {}});
+  r.tls_connections = {tls, TlsRecord{}};
+  EXPECT_EQ(dump_json(r), tree_dump(r));
+  EXPECT_EQ(dump_json(Report{}), tree_dump(Report{}));
+
+  Capture cap;
+  add_call(cap, sdes_call());
+  CallSpec p = plain_call();
+  p.call_id = "call-2@test";
+  p.alice_rtp = ep("10.0.0.1", 40100);
+  p.bob_rtp = ep("10.0.0.2", 42100);
+  p.t0 = kT0 + 60'000'000'000;
+  p.invite_headers = "Server: evil\xff\xfe\r\n";
+  add_call(cap, p);
+  Report a = cap.analyse();
+  ASSERT_EQ(a.calls.size(), 2u);
+  EXPECT_EQ(dump_json(a), tree_dump(a));
 }
 
 TEST(Audit, TextOutputCarriesNoTerminalControls) {

@@ -53,13 +53,15 @@ void Analyzer::Impl::rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span
   auto h = rtp::parse_rtp_header(packet);
   if (!h) return;
   StreamKey key{src, dst, h->ssrc};
-  auto found = stream_by_key.find(key);
-  if (found == stream_by_key.end() && streams.size() >= kMaxStreams) {
+  const std::uint64_t hash = StreamKeyHash{}(key);
+  std::size_t index = stream_by_key.find(hash, key, streams);
+  if (index == kNone && streams.size() >= kMaxStreams) {
     ++untracked_rtp;  // bounded memory whatever the capture holds
     return;
   }
-  auto [it, fresh] = found != stream_by_key.end() ? std::pair{found, false} : stream_by_key.try_emplace(key, streams.size());
-  if (fresh) {
+  if (index == kNone) {
+    index = streams.size();
+    stream_by_key.insert(hash, index);
     streams.emplace_back();
     StreamState& n = streams.back();
     n.src = src;
@@ -69,7 +71,7 @@ void Analyzer::Impl::rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span
     n.first_frame = frame_no;
     n.first_ns = now_ns;
   }
-  StreamState& s = streams[it->second];
+  StreamState& s = streams[index];
   if (s.generation != sdp_generation) resolve(s);
   ++s.packets;
   s.last_ns = now_ns;

@@ -38,8 +38,10 @@ class CaptureReader {
   const std::optional<std::string>& stopped() const noexcept { return stopped_; }
   std::uint64_t frames() const noexcept { return count_; }
 
+  struct Handle;  // libpcap's handle and the file's mapping (capture_reader.cpp)
+
  private:
-  struct Handle;
+  void release_read_pages(std::size_t pos);
   explicit CaptureReader(std::unique_ptr<Handle> h, std::string path);
   std::unique_ptr<Handle> h_;
   std::string path_;

@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <pcap/pcap.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "core/netpkt/testing_frames.hpp"
 #include "io/capture/capture_reader.hpp"
@@ -64,6 +66,95 @@ TEST(CaptureReader, TruncatedFileGivesFramesBeforeTheDamage) {
   EXPECT_NE(r->stopped()->find("stopped after frame 2"), std::string::npos) << *r->stopped();
   EXPECT_NE(r->stopped()->find(p.string()), std::string::npos);
   fs::remove(p);
+}
+
+struct Record {
+  std::uint32_t sec, frac, caplen, len;
+  Bytes data;  // caplen bytes, or fewer to cut the file short
+};
+
+// A classic pcap file written field by field, in either byte order and time resolution.
+Bytes classic_pcap(bool swapped, bool nanos, std::uint32_t snaplen, const std::vector<Record>& recs, std::size_t cut = 0) {
+  Bytes b;
+  auto put32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(swapped ? v >> (24 - 8 * i) : v >> (8 * i)));
+  };
+  auto put16 = [&](std::uint16_t v) {
+    for (int i = 0; i < 2; ++i) b.push_back(static_cast<std::uint8_t>(swapped ? v >> (8 - 8 * i) : v >> (8 * i)));
+  };
+  put32(nanos ? 0xa1b23c4du : 0xa1b2c3d4u);
+  put16(2), put16(4), put32(0), put32(0), put32(snaplen), put32(101);
+  for (const auto& r : recs) {
+    put32(r.sec), put32(r.frac), put32(r.caplen), put32(r.len);
+    b.insert(b.end(), r.data.begin(), r.data.end());
+  }
+  b.resize(b.size() - cut);
+  return b;
+}
+
+using Seen = std::vector<std::tuple<std::uint64_t, std::int64_t, std::uint32_t, std::uint32_t, Bytes>>;
+
+// What libpcap itself reads from the file, at nanosecond precision, and its error if any.
+std::pair<Seen, std::string> read_with_libpcap(const fs::path& p) {
+  char err[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* pc = pcap_open_offline_with_tstamp_precision(p.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+  EXPECT_NE(pc, nullptr) << err;
+  if (!pc) return {};
+  Seen seen;
+  pcap_pkthdr* h = nullptr;
+  const u_char* d = nullptr;
+  int rc;
+  while ((rc = pcap_next_ex(pc, &h, &d)) == 1) {
+    seen.emplace_back(seen.size() + 1, std::int64_t{h->ts.tv_sec} * 1'000'000'000 + h->ts.tv_usec,
+                      static_cast<std::uint32_t>(pcap_datalink(pc)), h->len, Bytes(d, d + h->caplen));
+  }
+  std::string error = rc == PCAP_ERROR ? pcap_geterr(pc) : "";
+  pcap_close(pc);
+  return {seen, error};
+}
+
+// Classic pcap is read straight from the mapped file; it must give frame for frame what libpcap gives,
+// in both byte orders and resolutions, and hand the unusual records (longer than the snapshot length,
+// cut short) to libpcap with its messages.
+TEST(CaptureReader, DirectReadingOfClassicPcapMatchesLibpcap) {
+  Bytes small(40, 0x45), big(100, 0x60);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i);
+  struct Case {
+    const char* name;
+    std::vector<Record> recs;
+    std::size_t cut;
+    bool error;
+  };
+  const std::vector<Case> cases = {
+      {"plain", {{1'700'000'000, 999'999, 40, 40, small}, {0xFFFFFFF0u, 7, 40, 1500, small}, {5, 0, 0, 0, {}}}, 0, false},
+      {"over-snaplen", {{1, 2, 40, 40, small}, {3, 4, 100, 100, big}, {5, 6, 40, 40, small}}, 0, false},
+      {"cut-in-data", {{1, 2, 40, 40, small}, {3, 4, 40, 40, small}}, 5, true},
+      {"cut-in-header", {{1, 2, 40, 40, small}, {3, 4, 40, 40, small}}, 45, true},
+  };
+  for (bool swapped : {false, true}) {
+    for (bool nanos : {false, true}) {
+      for (const auto& c : cases) {
+        std::string label = std::string(c.name) + (swapped ? " swapped" : "") + (nanos ? " ns" : " us");
+        fs::path p = write_temp("direct.pcap", classic_pcap(swapped, nanos, 64, c.recs, c.cut));
+        auto [want, want_error] = read_with_libpcap(p);
+        auto r = CaptureReader::open(p.string());
+        ASSERT_TRUE(r) << label;
+        Seen got;
+        while (auto f = r->next()) {
+          got.emplace_back(f->number, f->time_ns, f->link_type, f->original_length, Bytes(f->bytes.begin(), f->bytes.end()));
+        }
+        EXPECT_EQ(got, want) << label;
+        EXPECT_EQ(want_error.empty(), !c.error) << label << ": " << want_error;
+        if (c.error) {
+          ASSERT_TRUE(r->stopped()) << label;
+          EXPECT_EQ(*r->stopped(), p.string() + ": stopped after frame " + std::to_string(want.size()) + ": " + want_error);
+        } else {
+          EXPECT_FALSE(r->stopped()) << label << ": " << *r->stopped();
+        }
+        fs::remove(p);
+      }
+    }
+  }
 }
 
 TEST(CaptureReader, UnreadableInputsNameTheFile) {
