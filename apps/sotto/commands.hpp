@@ -25,6 +25,8 @@ void add_bench_command(CLI::App& app, Commands& cmds);
 void add_selftest_command(CLI::App& app, Commands& cmds);
 void add_phone_command(CLI::App& app, Commands& cmds);
 void add_tls_check_command(CLI::App& app, Commands& cmds);
+void add_user_command(CLI::App& app, Commands& cmds);
+void add_ca_command(CLI::App& app, Commands& cmds);
 
 inline Commands register_commands(CLI::App& app) {
   Commands c;
@@ -32,6 +34,8 @@ inline Commands register_commands(CLI::App& app) {
   add_selftest_command(app, c);
   add_phone_command(app, c);
   add_tls_check_command(app, c);
+  add_user_command(app, c);
+  add_ca_command(app, c);
   return c;
 }
 
