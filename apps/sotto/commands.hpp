@@ -27,6 +27,7 @@ void add_phone_command(CLI::App& app, Commands& cmds);
 void add_tls_check_command(CLI::App& app, Commands& cmds);
 void add_user_command(CLI::App& app, Commands& cmds);
 void add_ca_command(CLI::App& app, Commands& cmds);
+void add_provision_command(CLI::App& app, Commands& cmds);
 
 inline Commands register_commands(CLI::App& app) {
   Commands c;
@@ -36,6 +37,7 @@ inline Commands register_commands(CLI::App& app) {
   add_tls_check_command(app, c);
   add_user_command(app, c);
   add_ca_command(app, c);
+  add_provision_command(app, c);
   return c;
 }
 
