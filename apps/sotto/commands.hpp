@@ -28,6 +28,7 @@ void add_tls_check_command(CLI::App& app, Commands& cmds);
 void add_user_command(CLI::App& app, Commands& cmds);
 void add_ca_command(CLI::App& app, Commands& cmds);
 void add_provision_command(CLI::App& app, Commands& cmds);
+void add_config_command(CLI::App& app, Commands& cmds);
 
 inline Commands register_commands(CLI::App& app) {
   Commands c;
@@ -38,6 +39,7 @@ inline Commands register_commands(CLI::App& app) {
   add_user_command(app, c);
   add_ca_command(app, c);
   add_provision_command(app, c);
+  add_config_command(app, c);
   return c;
 }
 
