@@ -3,12 +3,12 @@
 `sotto provision`, `sotto config check` (docs/SERVER.md, docs/CONFIG.md).
 
   tests/server_cli_test.py [-k NAME]           # SOTTO_BUILD_DIR=build/default by default
-  tests/server_cli_test.py --baresip           # baresip loads a provisioned account (take the interop lock)
+  tests/server_cli_test.py --peers             # baresip and linphone load provisioned accounts (take the interop lock)
 
-`sotto serve` does not exist yet, so the baresip check stops at what a phone does before a registrar
-answers: baresip parses the account line, opens TLS to the address in it and sends REGISTER; a small
-TLS listener here (with the data directory's server certificate) challenges it and checks that the
-digest response was computed from the user, realm and password the snippet carries.
+`sotto serve` does not exist yet, so the peer checks stop at what a phone does before a registrar
+answers: the phone loads the snippet, opens TLS to the address in it and sends REGISTER; a small TLS
+listener here (with the data directory's server certificate) challenges it and checks that the digest
+response was computed from the user, realm and password (or HA1) the snippet carries.
 """
 import argparse
 import configparser
@@ -314,7 +314,95 @@ def test_config(c):
     one_line_error(err, "cannot read")
 
 
-# -------------------------------------------------------------------------------------------- baresip
+# ------------------------------------------------------------------------------------ baresip, linphone
+
+class FakeRegistrar:
+    """Plays the registrar that does not exist yet: a TLS listener on 127.0.0.1:port with the data
+    directory's server certificate. It answers the first REGISTER with a 401 (realm sotto, qop auth,
+    MD5) and the second with 403, keeping both requests for the checks."""
+
+    def __init__(self, port, data):
+        self.got = {}
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(os.path.join(data, "server.crt"), os.path.join(data, "server.key"))
+        self.lsock = socket.socket()
+        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.lsock.bind(("127.0.0.1", port))
+        self.lsock.listen(4)
+        self.lsock.settimeout(20)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        got = self.got
+        try:
+            raw, _ = self.lsock.accept()
+            conn = self.ctx.wrap_socket(raw, server_side=True)
+            got["tls_version"] = conn.version()
+            conn.settimeout(10)
+            buf = b""
+
+            def read_request():
+                nonlocal buf
+                while True:
+                    buf = buf.lstrip(b"\r\n")  # CRLF keep-alives between messages (RFC 5626 4.4.1)
+                    if b"\r\n\r\n" in buf:
+                        break
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        raise EOFError("connection closed")
+                    buf += chunk
+                head, _, rest = buf.partition(b"\r\n\r\n")
+                clen = int((re.search(rb"(?im)^(?:content-length|l)\s*:\s*(\d+)", head) or [0, b"0"])[1])
+                buf = rest[clen:]
+                return head.decode(errors="replace")
+
+            def reply(req, status, extra=""):
+                msg = f"SIP/2.0 {status}\r\n"
+                for name in ("Via", "From", "To", "Call-ID", "CSeq"):
+                    for line in req.split("\r\n"):
+                        if line.lower().startswith(name.lower() + ":"):
+                            v = line.split(":", 1)[1].strip()
+                            msg += f"{name}: {v}{';tag=srv1' if name == 'To' and 'tag=' not in v else ''}\r\n"
+                msg += extra + "Content-Length: 0\r\n\r\n"
+                conn.sendall(msg.encode())
+
+            while "first" not in got:
+                req = read_request()
+                if req.startswith("REGISTER "):
+                    got["first"] = req
+                    reply(req, "401 Unauthorized",
+                          'WWW-Authenticate: Digest realm="sotto", nonce="n0nce4test", qop="auth", algorithm=MD5\r\n')
+            while "second" not in got:
+                req = read_request()
+                if req.startswith("REGISTER "):
+                    got["second"] = req
+                    reply(req, "403 Forbidden")
+            time.sleep(0.5)
+            conn.close()
+        except Exception as e:  # reported by the main thread
+            got["error"] = repr(e)
+
+    def check(self, user, password_or_ha1, log, is_ha1=False):
+        self.thread.join(timeout=25)
+        got = self.got
+        assert "error" not in got, f"{got['error']}; peer log:\n{log()}"
+        assert "first" in got and "second" in got, f"no REGISTER pair reached the listener; peer log:\n{log()}"
+        first = got["first"]
+        assert first.startswith("REGISTER sip:localhost"), first
+        assert re.search(rf"(?im)^From:.*<sip:{user}@localhost", first), first
+        auth = re.search(r"(?im)^Authorization:\s*Digest\s+([^\r\n]*)", got["second"]).group(1)
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', auth))
+        assert fields["username"] == user and fields["realm"] == "sotto", fields
+        ha1 = password_or_ha1 if is_ha1 else md5(f"{user}:sotto:{password_or_ha1}")
+        ha2 = md5(f"REGISTER:{fields['uri']}")
+        want = md5(f"{ha1}:{fields['nonce']}:{fields['nc']}:{fields['cnonce']}:auth:{ha2}")
+        assert fields["response"] == want, f"digest response {fields['response']} != {want}: {auth}"
+        return first.splitlines()[0]
+
+    def close(self):
+        self.lsock.close()
+
 
 def baresip_registers(c):
     """baresip loads `sotto provision baresip` output and sends REGISTER over TLS with a digest computed
@@ -327,7 +415,7 @@ def baresip_registers(c):
     port = h.free_port()
     rc, out, err = run("provision", "baresip", "alice", "--server", f"127.0.0.1:{port}", data=data,
                        env={"SOTTO_PASSWORD": "pw-for-baresip"}, want=0)
-    aor, params = baresip_line(out)
+    baresip_line(out)
     account = [l for l in out.splitlines() if l.startswith("<sip:")][0]
     ca = re.search(r"^#\s+sip_cafile (\S+)$", out, re.M).group(1)
     run("ca", "issue", "alice", "--out", c.path("bs-cert"), data=data, want=0)
@@ -335,85 +423,73 @@ def baresip_registers(c):
     with open(combined, "w") as f:
         f.write(open(c.path("bs-cert/alice.crt")).read() + open(c.path("bs-cert/alice.key")).read())
 
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(os.path.join(data, "server.crt"), os.path.join(data, "server.key"))
-    lsock = socket.socket()
-    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind(("127.0.0.1", port))
-    lsock.listen(4)
-    lsock.settimeout(15)
-    got = {}
-
-    def serve():
-        try:
-            raw, _ = lsock.accept()
-            conn = ctx.wrap_socket(raw, server_side=True)
-            conn.settimeout(10)
-            buf = b""
-
-            def read_request():
-                nonlocal buf
-                while b"\r\n\r\n" not in buf:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        raise EOFError("connection closed")
-                    buf += chunk
-                head, _, rest = buf.partition(b"\r\n\r\n")
-                clen = int((re.search(rb"(?im)^(?:content-length|l)\s*:\s*(\d+)", head) or [0, b"0"])[1])
-                buf = rest[clen:]
-                return head.decode(errors="replace")
-
-            def reply(req, status, extra=""):
-                hdrs = {}
-                for name in ("Via", "From", "To", "Call-ID", "CSeq"):
-                    hdrs[name] = [l.split(":", 1)[1].strip() for l in req.split("\r\n")
-                                  if l.lower().startswith(name.lower() + ":")]
-                msg = f"SIP/2.0 {status}\r\n"
-                for name, vals in hdrs.items():
-                    for v in vals:
-                        msg += f"{name}: {v}{';tag=srv1' if name == 'To' and 'tag=' not in v else ''}\r\n"
-                msg += extra + "Content-Length: 0\r\n\r\n"
-                conn.sendall(msg.encode())
-
-            first = read_request()
-            got["first"] = first
-            reply(first, "401 Unauthorized",
-                  'WWW-Authenticate: Digest realm="sotto", nonce="n0nce4test", qop="auth", algorithm=MD5\r\n')
-            second = read_request()
-            got["second"] = second
-            reply(second, "403 Forbidden")
-            time.sleep(0.5)
-            conn.close()
-        except Exception as e:  # reported by the main thread
-            got["error"] = repr(e)
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
+    reg = FakeRegistrar(port, data)
     wd = h.Workdir("server-cli-baresip")
     wav = wd.file("tone.wav")
     h.make_noise_wav(wav, 1, seconds=2)
     bs = None
     try:
         bs = h.Baresip(wd, "alice", {"ca": ca, "combined": combined}, wav, account=account)
-        t.join(timeout=20)
-        log = open(wd.file("baresip-alice.log"), errors="replace").read()
-        assert "error" not in got, f"{got['error']}; baresip log:\n{log}"
-        assert "first" in got and "second" in got, f"no REGISTER reached the listener; baresip log:\n{log}"
-        first = got["first"]
-        assert first.startswith("REGISTER sip:localhost"), first
-        assert re.search(r"(?im)^From:.*<sip:alice@localhost", first), first
-        auth = re.search(r"(?im)^Authorization:\s*Digest\s+([^\r\n]*)", got["second"]).group(1)
-        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', auth))
-        assert fields["username"] == "alice" and fields["realm"] == "sotto", fields
-        ha1 = md5("alice:sotto:pw-for-baresip")
-        ha2 = md5(f"REGISTER:{fields['uri']}")
-        want = md5(f"{ha1}:{fields['nonce']}:{fields['nc']}:{fields['cnonce']}:auth:{ha2}")
-        assert fields["response"] == want, f"digest response {fields['response']} != {want}: {auth}"
-        print(f"baresip: REGISTER {first.splitlines()[0]!r}, digest response verified")
+        line = reg.check("alice", "pw-for-baresip", lambda: open(wd.file("baresip-alice.log"), errors="replace").read())
+        print(f"baresip: {line!r} over {reg.got['tls_version']}, digest response verified")
     finally:
         if bs:
             bs.stop()
-        lsock.close()
+        reg.close()
+        wd.cleanup()
+
+
+def linphone_registers(c):
+    """linphonec loads `sotto provision linphone --ha1` output, verifies the server certificate against the
+    provisioned root_ca (verify_server_certs=1, verify_server_cn=1: the cert's DNS:127.0.0.1 SAN), and sends
+    REGISTER with a digest computed from the stored HA1 alone."""
+    sys.path.insert(0, os.path.join(HERE, "interop"))
+    import harness as h  # noqa: E402
+
+    data = c.path("lp-data")
+    run("user", "add", "bob", "--password", "pw-for-linphone", data=data, want=0)
+    port = h.free_port()
+    rc, out, err = run("provision", "linphone", "bob", "--ha1", "--server", f"127.0.0.1:{port}", data=data, want=0)
+    ini = configparser.ConfigParser()
+    ini.optionxform = str
+    ini.read_string(out)
+    # What any linphonec on this box needs besides the account (PEERS.md): loopback only, no UDP/TCP.
+    ini["sip"].update({"sip_port": "0", "sip_tcp_port": "0", "sip_tls_port": str(h.free_port()),
+                       "bind_address": "127.0.0.1", "use_ipv6": "0", "ipv6_migration_done": "1"})
+    rtp = h.free_port(socket.SOCK_DGRAM) // 2 * 2
+    ini["rtp"] = {"bind_address": "127.0.0.1", "audio_rtp_port": f"{min(rtp, 60000)}-{min(rtp, 60000) + 40}"}
+    wd = h.Workdir("server-cli-linphone")
+    rc_path = wd.file("linphonerc")
+    with open(rc_path, "w") as f:
+        ini.write(f, space_around_delimiters=False)
+    sock = f"/tmp/linphonec-{os.getuid()}"
+    assert not os.path.exists(sock), f"{sock} exists: another linphonec of this uid is running"
+    home = wd.file("home")
+    os.makedirs(os.path.join(home, ".local", "share", "linphone"), exist_ok=True)
+    reg = FakeRegistrar(port, data)
+    proc = wd.spawn(["linphonec", "--pipe", "-c", rc_path, "-d", "6", "-l", wd.file("linphone-debug.log")],
+                    "linphone.log", env=dict(os.environ, HOME=home))
+    try:
+        line = reg.check("bob", ini["auth_info_0"]["ha1"], lambda: open(wd.file("linphone.log"), errors="replace").read(),
+                         is_ha1=True)
+        assert ini["auth_info_0"]["ha1"] == md5("bob:sotto:pw-for-linphone")
+        print(f"linphone: {line!r} over {reg.got['tls_version']} (server certificate verified by linphone), "
+              f"digest response from the HA1 verified")
+    finally:
+        if proc.poll() is None and os.path.exists(sock):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(sock)
+                s.sendall(b"quit")
+            except OSError:
+                pass
+            finally:
+                s.close()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        reg.close()
         wd.cleanup()
 
 
@@ -423,13 +499,15 @@ TESTS = [test_users, test_ca, test_provision, test_config]
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", help="run only tests whose name contains this")
-    ap.add_argument("--baresip", action="store_true", help="the baresip provisioning check (needs the interop lock)")
+    ap.add_argument("--peers", action="store_true",
+                    help="baresip and linphone load provisioned accounts (needs the interop lock)")
     a = ap.parse_args()
     if not os.access(SOTTO, os.X_OK):
         print(f"FAIL: {SOTTO} not built")
         return 1
     c = Ctx()
-    tests = [baresip_registers] if a.baresip else [t for t in TESTS if not a.k or a.k in t.__name__]
+    pool = [baresip_registers, linphone_registers] if a.peers else TESTS
+    tests = [t for t in pool if not a.k or a.k in t.__name__]
     failed = 0
     for t in tests:
         try:
