@@ -1,6 +1,9 @@
 // `sotto phone`: a pjsua-like softphone for scripts and tests (docs/PHONE.md).
 #include <fmt/core.h>
 
+#include <cstdio>
+#include <string_view>
+
 #include "commands.hpp"
 #include "phone/phone.hpp"
 
@@ -45,8 +48,12 @@ int run_phone(PhoneCli& cli) {
   asio::io_context io;
   const bool json = cli.o.json;
   phone::Phone p(io, std::move(*checked), [json](std::string_view line) {
-    fmt::print(json ? stderr : stdout, "{}\n", line);
-    std::fflush(json ? stderr : stdout);
+    // Progress goes to stdout (stderr with --json, where stdout carries only the report); the SIP trace
+    // (">>> " sent, "<<< " received) always goes to stderr, as --help says.
+    const bool trace = line.starts_with(">>> ") || line.starts_with("<<< ");
+    std::FILE* out = json || trace ? stderr : stdout;
+    fmt::print(out, "{}\n", line);
+    std::fflush(out);
   });
   if (auto st = p.start(); !st) {
     fmt::print(stderr, "sotto phone: {}\n", st.error().context);
@@ -106,6 +113,7 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--tls-ciphers", cli.o.tls_ciphers, "TLS 1.2 cipher list (OpenSSL syntax), e.g. for carriers that demand AES128-SHA");
   sub->add_flag("--tls-allow-wildcards", cli.o.tls_allow_wildcards,
                 "Accept wildcard server certificates (*.example.com), which RFC 5922 7.2 forbids; some carriers use them");
+  sub->add_option("--tls-max-version", cli.o.tls_max_version, "Highest TLS version to speak: 1.2 or 1.3 (default 1.3)");
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
   sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
   sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");

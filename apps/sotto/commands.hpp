@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace sotto::app {
@@ -24,11 +25,31 @@ struct Commands {
 void add_bench_command(CLI::App& app, Commands& cmds);
 void add_selftest_command(CLI::App& app, Commands& cmds);
 void add_phone_command(CLI::App& app, Commands& cmds);
+void add_audit_command(CLI::App& app, Commands& cmds);
 void add_tls_check_command(CLI::App& app, Commands& cmds);
 void add_user_command(CLI::App& app, Commands& cmds);
 void add_ca_command(CLI::App& app, Commands& cmds);
 void add_provision_command(CLI::App& app, Commands& cmds);
 void add_config_command(CLI::App& app, Commands& cmds);
+
+// One line for a command-line error, prefixed by the command that was being parsed ("sotto phone: ...",
+// "sotto bench srtp: ..."), e.g. "sotto phone: The following argument was not expected: --bogus (see
+// sotto phone --help)". Line breaks in the parser's message are folded into the line.
+inline std::string usage_error_line(const CLI::App& app, std::string message) {
+  std::string prefix = app.get_name();
+  const CLI::App* at = &app;
+  for (;;) {
+    auto subs = at->get_subcommands();
+    if (subs.empty()) break;
+    at = subs.front();
+    prefix += " " + at->get_name();
+  }
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  return prefix + ": " + message + " (see " + prefix + " --help)";
+}
 
 inline Commands register_commands(CLI::App& app) {
   Commands c;
@@ -36,6 +57,7 @@ inline Commands register_commands(CLI::App& app) {
   add_selftest_command(app, c);
   add_phone_command(app, c);
   add_tls_check_command(app, c);
+  add_audit_command(app, c);
   add_user_command(app, c);
   add_ca_command(app, c);
   add_provision_command(app, c);

@@ -79,6 +79,7 @@ Status Phone::start() {
   client.ca_file = o.ca_file;
   client.keylog_file = o.keylog_file;
   if (!o.tls_ciphers.empty()) client.cipher_list = o.tls_ciphers;
+  if (o.tls_max_version == "1.2") client.max_version = io::TlsVersion::tls1_2;
   client.allow_wildcards = o.tls_allow_wildcards;
   if (o.tls_allow_wildcards) progress_("warning: --tls-allow-wildcards: wildcard certificates accepted (RFC 5922 7.2 forbids them for SIP domains)");
   client.on_warning = [this](std::string_view w) { progress_(fmt::format("warning: {}", w)); };

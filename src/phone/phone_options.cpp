@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "core/srtp/suite.hpp"
 #include "io/dns/dns_resolver_options.hpp"
+#include "media/wav_source.hpp"
 
 namespace sotto::phone {
 namespace {
@@ -14,6 +20,44 @@ Status readable(const std::string& flag, const std::string& path) {
   if (path.empty()) return {};
   std::ifstream f(path, std::ios::binary);
   if (!f) return fail(Errc::io_error, flag + ": cannot read '" + path + "'");
+  return {};
+}
+
+// A PEM file must hold what its flag promises: `--cert key.pem` (a common swap) is caught here, before
+// any listener is up, naming the flag. OpenSSL still parses the contents later (io's TLS context).
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+Status pem_holds(const std::string& flag, const std::string& path, bool certificate) {
+  if (path.empty()) return {};
+  const std::string text = slurp(path);
+  if (certificate && text.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    const bool is_key = text.find("PRIVATE KEY-----") != std::string::npos;
+    return fail(Errc::invalid_argument, flag + ": '" + path + "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)" +
+                                            (is_key ? "; it is a private key: give it as --key" : ""));
+  }
+  if (!certificate && text.find("PRIVATE KEY-----") == std::string::npos) {
+    return fail(Errc::invalid_argument, flag + ": '" + path + "' holds no PEM private key (-----BEGIN ... PRIVATE KEY-----)" +
+                                            (flag == "--cert" ? "; give the key with --key" : ""));
+  }
+  return {};
+}
+
+// --record: can we create (or append to) the file? Checked without truncating an existing file; a file
+// this check creates is removed again.
+Status writable(const std::string& flag, const std::string& path) {
+  if (path.empty()) return {};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return fail(Errc::invalid_argument, flag + ": '" + path + "' is a directory");
+  const bool existed = std::filesystem::exists(path, ec);
+  std::FILE* f = std::fopen(path.c_str(), "ab");
+  if (f == nullptr) {
+    return fail(Errc::io_error, flag + ": cannot write '" + path + "' (" + std::strerror(errno) + ")");
+  }
+  std::fclose(f);
+  if (!existed) std::filesystem::remove(path, ec);
   return {};
 }
 
@@ -52,6 +96,18 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
   for (auto [flag, path] : {std::pair{"--cert", &o.cert_file}, {"--key", &o.key_file}, {"--ca-file", &o.ca_file},
                             {"--play", &o.play_wav}}) {
     if (Status st = readable(flag, *path); !st) return Unexpected(st.error());
+  }
+  // --cert may hold the key too (baresip style); then --key is optional.
+  if (Status st = pem_holds("--cert", o.cert_file, true); !st) return Unexpected(st.error());
+  if (Status st = o.key_file.empty() ? pem_holds("--cert", o.cert_file, false) : pem_holds("--key", o.key_file, false); !st) {
+    return Unexpected(st.error());
+  }
+  if (!o.play_wav.empty()) {
+    if (auto wav = media::WavSource::open(o.play_wav); !wav) return fail(Errc::invalid_argument, "--play: " + wav.error().context);
+  }
+  if (Status st = writable("--record", o.record_wav); !st) return Unexpected(st.error());
+  if (!o.tls_max_version.empty() && o.tls_max_version != "1.2" && o.tls_max_version != "1.3") {
+    return fail(Errc::invalid_argument, "--tls-max-version: '" + o.tls_max_version + "' is not 1.2 or 1.3");
   }
   if (o.mode == PhoneMode::call) {
     if (o.target.empty()) return fail(Errc::invalid_argument, "call: give the URI to call, e.g. sips:bob@127.0.0.1:5072");

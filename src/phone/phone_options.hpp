@@ -51,6 +51,7 @@ struct PhoneOptions {
   std::string keylog_file;                 // --tls-keylog FILE (decrypts the TLS session: warned)
   bool tls_allow_wildcards = false;        // --tls-allow-wildcards: accept *.example.com (RFC 5922 7.2 forbids)
   std::string tls_ciphers;                 // --tls-ciphers: OpenSSL TLS 1.2 cipher list (carriers demanding CBC)
+  std::string tls_max_version;             // --tls-max-version 1.2|1.3 ("": 1.3)
   double timeout_s = 32;                   // --timeout: give up on call setup after this long
   bool sip_trace = false;                  // --sip-trace: print every SIP message sent and received
   double hold_at_s = 0;                    // --hold-at: re-INVITE a=sendonly this long after the answer

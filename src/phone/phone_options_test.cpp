@@ -1,15 +1,59 @@
 #include "phone/phone_options.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "media/wav_sink.hpp"
 
 namespace sotto::phone {
 namespace {
+
+// Files the checks look at, written once per test binary: PEM markers only (OpenSSL parses the real
+// contents later, in io), a valid and a corrupt WAV.
+struct Files {
+  std::filesystem::path dir;
+  std::string combined_pem, cert_pem, key_pem, good_wav, bad_wav;
+  Files() {
+    dir = std::filesystem::temp_directory_path() / ("sotto-phone-options-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto write = [&](const char* name, const std::string& text) {
+      std::ofstream((dir / name).string(), std::ios::binary) << text;
+      return (dir / name).string();
+    };
+    const std::string cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const std::string key = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
+    combined_pem = write("combined.pem", cert + key);
+    cert_pem = write("cert.pem", cert);
+    key_pem = write("key.pem", key);
+    bad_wav = write("bad.wav", std::string("RIFF\x10\0\0\0WAVEjunkjunkjunk", 24));
+    good_wav = (dir / "good.wav").string();
+    auto sink = media::WavSink::create(good_wav);
+    if (sink) {
+      std::int16_t frame[160] = {};
+      (void)sink->write(frame);
+    }
+  }
+  ~Files() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+const Files& files() {
+  static const Files f;
+  return f;
+}
 
 PhoneOptions base() {
   PhoneOptions o;
   o.listen = {"tls://127.0.0.1:0"};
   o.target = "sips:bob@127.0.0.1:5072";
-  o.cert_file = "/etc/hostname";  // only readability is checked here
+  o.cert_file = files().combined_pem;
   return o;
 }
 
@@ -35,6 +79,11 @@ TEST(PhoneOptions, AcceptsTheDocumentedForms) {
 
 TEST(PhoneOptions, EachBadFlagGetsOneClearLine) {
   PhoneOptions o = base();
+  o.tls_max_version = "1.1";
+  EXPECT_EQ(error_of(o), "--tls-max-version: '1.1' is not 1.2 or 1.3");
+  o.tls_max_version = "1.2";
+  EXPECT_EQ(error_of(o), "");
+  o = base();
   o.srtp = "maybe";
   EXPECT_EQ(error_of(o), "--srtp: 'maybe' is not one of off, offer, require");
   o = base();
@@ -137,7 +186,7 @@ TEST(PhoneOptions, NoListenerNeededWithoutCertificateUnlessWaitingWithoutAccount
   auto c = check(o);  // calls out over a client TLS connection
   ASSERT_TRUE(c) << c.error().message();
   EXPECT_TRUE(c->listen.empty());
-  o.cert_file = "/etc/hostname";
+  o.cert_file = files().combined_pem;
   c = check(o);
   ASSERT_TRUE(c);
   ASSERT_EQ(c->listen.size(), 1u);
@@ -147,6 +196,37 @@ TEST(PhoneOptions, NoListenerNeededWithoutCertificateUnlessWaitingWithoutAccount
   EXPECT_NE(error_of(o).find("or --account to take calls down the registration's connection"), std::string::npos);
   o.account = "sips:alice@example.test";
   EXPECT_EQ(error_of(o), "");
+}
+
+// Found only after the listener was up before: each is now one line naming the flag, before anything
+// starts (exit 2 in the CLI).
+TEST(PhoneOptions, FilesAreCheckedBeforeAnythingStarts) {
+  PhoneOptions o = base();
+  o.play_wav = files().good_wav;
+  EXPECT_EQ(error_of(o), "");
+  o.play_wav = files().bad_wav;
+  EXPECT_EQ(error_of(o).rfind("--play: ", 0), 0u) << error_of(o);
+  EXPECT_NE(error_of(o).find(files().bad_wav), std::string::npos) << error_of(o);
+  o = base();
+  o.record_wav = "/nonexistent-dir/rec.wav";
+  EXPECT_EQ(error_of(o).rfind("--record: cannot write '/nonexistent-dir/rec.wav' (", 0), 0u) << error_of(o);
+  o.record_wav = files().dir.string();
+  EXPECT_EQ(error_of(o), "--record: '" + files().dir.string() + "' is a directory");
+  const std::string fresh = (files().dir / "new.wav").string();
+  o.record_wav = fresh;
+  EXPECT_EQ(error_of(o), "");
+  EXPECT_FALSE(std::filesystem::exists(fresh)) << "the check must not leave a file behind";
+  o = base();
+  o.cert_file = files().key_pem;  // the key given as the certificate
+  EXPECT_EQ(error_of(o), "--cert: '" + files().key_pem +
+                             "' holds no PEM certificate (-----BEGIN CERTIFICATE-----); it is a private key: give it as --key");
+  o.cert_file = files().cert_pem;  // certificate without a key and no --key
+  EXPECT_EQ(error_of(o), "--cert: '" + files().cert_pem +
+                             "' holds no PEM private key (-----BEGIN ... PRIVATE KEY-----); give the key with --key");
+  o.key_file = files().key_pem;
+  EXPECT_EQ(error_of(o), "");
+  o.key_file = files().cert_pem;  // swapped the other way
+  EXPECT_EQ(error_of(o), "--key: '" + files().cert_pem + "' holds no PEM private key (-----BEGIN ... PRIVATE KEY-----)");
 }
 
 TEST(PhoneOptions, CodecsAreG711InPreferenceOrder) {

@@ -7,11 +7,13 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import wave
@@ -61,7 +63,12 @@ class Workdir:
                     p.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     p.kill()
-        if not keep and not os.environ.get("SOTTO_KEEP_WORKDIR"):
+        # Called from a scenario's `finally`: when an exception is on its way out, the scenario failed,
+        # and its logs (peers, captures) are kept for the report.
+        failing = sys.exc_info()[0] is not None
+        if failing:
+            print(f"(kept {self.path} for the failure's logs)", flush=True)
+        if not keep and not failing and not os.environ.get("SOTTO_KEEP_WORKDIR"):
             shutil.rmtree(self.path, ignore_errors=True)
 
 
@@ -96,6 +103,65 @@ def make_noise_wav(path, seed, seconds=8):
         w.setsampwidth(2)
         w.setframerate(8000)
         w.writeframes(bytes(frames))
+
+
+def sip_trace_messages(log_path):
+    """The SIP messages a `sotto phone --sip-trace` log shows: dicts with dir ("sent"/"received"),
+    start (the start line), status (int, responses only), cseq_method and the SDP body lines. A sent
+    message starts with ">>> " + start line; a received one with "<<< from ..." and the start line next.
+    Progress lines in between are not messages: a blank line ends the headers, and the body is the run of
+    SDP lines ("x=...") after it."""
+    lines = open(log_path, errors="replace").read().splitlines()
+    msgs, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith(">>> "):
+            direction, start, i = "sent", line[4:], i + 1
+        elif line.startswith("<<< from ") and i + 1 < len(lines):
+            direction, start, i = "received", lines[i + 1], i + 2
+        else:
+            i += 1
+            continue
+        headers = []
+        while i < len(lines) and lines[i] != "":
+            headers.append(lines[i])
+            i += 1
+        i += 1  # the blank line
+        body = []
+        while i < len(lines) and re.match(r"^[a-z]=", lines[i]):
+            body.append(lines[i])
+            i += 1
+        m = re.match(r"^SIP/2\.0 (\d{3}) ", start)
+        cseq = next((h.split(":", 1)[1].split()[-1] for h in headers if h.lower().startswith("cseq:")), "")
+        msgs.append({"dir": direction, "start": start, "status": int(m.group(1)) if m else None,
+                     "cseq_method": cseq, "body": body})
+    return msgs
+
+
+def sdp_media_ports(*log_paths):
+    """Every RTP and RTCP port the SDP in these --sip-trace logs names (m=audio N, RTCP N+1 or a=rtcp:),
+    i.e. the ports of this call's media on both sides, learnt from the call itself."""
+    ports = set()
+    for path in log_paths:
+        for msg in sip_trace_messages(path):
+            for line in msg["body"]:
+                m = re.match(r"^m=audio (\d+) ", line)
+                if m and int(m.group(1)) != 0:
+                    ports.update({int(m.group(1)), int(m.group(1)) + 1})
+                m = re.match(r"^a=rtcp:(\d+)", line)
+                if m:
+                    ports.add(int(m.group(1)))
+    return sorted(ports)
+
+
+def wire_check(capture, sip_port, media_ports):
+    """wire_check.py over a capture, counting only UDP between the given media ports (both ends)."""
+    assert media_ports, "no media ports learnt from the SDP (is --sip-trace on?)"
+    r = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire_check.py"),
+                        capture, "--sip-port", str(sip_port), "--rtp-ports", ",".join(map(str, media_ports))],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, f"wire_check.py failed (exit {r.returncode}): {r.stderr[-1500:]}"
+    return json.loads(r.stdout)
 
 
 def correlate(reference, recording):
@@ -167,12 +233,43 @@ snd_path {self.rec}
         body = json.dumps({"command": command, "params": params, "token": "sotto"}).encode()
         s.sendall(str(len(body)).encode() + b":" + body + b",")
         s.settimeout(3)
-        try:
-            return s.recv(65536).decode(errors="replace")
+        data = b""
+        try:  # events may arrive first; read until the response to this command is in
+            while self.response_of(data.decode(errors="replace")) is None:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
         except socket.timeout:
-            return ""
+            pass
         finally:
             s.close()
+        return data.decode(errors="replace")
+
+    @staticmethod
+    def response_of(reply):
+        """The response object among the netstrings ctrl_tcp sent back (events may come first), or None."""
+        i = 0
+        while i < len(reply):
+            colon = reply.find(":", i)
+            if colon < 0 or not reply[i:colon].isdigit():
+                return None
+            n = int(reply[i:colon])
+            try:
+                msg = json.loads(reply[colon + 1:colon + 1 + n])
+            except ValueError:
+                return None
+            if msg.get("response") is True:
+                return msg
+            i = colon + 1 + n + 1  # the trailing ","
+        return None
+
+    def command_ok(self, command, params=""):
+        """Runs a command and asserts that baresip answered it with "ok": true (not merely no error)."""
+        reply = self.command(command, params)
+        r = self.response_of(reply)
+        assert r is not None and r.get("ok") is True, f"baresip {command} {params!r}: {reply!r}"
+        return r
 
     def decoded_recording(self):
         files = sorted(f for f in os.listdir(self.rec) if f.endswith("-dec.wav"))

@@ -28,7 +28,11 @@ def _wait_port(port, kind, timeout, what, log):
             finally:
                 s.close()
         time.sleep(0.1)
-    raise RuntimeError(f"{what} did not start; see {log}")
+    try:
+        tail = "".join(open(log, errors="replace").readlines()[-15:])
+    except OSError:
+        tail = "(no log)"
+    raise RuntimeError(f"{what} did not start within {timeout} s on port {port}; {log} ends:\n{tail}")
 
 
 class Kamailio:
@@ -164,8 +168,12 @@ request_route {{
         r = subprocess.run(["kamcmd", "-s", f"unix:{self.ctl}", "ul.lookup", "location", user],
                            capture_output=True, text=True, timeout=10)
         out = r.stdout + r.stderr
-        if "AOR not found" in out or "Not Found" in out or r.returncode != 0:
+        if "AOR not found" in out or "Not Found" in out:
             return []
+        # Anything else that fails (kamailio gone, ctl socket missing) must not read as "no binding": a
+        # check that the binding was removed would then pass without looking.
+        if r.returncode != 0:
+            raise RuntimeError(f"kamcmd ul.lookup failed (exit {r.returncode}): {out.strip()[:300]}")
         return [l.split(":", 1)[1].strip() for l in out.splitlines() if l.strip().startswith("Address:")]
 
     def baresip(self, wd, user, password, play_wav, answer="auto"):

@@ -2,7 +2,11 @@
 """What a capture proves about a call: cleartext SIP or not, and RTP payloads that look like ciphertext
 or like plaintext audio.
 
-  wire_check.py CAPTURE.pcapng --sip-port 5071 --rtp-ports 20000-30000     # prints one JSON object
+  wire_check.py CAPTURE.pcapng --sip-port 5071 --rtp-ports 21044,21045,34000,34001   # prints one JSON object
+
+--rtp-ports names the call's own media ports (learnt from its SDP); a UDP datagram counts only when both
+its source and destination port are among them, so other RTP on the machine (another softphone, a relay,
+tools/rtp-noise.py) does not enter the figures. A range A-B is accepted too.
 
 Chi-square over the byte values of all RTP payloads (255 degrees of freedom): ciphertext lands near 255
 (about 200-320 for a few thousand packets); G.711 speech or noise is in the tens of thousands and more.
@@ -33,9 +37,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("capture")
     ap.add_argument("--sip-port", type=int, required=True)
-    ap.add_argument("--rtp-ports", default="20000-30100", help="A-B, the RTP/RTCP port range of both sides")
+    ap.add_argument("--rtp-ports", required=True,
+                    help="P1,P2,...: the RTP/RTCP ports of both sides of the call (or a range A-B)")
     args = ap.parse_args()
-    lo, hi = (int(x) for x in args.rtp_ports.split("-"))
+    if "-" in args.rtp_ports:
+        lo, hi = (int(x) for x in args.rtp_ports.split("-"))
+        in_set = f"udp.srcport >= {lo} && udp.srcport <= {hi} && udp.dstport >= {lo} && udp.dstport <= {hi}"
+    else:
+        ports = sorted({int(p) for p in args.rtp_ports.split(",") if p})
+        if not ports:
+            ap.error("--rtp-ports: no port given")
+        listed = ", ".join(map(str, ports))  # tshark 4.0 set syntax: {a, b, c}
+        in_set = f"udp.srcport in {{{listed}}} && udp.dstport in {{{listed}}}"
 
     # Signalling: any SIP start line or header in the clear on the SIP port's TCP stream or UDP?
     sip_rows = tshark_fields(args.capture, f"tcp.port == {args.sip_port} || udp.port == {args.sip_port}",
@@ -52,8 +65,7 @@ def main():
                 cleartext_sip += 1
 
     # Media: UDP payloads on the RTP range, RTP version 2 and not RTCP (payload type 72-76 = RTCP 200-204).
-    rtp_rows = tshark_fields(args.capture, f"udp.srcport >= {lo} && udp.srcport <= {hi} && udp.dstport >= {lo} "
-                             f"&& udp.dstport <= {hi}", ["udp.payload"])
+    rtp_rows = tshark_fields(args.capture, in_set, ["udp.payload"])
     counts = [0] * 256
     total = 0
     packets = 0
