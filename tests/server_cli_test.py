@@ -139,6 +139,12 @@ def test_users(c):
     rc, out, err = run("user", "list", "--json", data=c.data, want=0)
     assert [u["name"] for u in json.loads(out)["users"]] == ["alice", "carol"]
 
+    # Usage errors of the parser itself follow the same contract: one line, exit 2.
+    rc, out, err = run("user", "add", data=c.data, want=2)
+    one_line_error(err, "sotto user add", "name is required")
+    rc, out, err = run("user", "list", "--bogus", data=c.data, want=2)
+    one_line_error(err, "sotto user list", "--bogus")
+
     rc, out, err = run("user", "list", data=c.path("nowhere"), want=1)
     one_line_error(err, "no data directory at")
     assert not os.path.exists(c.path("nowhere"))
