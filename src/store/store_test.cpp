@@ -224,6 +224,23 @@ TEST(SqliteStore, SurvivesReopenAndUsesWal) {
   sqlite3_close(db);
 }
 
+TEST(SqliteStore, TwoOpenStoresSeeEachOthersCommits) {
+  // The server and `sotto user add` run at once: a commit of one is visible to the other at once.
+  TempDir tmp;
+  auto a = open_data_dir(tmp.path(), {.realm = std::nullopt, .create = true});
+  auto b = open_data_dir(tmp.path(), {.realm = std::nullopt, .create = true});
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE((*a)->add_user(make_user("alice", "sotto", "pw", {}, 1)));
+  auto seen = (*b)->find_user("alice");
+  ASSERT_TRUE(seen);
+  EXPECT_TRUE(seen->has_value());
+  ASSERT_TRUE(*(*b)->remove_user("alice"));
+  EXPECT_FALSE((*(*a)->find_user("alice")).has_value());
+  auto dup = (*b)->add_user(make_user("bob", "sotto", "pw", {}, 1));
+  ASSERT_TRUE(dup);
+  EXPECT_FALSE((*a)->add_user(make_user("bob", "sotto", "other", {}, 2)));
+}
+
 TEST(SqliteStore, NewerSchemaAndForeignDatabasesAreRefused) {
   TempDir tmp;
   {
