@@ -66,6 +66,36 @@ def md5(s):
     return hashlib.md5(s.encode()).hexdigest()
 
 
+def run_on_tty(args, typed, data):
+    """Runs sotto with a pseudo-terminal as stdin (so it prompts), typing each of `typed` as a line once
+    the prompt for it has appeared; returns (rc, everything written to the terminal/stderr)."""
+    import pty
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "SOTTO_PASSWORD"}
+    p = subprocess.Popen([SOTTO, *args, "--data-dir", data], stdin=slave, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    # The prompts go to stderr: wait for each before typing (the terminal is set to no-echo by then).
+    err = b""
+    for i, line in enumerate(typed):
+        while err.count(b": ") < i + 1:
+            chunk = os.read(p.stderr.fileno(), 256)
+            if not chunk:
+                break
+            err += chunk
+        os.write(master, line.encode() + b"\n")
+        err += b"\n"
+    try:
+        out, rest = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        raise
+    finally:
+        os.close(master)
+    return p.returncode, out.decode(), (err + rest).decode()
+
+
 def openssl(*args):
     p = subprocess.run(["openssl", *args], capture_output=True, text=True, timeout=30)
     return p.returncode, p.stdout + p.stderr
@@ -131,6 +161,12 @@ def test_users(c):
     with open(c.path("alice2.pw"), "w") as f:
         f.write("alice-new\n")
     run("user", "passwd", "alice", "--password-file", c.path("alice2.pw"), data=c.data, want=0)
+    # On a terminal, passwd (and add) ask twice with echo off.
+    rc, out, err = run_on_tty(["user", "passwd", "carol"], ["typed-pw", "typed-pw"], c.data)
+    assert rc == 0 and "Password for carol:" in err and "Again:" in err and "typed-pw" not in err, (rc, out, err)
+    rc, out, err = run_on_tty(["user", "passwd", "carol"], ["one", "two"], c.data)
+    assert rc == 2 and "the two passwords differ" in err, (rc, out, err)
+    run("user", "passwd", "carol", "--password", "carol-pw", data=c.data, want=0)
     rc, out, err = run("user", "passwd", "zed", "--password", "x", data=c.data, want=1)
     one_line_error(err, "no user 'zed'")
     rc, out, err = run("user", "remove", "zed", data=c.data, want=1)

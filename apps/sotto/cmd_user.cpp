@@ -29,11 +29,12 @@ struct UserCli {
 
 std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-Result<std::string> required_password(const PasswordOptions& o) {
-  auto pw = read_password(o);
+Result<std::string> required_password(const PasswordOptions& o, const std::string& user) {
+  auto pw = read_or_prompt_password(o, user);
   if (!pw) return Unexpected(pw.error());
   if (!*pw) {
-    return fail(Errc::invalid_argument, "a password is required: --password P, --password-file FILE or SOTTO_PASSWORD");
+    return fail(Errc::invalid_argument,
+                "a password is required: --password P, --password-file FILE, SOTTO_PASSWORD, or a terminal to type it on");
   }
   return std::move(**pw);
 }
@@ -53,7 +54,7 @@ int run_add(UserCli& cli) {
   auto t = store::parse_transport_list(cli.transports);
   if (!t) return fail_with(cmd, Error{Errc::invalid_argument, "--allow-transports: " + t.error().context});
   policy.transports = *t;
-  auto pw = required_password(cli.pw);
+  auto pw = required_password(cli.pw, cli.name);
   if (!pw) return fail_with(cmd, pw.error());
 
   auto st = open_store(cli.data_dir, cli.realm, /*create=*/true);
@@ -117,10 +118,13 @@ int run_remove(UserCli& cli) {
 int run_passwd(UserCli& cli) {
   constexpr std::string_view cmd = "sotto user passwd";
   if (auto v = store::validate_user_name(cli.name); !v) return fail_with(cmd, v.error());
-  auto pw = required_password(cli.pw);
-  if (!pw) return fail_with(cmd, pw.error());
   auto st = open_store(cli.data_dir, cli.realm, /*create=*/false);
   if (!st) return fail_with(cmd, st.error());
+  auto found = (*st)->find_user(cli.name);  // before asking for a password nobody will use
+  if (!found) return fail_with(cmd, found.error());
+  if (!*found) return fail_with(cmd, Error{Errc::not_found, "no user '" + cli.name + "' in " + cli.data_dir});
+  auto pw = required_password(cli.pw, cli.name);
+  if (!pw) return fail_with(cmd, pw.error());
   const auto creds = store::digest_credentials(cli.name, (*st)->info().realm, *pw);
   std::fill(pw->begin(), pw->end(), '\0');
   auto changed = (*st)->set_credentials(cli.name, creds, now_unix());

@@ -1,6 +1,8 @@
 #include "server_cli.hpp"
 
 #include <fmt/core.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <ctime>
@@ -39,6 +41,52 @@ Result<std::optional<std::string>> read_password(const PasswordOptions& o) {
   }
   if (pw.find('\0') != std::string::npos) return fail(Errc::invalid_argument, "the password contains a NUL byte");
   return std::optional<std::string>(std::move(pw));
+}
+
+namespace {
+
+// One line from the terminal on stdin with echo off; the terminal's settings are restored after.
+std::optional<std::string> read_hidden_line(const std::string& prompt) {
+  termios old{};
+  if (::tcgetattr(STDIN_FILENO, &old) != 0) return std::nullopt;
+  termios quiet = old;
+  quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+  quiet.c_lflag |= ECHONL;
+  // Echo off before the prompt appears, so nothing typed after it is flushed or shown.
+  if (::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) return std::nullopt;
+  fmt::print(stderr, "{}", prompt);
+  std::fflush(stderr);
+  std::string line;
+  bool ok = false;
+  for (char ch = 0;;) {
+    const ssize_t n = ::read(STDIN_FILENO, &ch, 1);
+    if (n <= 0) break;
+    if (ch == '\n') {
+      ok = true;
+      break;
+    }
+    if (ch != '\r') line += ch;
+  }
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+  if (!ok) return std::nullopt;
+  return line;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> read_or_prompt_password(const PasswordOptions& o, const std::string& user) {
+  auto pw = read_password(o);
+  if (!pw || *pw || !::isatty(STDIN_FILENO)) return pw;
+  auto first = read_hidden_line("Password for " + user + ": ");
+  if (!first) return fail(Errc::invalid_argument, "no password read from the terminal");
+  if (first->empty()) return fail(Errc::invalid_argument, "the password is empty");
+  auto again = read_hidden_line("Again: ");
+  if (!again || *again != *first) {
+    std::fill(first->begin(), first->end(), '\0');
+    return fail(Errc::invalid_argument, "the two passwords differ");
+  }
+  std::fill(again->begin(), again->end(), '\0');
+  return std::optional<std::string>(std::move(*first));
 }
 
 void add_data_dir_option(CLI::App* sub, std::string& data_dir) {

@@ -28,6 +28,9 @@ void add_password_options(CLI::App* sub, PasswordOptions& o, const std::string& 
 // none is given. Errc::invalid_argument for both flags at once, an unreadable or empty file, an empty value.
 Result<std::optional<std::string>> read_password(const PasswordOptions& o);
 
+// read_password, else, when stdin is a terminal, a prompt (echo off) asked twice; nullopt when neither.
+Result<std::optional<std::string>> read_or_prompt_password(const PasswordOptions& o, const std::string& user);
+
 // The data directory option every server command takes.
 void add_data_dir_option(CLI::App* sub, std::string& data_dir);
 
