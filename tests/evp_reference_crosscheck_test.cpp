@@ -121,7 +121,7 @@ TEST(EvpReferenceAes192, MatchesOurEngine) {
     const srtp::Policy p = xc::policy(id, 9);
     Evp evp = make_evp(p);
     ASSERT_TRUE(evp.cm);
-    auto tx = srtp::Context::create(Direction::outbound, p);
+    auto tx = srtp::Context::create(Direction::outbound, p, srtp::kNoKeyRegistry);
     ASSERT_TRUE(tx.has_value());
     for (std::uint32_t i = 0; i < 1000; ++i) {
       const std::uint32_t index = 65000 + i;

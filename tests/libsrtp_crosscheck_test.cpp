@@ -43,7 +43,7 @@ struct Endpoints {
   LibsrtpSession lib_tx, lib_rx;
 
   static std::optional<Endpoints> make(const srtp::Policy& p) {
-    auto a = Context::create(Direction::outbound, p);
+    auto a = Context::create(Direction::outbound, p, srtp::kNoKeyRegistry);
     auto b = Context::create(Direction::inbound, p);
     auto c = LibsrtpSession::create(Direction::outbound, p);
     auto d = LibsrtpSession::create(Direction::inbound, p);

@@ -48,7 +48,7 @@ class MkiCrosscheck : public ::testing::TestWithParam<SuiteId> {};
 TEST_P(MkiCrosscheck, KeySwitchMidStreamRtpAndRtcp) {
   const SuiteId id = GetParam();
   const srtp::Policy p = two_key_policy(id);
-  auto sotto_tx = Context::create(Direction::outbound, p);
+  auto sotto_tx = Context::create(Direction::outbound, p, srtp::kNoKeyRegistry);
   auto sotto_rx = Context::create(Direction::inbound, p);
   auto lib_tx = LibsrtpSession::create(Direction::outbound, p);
   auto lib_rx = LibsrtpSession::create(Direction::inbound, p);

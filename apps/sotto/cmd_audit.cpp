@@ -112,7 +112,7 @@ int run_audit(const AuditArgs& a) {
       return 2;
     }
   }
-  if (a.json) std::cout << audit::to_json(report).dump(2) << "\n";
+  if (a.json) std::cout << audit::dump_json(report) << "\n";
   else std::cout << audit::to_text(report);
   return report.all_secure() ? 0 : 1;
 }

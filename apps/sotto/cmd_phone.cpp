@@ -103,6 +103,10 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--suites", cli.suites_csv, "SRTP suites in preference order, e.g. AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM");
   sub->add_flag("--allow-sdes-over-insecure-transport", cli.o.allow_sdes_over_insecure_transport,
                 "Send/accept SDES keys over UDP/TCP signalling (the keys are then readable on the path)");
+  sub->add_option("--srtp-min-kdr", cli.o.srtp_min_kdr,
+                  "Smallest key derivation rate accepted from a peer, as the RFC 4568 KDR exponent 0..24 (new session "
+                  "keys at most every 2^N packets); a smaller KDR gets 488")
+      ->capture_default_str();
   sub->add_option("--codecs", cli.codecs_csv, "Audio codecs in preference order: PCMU,PCMA (default) or either alone");
   sub->add_option("--play", cli.o.play_wav, "WAV to send (any rate/channels; resampled to 8 kHz mono)");
   sub->add_option("--record", cli.o.record_wav, "WAV to write what we receive (8 kHz mono)");
@@ -118,6 +122,22 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
   sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");
   sub->add_option("--rtp-initial-seq", cli.o.rtp_initial_seq, "First RTP sequence number (tests: cross the ROC wrap early)");
+  // Listeners under attack (docs/PHONE.md).
+  sub->add_option("--max-connections", cli.o.max_connections,
+                  "Connections per transport (TCP, TLS); at the cap the one idle longest without a call or registration goes")
+      ->capture_default_str();
+  sub->add_option("--max-connections-per-source", cli.o.max_connections_per_source,
+                  "Inbound TCP/TLS connections per IP address without a call or registration (0: no limit)")
+      ->capture_default_str();
+  sub->add_option("--tls-handshake-timeout", cli.o.tls_handshake_timeout_s, "TLS handshake deadline, seconds")
+      ->capture_default_str();
+  sub->add_option("--first-message-timeout", cli.o.first_message_timeout_s,
+                  "Inbound connection: first SIP message within this many seconds")->capture_default_str();
+  sub->add_option("--message-timeout", cli.o.message_timeout_s,
+                  "One SIP message on TCP/TLS, first byte to last, seconds")->capture_default_str();
+  sub->add_option("--idle-timeout", cli.o.idle_timeout_s,
+                  "Close a TCP/TLS connection without a call or registration after this many idle seconds (0: never)")
+      ->capture_default_str();
   sub->add_flag("--sip-trace", cli.o.sip_trace, "Print every SIP message sent and received (stderr)");
   sub->add_flag("--json", cli.o.json, "Print the call summary as one JSON object (progress goes to stderr)");
   cli.call = sub->add_subcommand("call", "Call a SIP URI");

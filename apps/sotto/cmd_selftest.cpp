@@ -31,7 +31,7 @@ bool check_suite(const srtp::Suite& s) {
   mk.salt = SecureBytes(s.master_salt_len);
   for (std::size_t i = 0; i < mk.key.size(); ++i) mk.key[i] = static_cast<std::uint8_t>(i);
   p.keys.push_back(std::move(mk));
-  auto tx = srtp::Context::create(srtp::Direction::outbound, p);
+  auto tx = srtp::Context::create(srtp::Direction::outbound, p, srtp::kNoKeyRegistry);
   auto rx = srtp::Context::create(srtp::Direction::inbound, p);
   if (!tx || !rx) return false;
   std::vector<std::uint8_t> plain(12 + 160, 0x5a);

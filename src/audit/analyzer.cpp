@@ -21,7 +21,7 @@ void Analyzer::frame(std::uint64_t number, std::int64_t time_ns, std::uint32_t l
 Report Analyzer::finish(CaptureInfo capture) { return impl_->finish(std::move(capture)); }
 std::vector<StreamAudio> Analyzer::take_audio() { return std::move(impl_->audio_out); }
 
-double chi_square_uniform(const std::uint64_t (&counts)[256]) noexcept {
+double chi_square_uniform(std::span<const std::uint64_t, 256> counts) noexcept {
   std::uint64_t n = 0;
   for (auto c : counts) n += c;
   if (n == 0) return 0;

@@ -68,6 +68,6 @@ class Analyzer {
 
 // Chi-square statistic of a byte histogram against the uniform distribution (255 degrees of freedom):
 // ciphertext gives about 255, G.711 speech tens of thousands and more.
-double chi_square_uniform(const std::uint64_t (&counts)[256]) noexcept;
+double chi_square_uniform(std::span<const std::uint64_t, 256> counts) noexcept;
 
 }  // namespace sotto::audit

@@ -88,7 +88,8 @@ struct StreamState {
   std::uint8_t payload_type = 0;
   std::uint64_t packets = 0;
   std::uint64_t first_frame = 0;
-  std::vector<std::uint64_t> sample_frames;  // first few, as evidence
+  std::array<std::uint64_t, 5> sample_frames{};  // first few, as evidence
+  std::size_t nsample_frames = 0;
   // RFC 3550 A.1 / A.8 statistics.
   bool seq_init = false;
   std::uint16_t max_seq = 0;
@@ -100,7 +101,8 @@ struct StreamState {
   bool have_transit = false;
   std::uint32_t clock_rate = 8000;
   // Payload statistics (wire bytes).
-  std::uint64_t hist[256] = {};
+  // Allocated from the second packet on: a capture of random UDP would otherwise pay 2 KiB per datagram.
+  std::unique_ptr<std::array<std::uint64_t, 256>> hist;
   std::uint64_t payload_bytes = 0;
   std::array<std::uint16_t, 4> sizes{};
   int nsizes = 0;
@@ -172,6 +174,7 @@ struct Analyzer::Impl {
   unsigned sdp_generation = 0;
 
   std::vector<StreamState> streams;
+  std::uint64_t untracked_rtp = 0;  // RTP-like packets past the stream limit
   std::unordered_map<StreamKey, std::size_t, StreamKeyHash> stream_by_key;
   std::array<std::uint8_t, 4096> scratch{};  // SRTP unprotect works on a copy here
 

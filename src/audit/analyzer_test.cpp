@@ -316,7 +316,7 @@ TEST(Audit, MetadataLeaks) {
       mk.key = SecureBytes(std::span<const std::uint8_t>(kAlice.key_salt).first(su.master_key_len));
       mk.salt = SecureBytes(std::span<const std::uint8_t>(kAlice.key_salt).subspan(su.master_key_len));
       p.keys.push_back(std::move(mk));
-      auto tx = srtp::Context::create(srtp::Direction::outbound, p).value();
+      auto tx = srtp::Context::create(srtp::Direction::outbound, p, srtp::kNoKeyRegistry).value();
       std::size_t len = bytes.size();
       bytes.resize(len + tx.max_trailer());
       bytes.resize(tx.protect_rtcp(bytes, len).value());
@@ -608,6 +608,35 @@ TEST(Audit, JsonFollowsTheSchema) {
   EXPECT_EQ(c["start"].get<std::string>().substr(0, 11), "2025-06-15T");
   for (const char* k : {"from", "to", "end", "result", "status", "messages"}) EXPECT_TRUE(c.contains(k)) << k;
   EXPECT_TRUE(j["capture"]["stopped_at"].is_null());
+}
+
+TEST(Audit, InvalidUtf8FromTheCaptureStillPrintsAsJson) {
+  CallSpec c = plain_call();
+  c.invite_headers = "Server: evil\xff\xfe\r\n";  // header text is bytes on the wire, not checked UTF-8
+  Capture cap;
+  add_call(cap, c);
+  Report r = cap.analyse();
+  ASSERT_EQ(r.calls.size(), 1u);
+  const Finding* f = get(r.calls[0].findings, "sip-cleartext");
+  ASSERT_NE(f, nullptr);
+  ASSERT_NE(f->message.find("evil\xff\xfe"), std::string::npos);
+  EXPECT_THROW((void)to_json(r).dump(2), nlohmann::json::type_error);  // what a plain dump would do
+  auto j = nlohmann::json::parse(dump_json(r));
+  std::string msg;
+  for (const auto& x : j["calls"][0]["findings"]) {
+    if (x["code"] == "sip-cleartext") msg = x["message"];
+  }
+  EXPECT_NE(msg.find("evil\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos) << msg;  // U+FFFD twice
+}
+
+TEST(Audit, TextOutputCarriesNoTerminalControls) {
+  CallSpec c = plain_call();
+  c.invite_headers = "Server: x\x1b[2Jy\r\n";
+  Capture cap;
+  add_call(cap, c);
+  std::string text = to_text(cap.analyse());
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("x?[2Jy"), std::string::npos) << text;
 }
 
 TEST(Audit, ChiSquareSeparatesCiphertextFromG711) {

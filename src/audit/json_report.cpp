@@ -119,4 +119,8 @@ json to_json(const Report& r) {
   return j;
 }
 
+std::string dump_json(const Report& report) {
+  return to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace sotto::audit

@@ -15,6 +15,7 @@ namespace sotto::audit {
 namespace {
 
 constexpr std::int64_t kMaxAudioTicks = 8000LL * 60 * 60 * 4;  // 4 hours at 8 kHz
+constexpr std::size_t kMaxStreams = 1'000'000;
 // A capture may reorder packets (merged interfaces, retransmitting taps); 1024 packets is 20 s of 20 ms
 // audio. Older packets count as replays. The window is shifted on every new packet, so its size is paid
 // per packet: 32768 bits cost about 10% of an audit's time.
@@ -52,7 +53,12 @@ void Analyzer::Impl::rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span
   auto h = rtp::parse_rtp_header(packet);
   if (!h) return;
   StreamKey key{src, dst, h->ssrc};
-  auto [it, fresh] = stream_by_key.try_emplace(key, streams.size());
+  auto found = stream_by_key.find(key);
+  if (found == stream_by_key.end() && streams.size() >= kMaxStreams) {
+    ++untracked_rtp;  // bounded memory whatever the capture holds
+    return;
+  }
+  auto [it, fresh] = found != stream_by_key.end() ? std::pair{found, false} : stream_by_key.try_emplace(key, streams.size());
   if (fresh) {
     streams.emplace_back();
     StreamState& n = streams.back();
@@ -67,7 +73,7 @@ void Analyzer::Impl::rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span
   if (s.generation != sdp_generation) resolve(s);
   ++s.packets;
   s.last_ns = now_ns;
-  if (s.sample_frames.size() < 5) s.sample_frames.push_back(frame_no);
+  if (s.nsample_frames < s.sample_frames.size()) s.sample_frames[s.nsample_frames++] = frame_no;
 
   // RFC 3550 A.1: extended highest sequence number.
   if (!s.seq_init) {
@@ -102,8 +108,12 @@ void Analyzer::Impl::rtp(const IpEndpoint& src, const IpEndpoint& dst, std::span
   // Byte statistics: every packet for the first 16 KiB of payload, then one packet in 16; the test
   // needs a few KiB, and counting every byte of a long call would dominate the audit's time.
   if (s.payload_bytes < 16384 || (s.packets & 15) == 0) {
-    for (auto b : payload) ++s.hist[b];
-    s.payload_bytes += payload.size();
+    if (!s.hist && s.packets >= 2) s.hist = std::make_unique<std::array<std::uint64_t, 256>>();
+    if (s.hist) {
+      auto& hist = *s.hist;
+      for (auto b : payload) ++hist[b];
+      s.payload_bytes += payload.size();
+    }
   }
   if (!s.many_sizes && h->payload_type == s.payload_type) {
     auto sz = static_cast<std::uint16_t>(payload.size());

@@ -116,7 +116,7 @@ inline std::vector<Bytes> rtp_packets(const StreamSpec& spec, std::vector<std::i
     p.keys.push_back(std::move(mk));
     p.encrypt_rtp = !spec.key->unencrypted;
     p.authenticate_rtp = !spec.key->unauthenticated;
-    tx = std::make_unique<srtp::Context>(srtp::Context::create(srtp::Direction::outbound, p).value());
+    tx = std::make_unique<srtp::Context>(srtp::Context::create(srtp::Direction::outbound, p, srtp::kNoKeyRegistry).value());
   }
   std::vector<Bytes> out;
   std::size_t bytes_per = spec.samples_per_packet;

@@ -78,6 +78,11 @@ std::string to_text(const Report& r) {
   if (r.capture.undecodable_frames) {
     out += fmt::format("{} frame(s) could not be decoded (first: {})\n", r.capture.undecodable_frames, r.capture.first_decode_error.value_or(""));
   }
+  // Everything quoted comes from the capture: no terminal control sequences (ESC, CR, ...) get through.
+  for (auto& ch : out) {
+    auto u = static_cast<unsigned char>(ch);
+    if ((u < 0x20 && ch != '\n') || u == 0x7F) ch = '?';
+  }
   return out;
 }
 

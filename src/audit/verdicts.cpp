@@ -18,8 +18,8 @@ constexpr std::uint64_t kMinBytes = 1024;
 
 enum class Looks : std::uint8_t { ciphertext, plaintext, unknown };
 Looks looks(const StreamState& s) {
-  if (s.payload_bytes < kMinBytes) return Looks::unknown;
-  return chi_square_uniform(s.hist) < kCiphertextMaxChi ? Looks::ciphertext : Looks::plaintext;
+  if (s.payload_bytes < kMinBytes || !s.hist) return Looks::unknown;
+  return chi_square_uniform(*s.hist) < kCiphertextMaxChi ? Looks::ciphertext : Looks::plaintext;
 }
 
 std::string join(const std::set<std::string>& v, std::size_t max = 5) {
@@ -297,7 +297,7 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
       bool null_cipher = key && key->suite && (key->suite->cipher == srtp::Cipher::null || key->params.unencrypted_srtp);
       r.encrypted = labelled_srtp && !null_cipher && l != Looks::plaintext;
       if (!r.suite && key) r.suite = key->suite_name;
-      std::vector<std::uint64_t> ev(s.sample_frames.begin(), s.sample_frames.end());
+      std::vector<std::uint64_t> ev(s.sample_frames.begin(), s.sample_frames.begin() + static_cast<std::ptrdiff_t>(s.nsample_frames));
       if (!labelled_srtp) {
         if (l == Looks::ciphertext) {
           r.encrypted = true;  // keys not visible (e.g. SDP we could not read) but it looks like ciphertext
@@ -307,7 +307,7 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
         }
       } else if (l == Looks::plaintext) {
         char chi[32];
-        std::snprintf(chi, sizeof chi, "%.0f", chi_square_uniform(s.hist));
+        std::snprintf(chi, sizeof chi, "%.0f", s.hist ? chi_square_uniform(*s.hist) : 0.0);
         add(findings, "srtp-not-ciphertext", Severity::high,
             "stream " + ssrc_hex(s.ssrc) + " is labelled SRTP but its payload is statistically plaintext (chi-square " + chi + " over 255 degrees of freedom; ciphertext stays near 255)", ev);
       }
@@ -394,7 +394,7 @@ Report Analyzer::Impl::finish(CaptureInfo capture) {
       StreamReport r = stream_report(s, nullptr);
       Looks l = looks(s);
       r.encrypted = l == Looks::ciphertext || s.decrypted_ok > 0;
-      std::vector<std::uint64_t> ev(s.sample_frames.begin(), s.sample_frames.end());
+      std::vector<std::uint64_t> ev(s.sample_frames.begin(), s.sample_frames.begin() + static_cast<std::ptrdiff_t>(s.nsample_frames));
       if (!r.encrypted) {
         add(findings, "rtp-unencrypted", Severity::high,
             "stream " + ssrc_hex(s.ssrc) + " " + r.src + " -> " + r.dst + " is plain RTP (no signalling seen for it)", ev);

@@ -113,7 +113,7 @@ Result<std::unique_ptr<BenchEngine>> make_engine(Impl impl, srtp::SuiteId suite,
   }
   switch (impl) {
     case Impl::sotto: {
-      auto tx = srtp::Context::create(Direction::outbound, p);
+      auto tx = srtp::Context::create(Direction::outbound, p, srtp::kNoKeyRegistry);
       if (!tx) return Unexpected(tx.error());
       auto rx = srtp::Context::create(Direction::inbound, p);
       if (!rx) return Unexpected(rx.error());

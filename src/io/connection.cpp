@@ -1,14 +1,29 @@
 #include "io/connection.hpp"
 
 #include <asio/error.hpp>
+#include <asio/post.hpp>
 
 namespace sotto::io {
+namespace {
+
+// One read buffer for every connection of the thread: bytes are handed to the owner (which copies
+// them) before the next read, so an idle connection holds no buffer of its own.
+std::span<std::uint8_t> shared_read_buffer() {
+  static thread_local std::vector<std::uint8_t> buf(16 * 1024);
+  return buf;
+}
+
+constexpr int kReadsPerTurn = 16;  // then let other connections run
+
+}  // namespace
 
 std::string_view to_string(CloseReason r) noexcept {
   switch (r) {
     case CloseReason::peer_closed: return "peer closed";
     case CloseReason::local_close: return "closed locally";
     case CloseReason::idle_timeout: return "idle timeout";
+    case CloseReason::message_timeout: return "message timeout";
+    case CloseReason::evicted: return "evicted";
     case CloseReason::connect_failed: return "connect failed";
     case CloseReason::handshake_failed: return "handshake failed";
     case CloseReason::error: return "error";
@@ -16,17 +31,20 @@ std::string_view to_string(CloseReason r) noexcept {
   return "?";
 }
 
-Connection::Connection(asio::io_context& io, ConnectionId id, TransportKind kind, bool inbound, Endpoint remote,
-                       std::string server_name, ConnectionLimits limits, ConnectionOwner* owner)
-    : id_(id),
+Connection::Connection(asio::io_context& io, const Clock& clock, ConnectionId id, TransportKind kind, bool inbound,
+                       Endpoint remote, std::string server_name, ConnectionLimits limits, ConnectionOwner* owner)
+    : clock_(clock),
+      id_(id),
       kind_(kind),
       inbound_(inbound),
       remote_(std::move(remote)),
       server_name_(std::move(server_name)),
       limits_(limits),
       owner_(owner),
-      timer_(io),
-      started_(std::chrono::steady_clock::now()),
+      timer_(io, clock),
+      started_(clock.now()),
+      handshake_started_(started_),
+      opened_(started_),
       last_activity_(started_) {}
 
 Connection::~Connection() = default;
@@ -54,14 +72,15 @@ Status Connection::send(std::span<const std::uint8_t> message) {
 
 void Connection::close() { close_with(CloseReason::local_close); }
 
-void Connection::close_with(CloseReason reason) {
+void Connection::close_with(CloseReason reason, std::optional<Error> why) {
   switch (state_) {
     case State::connecting:
-    case State::handshaking: finish(reason, std::nullopt); return;
+    case State::handshaking: finish(reason, std::move(why)); return;
     case State::open:
       state_ = State::closing;
       close_reason_ = reason;
-      closing_since_ = std::chrono::steady_clock::now();
+      close_error_ = std::move(why);
+      closing_since_ = clock_.now();
       arm_timer();
       if (!writing_) begin_shutdown();
       return;
@@ -72,13 +91,38 @@ void Connection::close_with(CloseReason reason) {
 
 void Connection::abort() { finish(CloseReason::local_close, std::nullopt); }
 
+void Connection::evict() { finish(CloseReason::evicted, std::nullopt); }
+
+void Connection::set_pinned(bool pinned) {
+  if (pinned_ == pinned) return;
+  pinned_ = pinned;
+  if (!pinned) last_activity_ = std::max(last_activity_, clock_.now());  // the idle deadline starts now
+  if (state_ == State::open) arm_timer();
+}
+
+void Connection::note_framing(bool mid_message, std::size_t completed) {
+  framing_reported_ = true;
+  const Timestamp now = clock_.now();
+  if (completed > 0) {
+    first_message_seen_ = true;
+    last_activity_ = now;
+    message_started_.reset();
+  }
+  if (!mid_message) {
+    message_started_.reset();
+  } else if (!message_started_) {
+    message_started_ = now;
+  }
+  if (state_ == State::open) arm_timer();
+}
+
 void Connection::start_accepted() {
   std::error_code ec;
   auto& s = tcp_socket();
   s.set_option(asio::ip::tcp::no_delay(true), ec);  // PEERS.md: Nagle stalls back-to-back messages
+  s.non_blocking(true, ec);
   const auto le = s.local_endpoint(ec);
   if (!ec) local_ = Endpoint::from(le);
-  arm_timer();
   start_handshake();
 }
 
@@ -96,6 +140,7 @@ void Connection::start_connect() {
     std::error_code ignored;
     auto& s = self->tcp_socket();
     s.set_option(asio::ip::tcp::no_delay(true), ignored);
+    s.non_blocking(true, ignored);
     const auto le = s.local_endpoint(ignored);
     if (!ignored) self->local_ = Endpoint::from(le);
     self->start_handshake();
@@ -104,6 +149,8 @@ void Connection::start_connect() {
 
 void Connection::start_handshake() {
   state_ = State::handshaking;
+  handshake_started_ = clock_.now();
+  arm_timer();
   auto self = shared_from_this();
   async_handshake([self](const std::error_code& ec) {
     if (self->state_ != State::handshaking) return;
@@ -114,7 +161,7 @@ void Connection::start_handshake() {
     self->state_ = State::open;
     self->was_open_ = true;
     self->handshake_done();
-    self->touch();
+    self->opened_ = self->last_activity_ = self->clock_.now();
     self->arm_timer();
     if (self->owner_ != nullptr) self->owner_->on_connection_open(*self);
     if (self->state_ != State::open) return;  // closed from the event handler
@@ -124,24 +171,53 @@ void Connection::start_handshake() {
 }
 
 void Connection::read_next() {
-  if (read_buf_.size() != limits_.read_chunk) read_buf_.resize(limits_.read_chunk);
+  // The handler holds only a shared_ptr: an idle connection's pending wait is one small operation.
   auto self = shared_from_this();
-  async_read_some(asio::buffer(read_buf_), [self](const std::error_code& ec, std::size_t n) {
-    if (self->state_ == State::closed) return;
+  if (has_pending_bytes()) {
+    asio::post(tcp_socket().get_executor(), [self] {
+      if (self->state_ != State::closed && !self->shutting_down_) self->read_available();
+    });
+    return;
+  }
+  tcp_socket().async_wait(read_waits_for_write() ? asio::ip::tcp::socket::wait_write : asio::ip::tcp::socket::wait_read,
+                          [self](const std::error_code& ec) {
+                            if (self->state_ == State::closed || self->shutting_down_) return;
+                            if (ec) {
+                              if (ec == asio::error::operation_aborted) return;  // we cancelled it (shutdown)
+                              self->finish(CloseReason::error, self->read_error(ec));
+                              return;
+                            }
+                            self->read_available();
+                          });
+}
+
+void Connection::read_available() {
+  auto self = shared_from_this();  // the owner may drop its reference while we deliver
+  for (int i = 0; i < kReadsPerTurn; ++i) {
+    std::span<std::uint8_t> buf = shared_read_buffer();
+    std::error_code ec;
+    const std::size_t n = read_now(buf, ec);
+    if (state_ == State::closed) return;
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      read_next();
+      return;
+    }
     if (ec) {
-      if (ec == asio::error::operation_aborted) return;  // we cancelled it (shutdown)
-      if (self->is_orderly_end(ec)) {
-        self->finish(self->state_ == State::closing ? self->close_reason_ : CloseReason::peer_closed, std::nullopt);
+      if (is_orderly_end(ec)) {
+        finish(state_ == State::closing ? close_reason_ : CloseReason::peer_closed, std::nullopt);
       } else {
-        self->finish(CloseReason::error, self->read_error(ec));
+        finish(CloseReason::error, read_error(ec));
       }
       return;
     }
-    self->touch();
-    if (self->owner_ != nullptr && n > 0) {
-      self->owner_->on_connection_data(*self, std::span<const std::uint8_t>(self->read_buf_.data(), n));
+    if (!framing_reported_) last_activity_ = clock_.now();
+    if (owner_ != nullptr && n > 0) owner_->on_connection_data(*this, buf.first(n));
+    if ((state_ != State::open && state_ != State::closing) || shutting_down_) return;
+  }
+  asio::post(tcp_socket().get_executor(), [self] {
+    if ((self->state_ == State::open || self->state_ == State::closing) && !self->shutting_down_) {
+      self->read_available();
     }
-    if ((self->state_ == State::open || self->state_ == State::closing) && !self->shutting_down_) self->read_next();
   });
 }
 
@@ -158,11 +234,13 @@ void Connection::write_next() {
     }
     self->buffered_ -= self->queue_.front().size();
     self->queue_.pop_front();
-    self->touch();
+    self->last_activity_ = self->clock_.now();
     if (!self->queue_.empty()) {
       self->write_next();
     } else if (self->state_ == State::closing) {
       self->begin_shutdown();
+    } else if (self->state_ == State::open) {
+      self->arm_timer();
     }
   });
 }
@@ -171,55 +249,77 @@ void Connection::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
   auto self = shared_from_this();
-  async_shutdown([self](const std::error_code&) { self->finish(self->close_reason_, std::nullopt); });
+  async_shutdown([self](const std::error_code&) { self->finish(self->close_reason_, self->close_error_); });
+}
+
+std::optional<Timestamp> Connection::next_deadline() const {
+  switch (state_) {
+    case State::connecting: return started_ + limits_.connect_timeout;
+    case State::handshaking: return handshake_started_ + limits_.handshake_timeout;
+    case State::open: {
+      std::optional<Timestamp> d;
+      auto consider = [&d](Timestamp t) {
+        if (!d || t < *d) d = t;
+      };
+      if (inbound_ && !first_message_seen_ && limits_.first_message_timeout.count() > 0) {
+        consider(opened_ + limits_.first_message_timeout);
+      }
+      if (message_started_ && limits_.message_timeout.count() > 0) consider(*message_started_ + limits_.message_timeout);
+      if (!pinned_ && limits_.idle_timeout.count() > 0) consider(last_activity_ + limits_.idle_timeout);
+      return d;
+    }
+    case State::closing: return closing_since_ + limits_.close_timeout;
+    case State::closed: return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 void Connection::arm_timer() {
-  using namespace std::chrono;
-  steady_clock::time_point deadline;
-  switch (state_) {
-    case State::connecting:
-    case State::handshaking: deadline = started_ + limits_.handshake_timeout; break;
-    case State::open:
-      if (limits_.idle_timeout.count() <= 0) {
-        timer_.cancel();
-        return;
-      }
-      deadline = last_activity_ + limits_.idle_timeout;
-      break;
-    case State::closing: deadline = closing_since_ + limits_.close_timeout; break;
-    case State::closed: return;
+  const auto deadline = next_deadline();
+  if (!deadline) {
+    timer_.cancel();
+    return;
   }
-  timer_.expires_at(deadline);
-  std::weak_ptr<Connection> weak = shared_from_this();
-  timer_.async_wait([weak](const std::error_code& ec) {
-    if (ec == asio::error::operation_aborted) return;
-    if (auto self = weak.lock()) self->on_timer();
-  });
+  if (timer_.armed() && timer_.deadline() == deadline) return;
+  timer_.arm(*deadline, [this](Timestamp now) { handle_timeout(now); });
 }
 
-void Connection::on_timer() {
-  const auto now = std::chrono::steady_clock::now();
+void Connection::handle_timeout(Timestamp now) {
+  const auto deadline = next_deadline();
+  if (!deadline) return;
+  if (now < *deadline) {
+    arm_timer();
+    return;
+  }
+  auto self = shared_from_this();
+  if (state_ != State::closing) deadline_hit_ = true;
   switch (state_) {
     case State::connecting:
-    case State::handshaking: {
-      const bool connecting = state_ == State::connecting;
-      const auto ms = std::to_string(limits_.handshake_timeout.count());
-      finish(connecting ? CloseReason::connect_failed : CloseReason::handshake_failed,
-             Error{Errc::io_error, connecting ? "connect to " + remote_.to_string() + " timed out after " + ms + " ms"
-                                              : std::string(kind_ == TransportKind::tls ? "TLS " : "") +
-                                                    "handshake with " + remote_.to_string() + " timed out after " +
-                                                    ms + " ms"});
+      finish(CloseReason::connect_failed,
+             Error{Errc::io_error, "connect to " + remote_.to_string() + " timed out after " + ms(limits_.connect_timeout)});
       return;
-    }
+    case State::handshaking:
+      finish(CloseReason::handshake_failed,
+             Error{Errc::io_error, std::string(kind_ == TransportKind::tls ? "TLS " : "") + "handshake with " +
+                                       remote_.to_string() + " timed out after " + ms(limits_.handshake_timeout)});
+      return;
     case State::open:
-      if (now - last_activity_ >= limits_.idle_timeout) {
-        close_with(CloseReason::idle_timeout);
+      if (inbound_ && !first_message_seen_ && limits_.first_message_timeout.count() > 0 &&
+          now >= opened_ + limits_.first_message_timeout) {
+        close_with(CloseReason::message_timeout,
+                   Error{Errc::limit_exceeded, describe() + ": no complete SIP message within " +
+                                            ms(limits_.first_message_timeout) + " of opening"});
+      } else if (message_started_ && limits_.message_timeout.count() > 0 &&
+                 now >= *message_started_ + limits_.message_timeout) {
+        close_with(CloseReason::message_timeout, Error{Errc::limit_exceeded, describe() + ": SIP message not complete " +
+                                                                          ms(limits_.message_timeout) + " after it began"});
       } else {
-        arm_timer();
+        close_with(CloseReason::idle_timeout,
+                   Error{Errc::limit_exceeded, describe() + ": idle for " + ms(limits_.idle_timeout) +
+                                            " without a dialog or registration"});
       }
       return;
-    case State::closing: finish(close_reason_, std::nullopt); return;
+    case State::closing: finish(close_reason_, close_error_); return;
     case State::closed: return;
   }
 }

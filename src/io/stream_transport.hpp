@@ -7,6 +7,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -15,13 +16,34 @@
 #include "base/result.hpp"
 #include "io/connection.hpp"
 #include "io/connection_owner.hpp"
+#include "io/log_summary.hpp"
 #include "io/transport_event.hpp"
 
 namespace sotto::io {
 
 struct StreamTransportOptions {
-  std::size_t max_connections = 1024;  // inbound beyond this are closed at once; outbound refused
-  ConnectionLimits limits;
+  // At this many connections a new one (inbound or outbound) evicts the connection without a dialog
+  // or registration that has been idle longest; when every one is pinned, the new one is refused.
+  std::size_t max_connections = 1024;
+  // Inbound connections from one IP address that carry no dialog and no registration (not pinned);
+  // beyond this a new one from that address is refused at accept. 0 = no limit.
+  std::size_t max_connections_per_source = 32;
+  ConnectionLimits limits = {};
+  // Where deadlines read the time; null = the system clock.
+  const Clock* clock = nullptr;
+  // Refusals, evictions and deadline closes, summarised: one line per `log_interval` and kind.
+  std::function<void(std::string_view)> log = {};
+  Duration log_interval = std::chrono::seconds(10);
+};
+
+// Counts since the transport was created.
+struct StreamCounters {
+  std::uint64_t refused_per_source = 0;  // over max_connections_per_source
+  std::uint64_t refused_full = 0;        // at max_connections with nothing to evict
+  std::uint64_t evicted = 0;             // made room at max_connections
+  std::uint64_t handshake_timeouts = 0;
+  std::uint64_t message_timeouts = 0;    // no first message in time, or a message too slow
+  std::uint64_t idle_timeouts = 0;
 };
 
 struct ConnectOptions {
@@ -54,7 +76,18 @@ class StreamTransport : protected ConnectionOwner {
   // and, when `server_name` is given, whose certificate was checked against that name. Newest first.
   std::shared_ptr<Connection> find_by_remote(const Endpoint& remote, const std::string* server_name = nullptr) const;
   std::size_t connection_count() const noexcept { return connections_.size(); }
-  std::size_t rejected_count() const noexcept { return rejected_; }
+  // Connections refused at accept (per-source limit or full), in all.
+  std::size_t rejected_count() const noexcept { return counters_.refused_per_source + counters_.refused_full; }
+  const StreamCounters& counters() const noexcept { return counters_; }
+
+  // A dialog or registration uses this connection (see Connection::set_pinned).
+  Status set_pinned(ConnectionId id, bool pinned);
+  // The SIP framing of a connection's received bytes (see Connection::note_framing).
+  void note_framing(ConnectionId id, bool mid_message, std::size_t completed);
+  // Runs every connection's deadline check against the clock now. The connections' timers do this on
+  // their own; tests that advance a FakeClock call it.
+  void check_deadlines();
+  const Clock& clock() const noexcept { return *clock_; }
 
  protected:
   StreamTransport(asio::io_context& io, TransportKind kind, EventHandler on_event, StreamTransportOptions options);
@@ -80,14 +113,22 @@ class StreamTransport : protected ConnectionOwner {
     Endpoint local;
   };
   void accept_next(Listener& l);
+  void on_accepted(asio::ip::tcp::socket socket);
   void adopt(const std::shared_ptr<Connection>& c);
+  // At max_connections: evicts the unpinned connection idle longest. False when none can go.
+  bool make_room(const std::string& for_whom);
+  std::size_t unpinned_from(const asio::ip::address& a) const;
 
   TransportKind kind_;
   EventHandler on_event_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unordered_map<ConnectionId, std::shared_ptr<Connection>> connections_;
   std::unordered_multimap<Endpoint, ConnectionId, EndpointHash> by_remote_;
-  std::size_t rejected_ = 0;
+  StreamCounters counters_;
+  const Clock* clock_;
+  LogSummary log_refused_;
+  LogSummary log_evicted_;
+  LogSummary log_deadline_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers check it before touching `this`
 };
 

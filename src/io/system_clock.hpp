@@ -14,4 +14,7 @@ class SystemClock final : public Clock {
   Timestamp now() const override;
 };
 
+// One process-wide SystemClock, for code given no clock.
+const Clock& system_clock();
+
 }  // namespace sotto::io

@@ -5,9 +5,9 @@
 
 namespace sotto::io {
 
-TcpConnection::TcpConnection(asio::io_context& io, ConnectionId id, bool inbound, Endpoint remote,
+TcpConnection::TcpConnection(asio::io_context& io, const Clock& clock, ConnectionId id, bool inbound, Endpoint remote,
                              ConnectionLimits limits, ConnectionOwner* owner, asio::ip::tcp::socket socket)
-    : Connection(io, id, TransportKind::tcp, inbound, std::move(remote), {}, limits, owner),
+    : Connection(io, clock, id, TransportKind::tcp, inbound, std::move(remote), {}, limits, owner),
       socket_(std::move(socket)) {}
 
 void TcpConnection::async_handshake(Handler h) {
@@ -15,8 +15,8 @@ void TcpConnection::async_handshake(Handler h) {
   asio::post(socket_.get_executor(), [h = std::move(h)] { h(std::error_code{}); });
 }
 
-void TcpConnection::async_read_some(asio::mutable_buffer b, IoHandler h) {
-  socket_.async_read_some(b, std::move(h));
+std::size_t TcpConnection::read_now(std::span<std::uint8_t> into, std::error_code& ec) {
+  return socket_.read_some(asio::buffer(into.data(), into.size()), ec);
 }
 
 void TcpConnection::async_write_all(asio::const_buffer b, IoHandler h) { asio::async_write(socket_, b, std::move(h)); }

@@ -10,7 +10,7 @@ TcpTransport::TcpTransport(asio::io_context& io, EventHandler on_event, StreamTr
 std::shared_ptr<Connection> TcpTransport::make_connection(ConnectionId id, bool inbound, const Endpoint& remote,
                                                           const ConnectOptions& /*options*/,
                                                           asio::ip::tcp::socket socket) {
-  return std::make_shared<TcpConnection>(io_, id, inbound, remote, options_.limits, owner(), std::move(socket));
+  return std::make_shared<TcpConnection>(io_, clock(), id, inbound, remote, options_.limits, owner(), std::move(socket));
 }
 
 }  // namespace sotto::io

@@ -113,7 +113,7 @@ TEST(TcpTransport, MessagesAreNeverInterleaved) {
 }
 
 TEST(TcpTransport, ManyConnections) {
-  TcpPair p;
+  TcpPair p(StreamTransportOptions{.max_connections_per_source = 0});  // all from 127.0.0.1
   std::vector<ConnectionId> ids;
   for (int i = 0; i < 100; ++i) {
     auto id = p.client->connect(p.listen_ep);
@@ -130,24 +130,33 @@ TEST(TcpTransport, ManyConnections) {
   EXPECT_EQ(p.server_log.count<ConnectionClosed>(), 100u);
 }
 
-TEST(TcpTransport, MaxConnectionsAndBufferedBytesLimits) {
+TEST(TcpTransport, MaxConnectionsEvictsTheIdlestUnpinnedAndBufferedBytesLimit) {
   TcpPair p(StreamTransportOptions{.max_connections = 2, .limits = {}},
             StreamTransportOptions{.max_connections = 3, .limits = {.max_buffered_bytes = 100}});
   std::vector<ConnectionId> ids;
-  for (int i = 0; i < 3; ++i) ids.push_back(*p.client->connect(p.listen_ep));
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(*p.client->connect(p.listen_ep));
+    ASSERT_TRUE(run_until(p.io, [&] { return p.client_log.opened(ids.back()) != nullptr; }));
+    ASSERT_TRUE(p.client->set_pinned(ids.back(), true));  // in a dialog: the client may not evict them
+  }
   auto fourth = p.client->connect(p.listen_ep);
   ASSERT_FALSE(fourth);
   EXPECT_EQ(fourth.error().code, Errc::limit_exceeded);
   EXPECT_THAT(fourth.error().context, HasSubstr("max_connections"));
-  // The server keeps 2 and closes the third at once; that client sees its peer go away.
-  ASSERT_TRUE(run_until(p.io, [&] { return p.server->rejected_count() == 1; }));
+  EXPECT_EQ(p.client->counters().refused_full, 1u);
+  // The server holds 2: the third connection evicted the one idle longest (the first).
+  ASSERT_TRUE(run_until(p.io, [&] { return p.server->counters().evicted == 1; }));
   EXPECT_EQ(p.server->connection_count(), 2u);
+  EXPECT_EQ(p.server->rejected_count(), 0u);
+  ASSERT_TRUE(run_until(p.io, [&] { return p.client_log.closed(ids[0]) != nullptr; }));
+  EXPECT_EQ(p.client_log.closed(ids[1]), nullptr);
+  EXPECT_EQ(p.client_log.closed(ids[2]), nullptr);
 
-  auto big = p.client->send(ids[0], std::vector<std::uint8_t>(101, 'x'));
+  auto big = p.client->send(ids[1], std::vector<std::uint8_t>(101, 'x'));
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error().code, Errc::limit_exceeded);
   EXPECT_THAT(big.error().context, HasSubstr("limit 100"));
-  EXPECT_TRUE(p.client->send(ids[0], std::vector<std::uint8_t>(100, 'x')));
+  EXPECT_TRUE(p.client->send(ids[1], std::vector<std::uint8_t>(100, 'x')));
 }
 
 TEST(TcpTransport, IdleTimeoutClosesQuietConnections) {

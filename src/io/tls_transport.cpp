@@ -27,7 +27,7 @@ Status TlsTransport::can_connect() const {
 std::shared_ptr<Connection> TlsTransport::make_connection(ConnectionId id, bool inbound, const Endpoint& remote,
                                                           const ConnectOptions& options,
                                                           asio::ip::tcp::socket socket) {
-  return std::make_shared<TlsConnection>(io_, id, inbound, remote, options.server_name, options_.limits, owner(),
+  return std::make_shared<TlsConnection>(io_, clock(), id, inbound, remote, options.server_name, options_.limits, owner(),
                                          std::move(socket), inbound ? server_ : client_);
 }
 

@@ -107,6 +107,31 @@ TEST(TlsTransport, HandshakeVerifiesAndEchoes) {
   EXPECT_FALSE(p.slog.closed(in->connection)->error);
 }
 
+// Messages much larger than a TLS record and than the socket buffers: partial writes (WANT_WRITE), many
+// records per message, reads across record boundaries, in both directions at once.
+TEST(TlsTransport, LargeMessagesEchoIntactUnderBackpressure) {
+  TlsPair p(server_cfg(), client_cfg());
+  p.slog.on_event = [&](const TransportEvent& ev) {
+    if (auto* r = std::get_if<Received>(&ev)) {
+      ASSERT_TRUE(p.server->send(r->connection, r->bytes));
+    }
+  };
+  const ConnectionId id = p.dial();
+  ASSERT_NE(p.clog.opened(id), nullptr) << error_of(p.clog.closed(id));
+  std::string all;
+  for (int round = 0; round < 3; ++round) {  // 8 x 100 KiB per round: within the 1 MiB send queue
+    for (int m = 0; m < 8; ++m) {
+      std::string msg(100 * 1024 + m * 7, '\0');
+      for (std::size_t i = 0; i < msg.size(); ++i) msg[i] = static_cast<char>('a' + (i * 31 + m + round) % 26);
+      ASSERT_TRUE(p.client->send(id, bytes(msg)));
+      all += msg;
+    }
+    ASSERT_TRUE(run_until(p.io, [&] { return p.clog.stream(id).size() >= all.size(); }, std::chrono::seconds(20)));
+  }
+  EXPECT_TRUE(p.clog.stream(id) == all) << "echoed bytes differ";
+  EXPECT_EQ(p.clog.closed(id), nullptr);
+}
+
 TEST(TlsTransport, Tls12ClientGetsAnEcdheAeadCipher) {
   TlsConfig c = client_cfg();
   c.max_version = TlsVersion::tls1_2;

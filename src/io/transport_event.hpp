@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -25,7 +26,9 @@ using ConnectionId = std::uint64_t;
 enum class CloseReason : std::uint8_t {
   peer_closed,       // orderly end from the peer (FIN / close_notify), or a TLS peer that just hung up
   local_close,       // close() / abort() / transport shut down
-  idle_timeout,
+  idle_timeout,      // no message for ConnectionLimits::idle_timeout on a connection without dialog/registration
+  message_timeout,   // no first SIP message in time, or a message that did not complete in time
+  evicted,           // closed to make room for a new connection at the global cap
   connect_failed,
   handshake_failed,  // TLS handshake (or its timeout); `error` says why in one line
   error,             // read/write failure on an open connection
@@ -49,7 +52,7 @@ struct ConnectionOpened {
   bool inbound = false;
   Endpoint local;
   Endpoint remote;
-  std::optional<TlsSessionInfo> tls;
+  std::shared_ptr<const TlsSessionInfo> tls;  // TLS only; shared with the connection (one copy per connection)
 };
 
 // The connection is gone and its id is dead. Every connection that was created reports exactly one of
@@ -63,6 +66,9 @@ struct ConnectionClosed {
   CloseReason reason = CloseReason::local_close;
   std::optional<Error> error;  // absent for orderly closes
   std::size_t unsent_bytes = 0;
+  // An inbound connection closed by a ConnectionLimits deadline, or an eviction: the transport has
+  // counted and logged it already (summarised).
+  bool by_limit = false;
 };
 
 // An asynchronous UDP send failed (stream send failures close the connection instead).

@@ -1,9 +1,52 @@
 #include "io/transport_manager.hpp"
 
+#include "io/system_clock.hpp"
+
 namespace sotto::io {
 
 TransportManager::TransportManager(asio::io_context& io, EventHandler on_event, TransportManagerOptions options)
     : io_(io), on_event_(std::move(on_event)), options_(std::move(options)) {}
+
+Status TransportManager::set_flow_pinned(ConnectionId id, bool pinned) {
+  for (StreamTransport* t : {stream(TransportKind::tcp), stream(TransportKind::tls)}) {
+    if (t != nullptr && t->find(id)) return t->set_pinned(id, pinned);
+  }
+  return fail(Errc::not_found, "connection " + std::to_string(id) + " is gone (or is not a connection)");
+}
+
+void TransportManager::note_framing(ConnectionId id, bool mid_message, std::size_t completed) {
+  for (StreamTransport* t : {stream(TransportKind::tcp), stream(TransportKind::tls)}) {
+    if (t != nullptr && t->find(id)) {
+      t->note_framing(id, mid_message, completed);
+      return;
+    }
+  }
+}
+
+void TransportManager::check_deadlines() {
+  for (StreamTransport* t : {stream(TransportKind::tcp), stream(TransportKind::tls)}) {
+    if (t != nullptr) t->check_deadlines();
+  }
+}
+
+StreamCounters TransportManager::counters() const {
+  StreamCounters sum;
+  for (const StreamTransport* t : {static_cast<const StreamTransport*>(tcp_.get()), static_cast<const StreamTransport*>(tls_.get())}) {
+    if (t == nullptr) continue;
+    const StreamCounters& c = t->counters();
+    sum.refused_per_source += c.refused_per_source;
+    sum.refused_full += c.refused_full;
+    sum.evicted += c.evicted;
+    sum.handshake_timeouts += c.handshake_timeouts;
+    sum.message_timeouts += c.message_timeouts;
+    sum.idle_timeouts += c.idle_timeouts;
+  }
+  return sum;
+}
+
+const Clock& TransportManager::clock() const noexcept {
+  return options_.stream.clock != nullptr ? *options_.stream.clock : system_clock();
+}
 
 Status TransportManager::ensure_tls() {
   if (tls_) return {};

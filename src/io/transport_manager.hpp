@@ -46,6 +46,20 @@ class TransportManager {
                                const ConnectOptions& options = {});
   Status close(ConnectionId id);
 
+  // A dialog or registration uses the connection `id` (true) or no longer does (false). Pinned
+  // connections have no idle deadline, do not count against max_connections_per_source and are never
+  // evicted. UDP flows and unknown ids: not_found.
+  Status set_flow_pinned(ConnectionId id, bool pinned);
+  // From the SIP framing of the bytes just received on `id`: messages completed in them and whether a
+  // message is now partly received (first-message, per-message and idle deadlines).
+  void note_framing(ConnectionId id, bool mid_message, std::size_t completed);
+  // Every connection's deadlines against the clock now (tests with a FakeClock).
+  void check_deadlines();
+  // TCP and TLS counters added up.
+  StreamCounters counters() const;
+  asio::io_context& io_context() noexcept { return io_; }
+  const Clock& clock() const noexcept;
+
   std::shared_ptr<Connection> find(ConnectionId id) const;
   std::shared_ptr<Connection> find_by_remote(TransportKind kind, const Endpoint& remote) const;
 

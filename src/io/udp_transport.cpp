@@ -1,7 +1,8 @@
 #include "io/udp_transport.hpp"
 
+#include "io/udp_socket.hpp"
+
 #include <asio/buffer.hpp>
-#include <asio/ip/v6_only.hpp>
 
 namespace sotto::io {
 
@@ -21,17 +22,9 @@ void UdpTransport::close() {
 }
 
 Result<Endpoint> UdpTransport::listen(const Endpoint& local) {
-  auto s = std::make_unique<Socket>(Socket{asio::ip::udp::socket(io_), local, {}, {}});
-  const std::string what = "udp listener on " + local.to_string();
-  std::error_code ec;
-  const auto ep = local.udp();
-  s->sock.open(ep.protocol(), ec);
-  if (!ec && local.address.is_v6()) s->sock.set_option(asio::ip::v6_only(true), ec);
-  if (!ec) s->sock.bind(ep, ec);
-  if (ec) return fail(Errc::io_error, what + ": " + ec.message());
-  const auto bound = s->sock.local_endpoint(ec);
-  if (ec) return fail(Errc::io_error, what + ": " + ec.message());
-  s->local = Endpoint::from(bound);
+  auto bound = UdpSocket::bind(io_, local, "udp listener");  // the one place io binds UDP
+  if (!bound) return Unexpected(bound.error());
+  auto s = std::make_unique<Socket>(Socket{std::move(bound->native()), bound->local(), {}, {}});
   s->buf.resize(options_.max_datagram);
   sockets_.push_back(std::move(s));
   receive_next(*sockets_.back());

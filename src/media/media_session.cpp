@@ -76,11 +76,11 @@ void MediaSession::set_srtp(srtp::Context* outbound, srtp::Context* inbound) noe
 
 bool MediaSession::sending_audio() const noexcept {
   return !closed_ && !hold_ &&
-         (direction_ == MediaDirection::sendrecv || direction_ == MediaDirection::sendonly);
+         sdp::sends(direction_);
 }
 
 bool MediaSession::playing() const noexcept {
-  return direction_ == MediaDirection::sendrecv || direction_ == MediaDirection::recvonly;
+  return sdp::receives(direction_);
 }
 
 Status MediaSession::send_digits(std::string_view digits) {

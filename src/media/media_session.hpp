@@ -23,6 +23,7 @@
 #include <deque>
 
 #include "base/result.hpp"
+#include "core/sdp/direction.hpp"
 #include "core/srtp/context.hpp"
 #include "media/frame_source.hpp"
 #include "media/g711.hpp"
@@ -35,9 +36,6 @@
 
 namespace sotto::media {
 
-// RFC 3264 section 5.1 / 6.1: our direction as negotiated.
-enum class MediaDirection : std::uint8_t { sendrecv, sendonly, recvonly, inactive };
-
 struct MediaSessionConfig {
   G711Law law = G711Law::mu_law;
   std::uint8_t event_payload_type = 101;
@@ -46,7 +44,7 @@ struct MediaSessionConfig {
   Duration rtcp_interval = std::chrono::seconds(5);
   std::chrono::milliseconds digit_duration{160};
   std::chrono::milliseconds digit_gap{100};
-  MediaDirection direction = MediaDirection::sendrecv;
+  sdp::Direction direction = sdp::Direction::sendrecv;
   std::string cname;                                  // SDES CNAME; empty = random (RFC 7022)
   std::chrono::nanoseconds ntp_offset{};              // wall clock minus steady clock, for SR NTP times
   // Tests only: fixed SSRC / sequence / timestamp, and the RTCP interval's random source.
@@ -113,7 +111,7 @@ class MediaSession {
   // Hold stops audio and events (RTCP continues, RFC 3264 section 8.4); so do recvonly/inactive.
   // sendonly/inactive stop playout (the sink gets silence).
   void set_hold(bool on) noexcept { hold_ = on; }
-  void set_direction(MediaDirection d) noexcept { direction_ = d; }
+  void set_direction(sdp::Direction d) noexcept { direction_ = d; }
   bool sending_audio() const noexcept;
   // Queues a final RTCP report with BYE (RFC 3550 section 6.6); no RTP is sent afterwards.
   void close(Timestamp now);
@@ -161,7 +159,7 @@ class MediaSession {
   std::string cname_;
   std::uint32_t samples_per_frame_ = 160;
   Timestamp next_tick_;
-  MediaDirection direction_;
+  sdp::Direction direction_;
   bool hold_ = false;
   bool closed_ = false;
   std::uint32_t packets_at_last_report_ = 0;

@@ -47,9 +47,9 @@ class Call {
  public:
   explicit Call(bool use_srtp = true) {
     if (use_srtp) {
-      a_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(1)).value());
+      a_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(1), srtp::kNoKeyRegistry).value());
       b_rx_.emplace(srtp::Context::create(srtp::Direction::inbound, test_policy(1)).value());
-      b_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(2)).value());
+      b_tx_.emplace(srtp::Context::create(srtp::Direction::outbound, test_policy(2), srtp::kNoKeyRegistry).value());
       a_rx_.emplace(srtp::Context::create(srtp::Direction::inbound, test_policy(2)).value());
     }
     MediaSessionConfig ca;
@@ -255,9 +255,9 @@ TEST(MediaSession, HoldStopsAudioButNotRtcp) {
   EXPECT_GT(goertzel_relative_power(std::span(call.b_heard.pcm).subspan(5 * 8000, 4000), 440.0, 8000.0), 0.8);
 
   // recvonly/inactive stop sending too; sendonly stops playout.
-  call.a().set_direction(MediaDirection::recvonly);
+  call.a().set_direction(sdp::Direction::recvonly);
   EXPECT_FALSE(call.a().sending_audio());
-  call.b().set_direction(MediaDirection::sendonly);
+  call.b().set_direction(sdp::Direction::sendonly);
   const auto heard = call.b_heard.pcm.size();
   call.run_until(t0 + 7s);
   EXPECT_EQ(call.b_heard.pcm.size(), heard + 8000);

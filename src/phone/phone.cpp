@@ -5,28 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "core/sdes/redact.hpp"
 #include "core/sip/message_writer.hpp"
 #include "crypto/random.hpp"
 
 namespace sotto::phone {
 namespace {
-
-// --sip-trace never shows key material: SDES inline keys are replaced by their length.
-std::string redact_keys(std::string text) {
-  std::size_t pos = 0;
-  while ((pos = text.find("inline:", pos)) != std::string::npos) {
-    const std::size_t start = pos + 7;
-    std::size_t end = start;
-    while (end < text.size() && text[end] != '|' && text[end] != ';' && text[end] != ' ' && text[end] != '\r' &&
-           text[end] != '\n') {
-      ++end;
-    }
-    const std::string marker = "<key redacted, " + std::to_string(end - start) + " base64 chars>";
-    text.replace(start, end - start, marker);
-    pos = start + marker.size();
-  }
-  return text;
-}
 
 std::string host_of(const io::Endpoint& ep) {  // "127.0.0.1", "[::1]"
   const std::string s = ep.to_string();
@@ -89,6 +73,14 @@ Status Phone::start() {
     tm.tls_server = client;
   }
   tm.tls_client = client;
+  // Listeners under attack (docs/PHONE.md): every limit is a flag.
+  tm.stream.max_connections = o.max_connections;
+  tm.stream.max_connections_per_source = o.max_connections_per_source;
+  tm.stream.limits.handshake_timeout = millis(o.tls_handshake_timeout_s);
+  tm.stream.limits.first_message_timeout = millis(o.first_message_timeout_s);
+  tm.stream.limits.message_timeout = millis(o.message_timeout_s);
+  tm.stream.limits.idle_timeout = millis(o.idle_timeout_s);
+  tm.stream.log = [this](std::string_view line) { progress_(line); };
   transports_ = std::make_unique<io::TransportManager>(
       io_, [this](io::TransportEvent&& ev) { endpoint_->on_transport_event(std::move(ev)); pump(); }, tm);
   endpoint_ = std::make_unique<SipEndpoint>(
@@ -123,7 +115,7 @@ Status Phone::start() {
     ua_->handle_transport_error(clock_.now(), placeholder);
     pump();
   });
-  if (o.sip_trace) router_->on_sent([this](const sip::SipMessage& m) { progress_(">>> " + redact_keys(sip::serialize(m))); });
+  if (o.sip_trace) router_->on_sent([this](const sip::SipMessage& m) { progress_(">>> " + sdes::redact_keys(sip::serialize(m))); });
 
   MediaLegOptions mo;
   mo.local_ip = o.media_ip;
@@ -139,6 +131,7 @@ Status Phone::start() {
   signals_.async_wait([this](std::error_code ec, int) {
     if (ec) return;
     progress_("interrupted");
+    interrupted_ = true;
     if (call_ != 0 && !call_over_) hang_up("interrupted");
     else finish();
   });
@@ -152,7 +145,7 @@ Status Phone::start() {
 void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
   if (opts_.raw.sip_trace) {
     progress_(fmt::format("<<< from {}://{}\n{}", io::to_string(info.kind), info.remote.to_string(),
-                          redact_keys(sip::serialize(msg))));
+                          sdes::redact_keys(sip::serialize(msg))));
   }
   ua_->handle_message(clock_.now(), flow, std::move(msg), ua::FlowInfo{info.secure});
   pump();
@@ -246,6 +239,7 @@ void Phone::on_registration(const ua::UaEvent& ev) {
   if (ev.kind == K::registered) {
     const bool first = !ever_registered_;
     registered_ = ever_registered_ = true;
+    set_in_use(reg_flow_, true);
     reregister_attempts_ = 0;
     std::string over;
     if (reg_flow_) {
@@ -308,6 +302,7 @@ void Phone::registrar_flow_lost(const std::string& why) {
   if (finishing_) return;
   keepalive_.reset();
   keepalive_timer_.cancel();
+  set_in_use(reg_flow_, false);
   reg_flow_.reset();
   registered_ = false;
   // RFC 5626 4.5 style back-off: 1, 2, 4 ... 64 s (shorter than the RFC's 30 s base: a test phone).

@@ -69,10 +69,16 @@ class Phone {
   // phone_calls.cpp
   void begin_call();
   void on_call_event(const ua::UaEvent& ev);
-  void start_media(const ua::MediaInfo& m);
+  void start_media(const negotiation::SecureMedia& m);
+  void update_media(const negotiation::SecureMedia& m);
   void hang_up(std::string why);
   void call_done(std::string error = {});
   void fill_report_from(Flow flow);
+  // Marks the connection under `flow` as carrying a dialog or registration (io: no idle deadline, not
+  // counted per source, never evicted), or no longer.
+  void set_in_use(const std::optional<Flow>& flow, bool in_use);
+  // Listen mode: a call we did not answer (rejected, bad SDP, cancelled) does not end the phone.
+  void wait_for_next_call(const std::string& why);
 
   asio::io_context& io_;
   CheckedPhoneOptions opts_;
@@ -113,6 +119,8 @@ class Phone {
   bool call_over_ = false;
   bool finishing_ = false;
   bool stopping_ = false;
+  bool interrupted_ = false;
+  int unanswered_calls_ = 0;
 };
 
 }  // namespace sotto::phone

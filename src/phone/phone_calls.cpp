@@ -10,19 +10,10 @@
 namespace sotto::phone {
 namespace {
 
-media::MediaDirection media_direction(sdp::Direction d) {
-  switch (d) {
-    case sdp::Direction::sendrecv: return media::MediaDirection::sendrecv;
-    case sdp::Direction::sendonly: return media::MediaDirection::sendonly;
-    case sdp::Direction::recvonly: return media::MediaDirection::recvonly;
-    case sdp::Direction::inactive: return media::MediaDirection::inactive;
-  }
-  return media::MediaDirection::sendrecv;
-}
-
-std::string describe(const ua::MediaInfo& m) {
-  std::string s = fmt::format("{} {}:{} {}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted", m.remote_address,
-                              m.remote_port, sdp::to_string(m.direction));
+std::string media_line(const negotiation::SecureMedia& m) {
+  const sdp::NegotiatedStream& st = m.stream;
+  std::string s = fmt::format("{} {}:{} {}", m.srtp ? "SRTP " + m.suite : "RTP, unencrypted", st.remote_address,
+                              st.remote_port, sdp::to_string(st.direction));
   if (m.srtp) {
     s += m.tx_key_changed ? ", tx key new" : ", tx key kept";
     s += m.rx_key_changed ? ", rx key new" : ", rx key kept";
@@ -64,6 +55,7 @@ void Phone::begin_call() {
       return;
     }
     call_ = *h;
+    set_in_use(call_flow_, true);
     pump();
   });
 }
@@ -82,6 +74,7 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
     started_ = now;
     report_.peer = sip::serialize(ev.from.uri);
     if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
+    set_in_use(call_flow_, true);
     progress_(fmt::format("incoming call from {}{}", report_.peer, ev.secure ? " (over TLS)" : ""));
     return;
   }
@@ -135,15 +128,14 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
       break;
     case K::media_ready:
       if (ev.media) {
-        for (const std::string& w : ev.media->warnings) progress_("warning: " + w);
+        for (const std::string& w : ev.media_warnings) progress_("warning: " + w);
         start_media(*ev.media);
       }
       break;
     case K::media_updated:
       if (ev.media && media_) {
-        progress_(fmt::format("media updated: {}", describe(*ev.media)));
-        if (ev.media->tx_key_changed || ev.media->rx_key_changed) start_media(*ev.media);
-        else media_->set_direction(media_direction(ev.media->direction));
+        progress_(fmt::format("media updated: {}", media_line(*ev.media)));
+        update_media(*ev.media);
       }
       break;
     case K::reinvite_failed: progress_(fmt::format("re-INVITE refused: {} {}; the call goes on", ev.status, ev.reason)); break;
@@ -157,17 +149,15 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
   }
 }
 
-void Phone::start_media(const ua::MediaInfo& m) {
-  const std::string host = m.remote_address.find(':') != std::string::npos ? "[" + m.remote_address + "]" : m.remote_address;
-  auto rtp = io::Endpoint::parse(host + ":" + std::to_string(m.remote_port));
-  auto rtcp = io::Endpoint::parse(host + ":" + std::to_string(m.rtcp_mux ? m.remote_port : m.remote_rtcp_port));
-  if (!rtp || !rtcp) {
-    hang_up("unusable remote media address '" + m.remote_address + "'");
+void Phone::start_media(const negotiation::SecureMedia& m) {
+  auto target = runtime::media_target(m.stream);
+  if (!target) {
+    hang_up(target.error().context);
     return;
   }
-  if (!media_started_) media_->set_format(m.codec == "PCMA" ? media::G711Law::a_law : media::G711Law::mu_law, m.telephone_event_pt.value_or(101));
-  Status st = m.srtp ? media_->start(*rtp, *rtcp, m.tx, m.rx, media_direction(m.direction))
-                     : media_->start(*rtp, *rtcp, std::nullopt, std::nullopt, media_direction(m.direction));
+  if (!media_started_) media_->set_format(target->law, target->event_payload_type);
+  Status st = m.srtp ? media_->start(target->rtp, target->rtcp, m.tx, m.rx, m.stream.direction)
+                     : media_->start(target->rtp, target->rtcp, std::nullopt, std::nullopt, m.stream.direction);
   if (!st) {
     hang_up("media: " + st.error().message());
     return;
@@ -179,8 +169,8 @@ void Phone::start_media(const ua::MediaInfo& m) {
   report_.setup_ms = std::chrono::duration<double, std::milli>(answered_ - started_).count();
   if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
   if (call_flow_) fill_report_from(*call_flow_);
-  report_.codec = m.codec;
-  progress_(fmt::format("call established: {} {} over {}{}", m.codec, m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
+  report_.codec = sdp::primary_codec(m.stream)->encoding;  // media_target() checked there is one
+  progress_(fmt::format("call established: {} {} over {}{}", report_.codec, m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
                         report_.transport, report_.tls_version.empty() ? "" : " (" + report_.tls_version + ")"));
   if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
   auto reinvite = [this](bool on) {
@@ -194,6 +184,22 @@ void Phone::start_media(const ua::MediaInfo& m) {
   if (opts_.raw.resume_at_s > 0) resume_timer_.arm(answered_ + millis(opts_.raw.resume_at_s), reinvite(false));
   if (opts_.raw.duration_s > 0) {
     hangup_timer_.arm(answered_ + millis(opts_.raw.duration_s), [this](io::Timestamp) { hang_up("--duration"); });
+  }
+}
+
+// A re-INVITE either way: follow a new address or port (RFC 3264 section 8.3.1) and direction, and
+// replace only the SRTP context whose key changed (the other keeps its indexes; RFC 4568 7.1.4).
+void Phone::update_media(const negotiation::SecureMedia& m) {
+  auto target = runtime::media_target(m.stream);
+  if (!target) {
+    hang_up(target.error().context);
+    return;
+  }
+  std::optional<srtp::Policy> tx, rx;
+  if (m.srtp && m.tx_key_changed) tx = m.tx;
+  if (m.srtp && m.rx_key_changed) rx = m.rx;
+  if (Status st = media_->update(target->rtp, target->rtcp, std::move(tx), std::move(rx), m.stream.direction); !st) {
+    hang_up("media: " + st.error().message());
   }
 }
 
@@ -227,9 +233,52 @@ void Phone::fill_report_from(Flow flow) {
   }
 }
 
+void Phone::set_in_use(const std::optional<Flow>& flow, bool in_use) {
+  if (!flow || !endpoint_) return;
+  Flow f = *flow;
+  if (router_) {
+    if (auto real = router_->resolved(f)) f = *real;
+  }
+  // The registrar's connection stays in use while registered, whatever the call does.
+  if (!in_use && registered_ && reg_flow_) {
+    Flow r = *reg_flow_;
+    if (router_) {
+      if (auto real = router_->resolved(r)) r = *real;
+    }
+    if (r.id == f.id) return;
+  }
+  endpoint_->set_in_use(f, in_use);
+}
+
+void Phone::wait_for_next_call(const std::string& why) {
+  ++unanswered_calls_;
+  progress_(fmt::format("call from {} not answered ({}); still waiting for a call", report_.peer.empty() ? "?" : report_.peer,
+                        why.empty() ? fmt::format("{} {}", report_.sip_status, report_.sip_reason) : why));
+  set_in_use(call_flow_, false);
+  answer_timer_.cancel();
+  setup_timer_.cancel();
+  hangup_timer_.cancel();
+  // A fresh report for the next call; what the registration said stays.
+  CallReport next;
+  next.registration = report_.registration;
+  next.keepalive_pings = report_.keepalive_pings;
+  next.keepalive_pongs = report_.keepalive_pongs;
+  report_ = std::move(next);
+  call_ = 0;
+  call_started_ = false;
+  call_flow_.reset();
+  call_over_ = false;
+}
+
 void Phone::call_done(std::string error) {
   if (call_over_) return;
+  if (opts_.raw.mode == PhoneMode::listen && !media_started_ && !interrupted_ && !finishing_) {
+    // Only an answered call ends `listen`: one INVITE from a stranger must not take the phone off the line.
+    wait_for_next_call(report_.error.empty() ? error : report_.error);
+    return;
+  }
   call_over_ = true;
+  set_in_use(call_flow_, false);
   if (report_.error.empty()) report_.error = std::move(error);
   if (media_started_) {
     report_.duration_s = std::chrono::duration<double>(clock_.now() - answered_).count();

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 
 #include "core/srtp/suite.hpp"
 #include "io/dns/dns_resolver_options.hpp"
@@ -175,6 +176,11 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
     }
   }
   c.media.allow_sdes_over_insecure_transport = o.allow_sdes_over_insecure_transport;
+  if (o.srtp_min_kdr < 0 || o.srtp_min_kdr > 24) {
+    return fail(Errc::invalid_argument, "--srtp-min-kdr: " + std::to_string(o.srtp_min_kdr) +
+                                            " is out of range 0..24 (the RFC 4568 KDR exponent)");
+  }
+  c.media.min_kdr = static_cast<std::uint8_t>(o.srtp_min_kdr);
   if (Status st = negotiation::validate(c.media); !st) return fail(Errc::invalid_argument, "--suites/--srtp: " + st.error().context);
   if (!o.codecs.empty()) {
     c.codecs.clear();
@@ -190,6 +196,16 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
     return fail(Errc::invalid_argument, "--resume-at must come after --hold-at");
   }
   if (o.timeout_s <= 0) return fail(Errc::invalid_argument, "--timeout: must be > 0 seconds");
+  if (o.max_connections < 1) return fail(Errc::invalid_argument, "--max-connections: must be at least 1");
+  for (auto [flag, v, zero_ok] : {std::tuple{"--tls-handshake-timeout", o.tls_handshake_timeout_s, false},
+                                  std::tuple{"--first-message-timeout", o.first_message_timeout_s, false},
+                                  std::tuple{"--message-timeout", o.message_timeout_s, false},
+                                  std::tuple{"--idle-timeout", o.idle_timeout_s, true}}) {
+    if (!(v > 0 || (zero_ok && v == 0)) || v > 86400) {
+      return fail(Errc::invalid_argument, std::string(flag) + ": " + (zero_ok ? "0 (never) or " : "") +
+                                              "a number of seconds > 0 and at most 86400");
+    }
+  }
   for (char ch : o.dtmf) {
     if (std::string_view("0123456789*#ABCD").find(ch) == std::string_view::npos) {
       return fail(Errc::invalid_argument, std::string("--dtmf: '") + ch + "' is not a DTMF digit (0-9 * # A-D)");

@@ -42,6 +42,7 @@ struct PhoneOptions {
   std::vector<std::string> suites;         // --suites A,B (RFC 4568/6188/7714 names)
   std::vector<std::string> codecs;         // --codecs PCMA,PCMU: audio codecs in preference order
   bool allow_sdes_over_insecure_transport = false;
+  int srtp_min_kdr = 16;                   // --srtp-min-kdr N: refuse a peer's KDR below N (2^N packets)
   std::string play_wav, record_wav;        // --play / --record
   double duration_s = 0;                   // --duration: hang up after this long in the call; 0 = until BYE
   std::string dtmf;                        // --dtmf 123#: sent once the call is up
@@ -57,6 +58,13 @@ struct PhoneOptions {
   double hold_at_s = 0;                    // --hold-at: re-INVITE a=sendonly this long after the answer
   double resume_at_s = 0;                  // --resume-at: re-INVITE a=sendrecv
   std::optional<std::uint16_t> rtp_initial_seq;  // --rtp-initial-seq (tests: reach ROC > 0 quickly)
+  // Listeners under attack (docs/PHONE.md): TCP/TLS connection limits and deadlines.
+  std::size_t max_connections = 1024;            // --max-connections: at the cap the idlest unused one goes
+  std::size_t max_connections_per_source = 32;   // --max-connections-per-source: without a call/registration; 0 = off
+  double tls_handshake_timeout_s = 5;            // --tls-handshake-timeout
+  double first_message_timeout_s = 10;           // --first-message-timeout: inbound, open to first SIP message
+  double message_timeout_s = 30;                 // --message-timeout: one SIP message, first byte to last
+  double idle_timeout_s = 60;                    // --idle-timeout: without a call or registration; 0 = never
 };
 
 struct CheckedPhoneOptions {

@@ -77,6 +77,17 @@ TEST(PhoneOptions, AcceptsTheDocumentedForms) {
   EXPECT_EQ(d->media.suites.front(), srtp::SuiteId::AEAD_AES_256_GCM);
 }
 
+TEST(PhoneOptions, SrtpMinKdrSetsThePolicy) {
+  EXPECT_EQ(check(base())->media.min_kdr, 16);
+  PhoneOptions o = base();
+  o.srtp_min_kdr = 0;
+  EXPECT_EQ(check(o)->media.min_kdr, 0);
+  o.srtp_min_kdr = 25;
+  EXPECT_EQ(error_of(o), "--srtp-min-kdr: 25 is out of range 0..24 (the RFC 4568 KDR exponent)");
+  o.srtp_min_kdr = -1;
+  EXPECT_EQ(error_of(o), "--srtp-min-kdr: -1 is out of range 0..24 (the RFC 4568 KDR exponent)");
+}
+
 TEST(PhoneOptions, EachBadFlagGetsOneClearLine) {
   PhoneOptions o = base();
   o.tls_max_version = "1.1";
@@ -236,6 +247,28 @@ TEST(PhoneOptions, CodecsAreG711InPreferenceOrder) {
   EXPECT_EQ(check(o)->codecs, (std::vector<std::string>{"PCMA", "PCMU"}));
   o.codecs = {"G729"};
   EXPECT_EQ(error_of(o), "--codecs: unknown codec 'G729'; valid: PCMU, PCMA");
+}
+
+TEST(PhoneOptions, ConnectionLimitFlagsAreChecked) {
+  PhoneOptions o = base();
+  o.max_connections_per_source = 0;  // no per-source limit: allowed
+  o.idle_timeout_s = 0;              // never: allowed
+  EXPECT_TRUE(check(o));
+  o = base();
+  o.tls_handshake_timeout_s = 0;
+  EXPECT_EQ(error_of(o), "--tls-handshake-timeout: a number of seconds > 0 and at most 86400");
+  o = base();
+  o.message_timeout_s = -1;
+  EXPECT_EQ(error_of(o), "--message-timeout: a number of seconds > 0 and at most 86400");
+  o = base();
+  o.idle_timeout_s = -5;
+  EXPECT_EQ(error_of(o), "--idle-timeout: 0 (never) or a number of seconds > 0 and at most 86400");
+  o = base();
+  o.first_message_timeout_s = 1e9;
+  EXPECT_EQ(error_of(o), "--first-message-timeout: a number of seconds > 0 and at most 86400");
+  o = base();
+  o.max_connections = 0;
+  EXPECT_EQ(error_of(o), "--max-connections: must be at least 1");
 }
 
 }  // namespace

@@ -1,9 +1,28 @@
 #include "runtime/media_leg.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace sotto::runtime {
+
+Result<MediaTarget> media_target(const sdp::NegotiatedStream& s) {
+  std::error_code ec;
+  const auto addr = asio::ip::make_address(s.remote_address, ec);
+  if (ec) return fail(Errc::invalid_argument, "unusable remote media address '" + s.remote_address + "'");
+  MediaTarget t;
+  t.rtp = io::Endpoint{addr, s.remote_port};
+  t.rtcp = io::Endpoint{addr, s.rtcp_mux ? s.remote_port : s.remote_rtcp_port};
+  const sdp::RtpMap* codec = sdp::primary_codec(s);
+  if (codec == nullptr) return fail(Errc::invalid_argument, "no audio codec was negotiated");
+  std::string name = codec->encoding;  // encoding names are case-insensitive (RFC 4855 section 3)
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (name == "PCMA") t.law = media::G711Law::a_law;
+  else if (name == "PCMU") t.law = media::G711Law::mu_law;
+  else return fail(Errc::unsupported, "codec " + codec->encoding + " is not G.711");
+  t.event_payload_type = s.telephone_event_pt.value_or(101);
+  return t;
+}
 
 MediaLeg::MediaLeg(asio::io_context& io, const io::Clock& clock, MediaLegOptions options)
     : io_(io), clock_(clock), options_(std::move(options)), rtp_(io), rtcp_(io), timer_(io, clock) {}
@@ -20,22 +39,27 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::open(asio::io_context& io, const io:
   // concurrent phones on one host rarely collide.
   const unsigned span = (o.port_max - o.port_min) / 2;
   const unsigned first = span == 0 ? 0 : static_cast<unsigned>(clock.now().time_since_epoch().count() % span);
+  std::string last_error = "empty port range";
   for (unsigned k = 0; k < span; ++k) {
     const auto port = static_cast<std::uint16_t>(o.port_min + 2 * ((first + k) % span));
-    asio::ip::udp::socket a(io), b(io);
-    a.open(addr.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
-    if (ec) return fail(Errc::io_error, "media socket: " + ec.message());
-    b.open(addr.is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
-    if (a.bind({addr, port}, ec); ec) continue;
-    if (b.bind({addr, static_cast<std::uint16_t>(port + 1)}, ec); ec) continue;
-    leg->rtp_ = std::move(a);
-    leg->rtcp_ = std::move(b);
+    auto a = io::UdpSocket::bind(io, {addr, port}, "RTP socket");
+    if (!a) {
+      last_error = a.error().context;
+      continue;
+    }
+    auto b = io::UdpSocket::bind(io, {addr, static_cast<std::uint16_t>(port + 1)}, "RTCP socket");
+    if (!b) {
+      last_error = b.error().context;
+      continue;
+    }
+    leg->rtp_ = std::move(*a);
+    leg->rtcp_ = std::move(*b);
     leg->rtp_port_ = port;
     break;
   }
   if (leg->rtp_port_ == 0) {
     return fail(Errc::io_error, "no free RTP/RTCP port pair on " + o.local_ip + " in " + std::to_string(o.port_min) +
-                                    "-" + std::to_string(o.port_max));
+                                    "-" + std::to_string(o.port_max) + " (last: " + last_error + ")");
   }
   if (!o.play_wav.empty()) {
     auto src = media::WavSource::open(o.play_wav, {o.loop_play, 8000});
@@ -56,47 +80,73 @@ void MediaLeg::set_format(media::G711Law law, std::uint8_t event_payload_type) {
 }
 
 Status MediaLeg::start(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> tx,
-                       std::optional<srtp::Policy> rx, media::MediaDirection direction) {
-  std::unique_ptr<srtp::Context> new_tx, new_rx;
+                       std::optional<srtp::Policy> rx, sdp::Direction direction) {
   if (tx.has_value() != rx.has_value()) return fail(Errc::invalid_argument, "SRTP needs both directions or neither");
+  if (session_) return update(remote_rtp, remote_rtcp, std::move(tx), std::move(rx), direction);
+  std::unique_ptr<srtp::Context> new_tx, new_rx;
   if (tx) {
-    auto t = srtp::Context::create(srtp::Direction::outbound, *tx);
-    if (!t) return Unexpected(t.error());
     auto r = srtp::Context::create(srtp::Direction::inbound, *rx);
     if (!r) return Unexpected(r.error());
+    auto t = srtp::Context::create(srtp::Direction::outbound, *tx, options_.outbound_keys);
+    if (!t) return Unexpected(t.error());
     new_tx = std::make_unique<srtp::Context>(std::move(*t));
     new_rx = std::make_unique<srtp::Context>(std::move(*r));
-    // RFC 4568 7.1.4: new keys keep the rollover counters of the streams we already have.
-    if (session_ && tx_) {
-      if (auto roc = tx_->roc(session_->ssrc())) new_tx->set_roc(session_->ssrc(), *roc);
-    }
     suite_name_ = std::string(new_tx->suite().name);
   } else {
     suite_name_ = "RTP, unencrypted";
   }
   remote_rtp_ = remote_rtp;
   remote_rtcp_ = remote_rtcp;
-  const io::Timestamp now = clock_.now();
-  if (!session_) {
-    media::MediaSessionConfig cfg = options_.session;
-    cfg.direction = direction;
-    auto s = media::MediaSession::create(cfg, now, new_tx.get(), new_rx.get());
-    if (!s) return Unexpected(s.error());
-    session_.emplace(std::move(*s));
-    session_->set_source(&source_);
-    if (sink_) session_->set_sink(&*sink_);
-    tx_ = std::move(new_tx);
-    rx_ = std::move(new_rx);
-    receive_rtp();
-    receive_rtcp();
-  } else {
-    session_->set_direction(direction);
-    if (tx) {  // re-keyed: swap contexts under the running session
-      session_->set_srtp(new_tx.get(), new_rx.get());
-      tx_ = std::move(new_tx);
-      rx_ = std::move(new_rx);
-    }
+  media::MediaSessionConfig cfg = options_.session;
+  cfg.direction = direction;
+  auto s = media::MediaSession::create(cfg, clock_.now(), new_tx.get(), new_rx.get());
+  if (!s) return Unexpected(s.error());
+  session_.emplace(std::move(*s));
+  session_->set_source(&source_);
+  if (sink_) session_->set_sink(&*sink_);
+  tx_ = std::move(new_tx);
+  rx_ = std::move(new_rx);
+  receive_rtp();
+  receive_rtcp();
+  pump();
+  return {};
+}
+
+Status MediaLeg::update(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::optional<srtp::Policy> new_tx,
+                        std::optional<srtp::Policy> new_rx, sdp::Direction direction) {
+  if (!session_) return fail(Errc::invalid_state, "media not started");
+  const bool secured = tx_ != nullptr;
+  if (!secured && (new_tx || new_rx)) return fail(Errc::invalid_argument, "SRTP cannot start in mid-call (media is plain RTP)");
+  // Build everything first: a refused policy changes nothing.
+  std::unique_ptr<srtp::Context> tx, rx;
+  if (new_rx) {
+    auto r = srtp::Context::create(srtp::Direction::inbound, *new_rx);
+    if (!r) return Unexpected(r.error());
+    rx = std::make_unique<srtp::Context>(std::move(*r));
+    // RFC 3711 section 3.3.1: after a re-key the ROC goes on, it is never reset. Except when the peer
+    // moved (RFC 4568 section 7.1.4): a new address or port comes with a new key and a new crypto
+    // context whose ROC starts at zero.
+    if (remote_rtp == remote_rtp_) rx->continue_from(*rx_);
   }
+  if (new_tx) {  // last: claiming the key in the registry is what may fail
+    auto t = srtp::Context::create(srtp::Direction::outbound, *new_tx, options_.outbound_keys);
+    if (!t) return Unexpected(t.error());
+    tx = std::make_unique<srtp::Context>(std::move(*t));
+    tx->continue_from(*tx_);  // RFC 3711 3.3.1: the ROC, and with it the sequence, go on; so does the SRTCP index
+  }
+  if (tx) {
+    suite_name_ = std::string(tx->suite().name);
+    retired_tx_ += tx_->counters();
+    tx_ = std::move(tx);
+  }
+  if (rx) {
+    retired_rx_ += rx_->counters();
+    rx_ = std::move(rx);
+  }
+  if (secured) session_->set_srtp(tx_.get(), rx_.get());
+  remote_rtp_ = remote_rtp;   // RFC 3264 section 8.3.1: media follows a changed address or port
+  remote_rtcp_ = remote_rtcp;
+  session_->set_direction(direction);
   pump();
   return {};
 }
@@ -108,13 +158,13 @@ Status MediaLeg::send_digits(std::string_view digits) {
   return st;
 }
 
-void MediaLeg::set_direction(media::MediaDirection d) {
+void MediaLeg::set_direction(sdp::Direction d) {
   if (session_) session_->set_direction(d);
 }
 
 void MediaLeg::receive_rtp() {
   std::weak_ptr<int> alive = alive_;
-  rtp_.async_receive_from(asio::buffer(rtp_buf_), rtp_from_, [this, alive](std::error_code ec, std::size_t n) {
+  rtp_.async_receive(rtp_buf_, [this, alive](std::error_code ec, std::size_t n, const io::Endpoint&) {
     if (alive.expired() || ec == asio::error::operation_aborted || stopped_) return;
     if (!ec && session_) {
       // RFC 5761-style demultiplexing on the RTP port: RTCP packet types 192..223 (rtcp-mux peers).
@@ -128,7 +178,7 @@ void MediaLeg::receive_rtp() {
 
 void MediaLeg::receive_rtcp() {
   std::weak_ptr<int> alive = alive_;
-  rtcp_.async_receive_from(asio::buffer(rtcp_buf_), rtcp_from_, [this, alive](std::error_code ec, std::size_t n) {
+  rtcp_.async_receive(rtcp_buf_, [this, alive](std::error_code ec, std::size_t n, const io::Endpoint&) {
     if (alive.expired() || ec == asio::error::operation_aborted || stopped_) return;
     if (!ec && session_) (void)session_->on_rtcp(clock_.now(), std::span<std::uint8_t>(rtcp_buf_.data(), n));
     receive_rtcp();
@@ -138,11 +188,10 @@ void MediaLeg::receive_rtcp() {
 void MediaLeg::pump() {
   if (!session_ || stopped_) return;
   const io::Timestamp now = clock_.now();
-  std::error_code ec;
   while (auto t = session_->poll_transmit(now)) {
     auto& sock = t->kind == media::Transmit::Kind::rtp ? rtp_ : rtcp_;
     const auto& to = t->kind == media::Transmit::Kind::rtp ? remote_rtp_ : remote_rtcp_;
-    sock.send_to(asio::buffer(t->bytes.data(), t->bytes.size()), to.udp(), 0, ec);  // UDP: a lost send is a lost packet
+    (void)sock.send_to(to, t->bytes);  // UDP: a lost send is a lost packet
   }
   timer_.arm(session_->next_timeout(), [this](io::Timestamp) { pump(); });
 }
@@ -151,24 +200,25 @@ void MediaLeg::stop() {
   if (stopped_) return;
   if (session_) {
     session_->close(clock_.now());
-    std::error_code ec;
     while (auto t = session_->poll_transmit(clock_.now())) {
-      if (t->kind == media::Transmit::Kind::rtcp) rtcp_.send_to(asio::buffer(t->bytes.data(), t->bytes.size()), remote_rtcp_.udp(), 0, ec);
+      if (t->kind == media::Transmit::Kind::rtcp) (void)rtcp_.send_to(remote_rtcp_, t->bytes);
     }
   }
   stopped_ = true;
   timer_.cancel();
-  std::error_code ec;
-  rtp_.close(ec);
-  rtcp_.close(ec);
+  rtp_.close();
+  rtcp_.close();
   sink_.reset();  // flushes the WAV header
 }
 
 MediaSummary MediaLeg::summary() const {
   MediaSummary s;
   s.suite = suite_name_;
-  if (tx_) s.srtp_tx = tx_->counters();
-  if (rx_) s.srtp_rx = rx_->counters();
+  // Over the whole call: the contexts replaced by re-keying count too.
+  s.srtp_tx = retired_tx_;
+  s.srtp_rx = retired_rx_;
+  if (tx_) s.srtp_tx += tx_->counters();
+  if (rx_) s.srtp_rx += rx_->counters();
   if (session_) {
     s.media = session_->counters();
     s.rtt = session_->rtt();

@@ -105,7 +105,8 @@ TEST(MediaLeg, WrongKeyMeansAuthFailuresAndSilence) {
   auto good = srtp::testing::test_policy(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, 1);
   auto wrong = srtp::testing::test_policy(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, 9);
   Call c;
-  connect(c, oa, ob, good, wrong, good, good);
+  auto other = srtp::testing::test_policy(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, 3);
+  connect(c, oa, ob, good, wrong, other, other);
   run_for(c.io, std::chrono::milliseconds(1000));
   const MediaSummary sb = c.b->summary();
   c.a->stop();

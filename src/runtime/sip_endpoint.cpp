@@ -14,20 +14,23 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) {
 }
 
 // RFC 3261 18.3: a UDP request whose body is shorter than its Content-Length SHOULD get a 400. To build
-// that response the headers must parse, so rewrite Content-Length (or "l") to the body actually there.
+// that response the headers must parse, so rewrite Content-Length (or "l") to the body actually there,
+// and keep only the first of several (20.14: one Content-Length; a duplicate is refused the same way).
 std::string with_actual_content_length(std::string_view bytes) {
   const auto end = bytes.find("\r\n\r\n");
   if (end == std::string_view::npos) return std::string(bytes);
   const std::size_t body = bytes.size() - (end + 4);
   std::string out;
   std::size_t pos = 0;
+  bool have_length = false;
   while (pos < end + 2) {
     std::size_t eol = bytes.find("\r\n", pos);
     std::string_view line = bytes.substr(pos, eol - pos);
     std::string lower(line.substr(0, 15));
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.rfind("content-length", 0) == 0 || lower.rfind("l:", 0) == 0 || lower.rfind("l ", 0) == 0) {
-      out += "Content-Length: " + std::to_string(body) + "\r\n";
+      if (!have_length) out += "Content-Length: " + std::to_string(body) + "\r\n";
+      have_length = true;
     } else {
       out += std::string(line) + "\r\n";
     }
@@ -41,7 +44,18 @@ std::string with_actual_content_length(std::string_view bytes) {
 }  // namespace
 
 SipEndpoint::SipEndpoint(io::TransportManager& transports, MessageHandler on_message, LogHandler log)
-    : transports_(transports), on_message_(std::move(on_message)), log_(std::move(log)) {}
+    : transports_(transports),
+      on_message_(std::move(on_message)),
+      log_(std::move(log)),
+      malformed_log_("malformed SIP message dropped or refused", std::chrono::seconds(10), transports.clock(),
+                     transports.io_context(), log_),
+      inbound_failure_log_("inbound connection failed", std::chrono::seconds(10), transports.clock(),
+                           transports.io_context(), log_) {}
+
+void SipEndpoint::set_in_use(sip::txn::Flow flow, bool in_use) {
+  if (!flow.reliable) return;
+  (void)transports_.set_flow_pinned(flow.id, in_use);
+}
 
 sip::txn::Flow SipEndpoint::flow_for_udp(const io::Endpoint& local, const io::Endpoint& remote) {
   const std::string key = local.to_string() + "|" + remote.to_string();
@@ -50,7 +64,7 @@ sip::txn::Flow SipEndpoint::flow_for_udp(const io::Endpoint& local, const io::En
   if (it == udp_flow_ids_.end()) {
     id = next_udp_flow_++;
     udp_flow_ids_[key] = id;
-    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, std::nullopt, true};
+    flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, nullptr, true};
   } else {
     id = it->second;
   }
@@ -71,12 +85,16 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
       fo.report_pong = outbound_.count(r->connection) != 0;  // a lone CRLF on our connection answers our ping
       fit = framers_.emplace(r->connection, sip::StreamFramer(fo)).first;
     }
-    auto& framer = fit->second;
-    framer.feed(bytes);
+    fit->second.feed(bytes);
+    std::size_t completed = 0;
     while (true) {
-      auto item = framer.next();
+      fit = framers_.find(r->connection);  // a handler below may have closed the connection
+      if (fit == framers_.end()) break;
+      auto item = fit->second.next();
       if (!item) {
-        if (log_) log_("closing connection " + r->remote.to_string() + ": " + item.error().message());
+        ++malformed_;
+        malformed_log_.note("closing connection from " + r->remote.to_string() + ": " + item.error().message());
+        framers_.erase(r->connection);
         (void)transports_.close(r->connection);
         return;
       }
@@ -87,9 +105,22 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
       } else if ((*item)->kind == sip::StreamItem::Kind::pong) {
         if (on_pong_) on_pong_(sip::txn::Flow{r->connection, true});
       } else if ((*item)->kind == sip::StreamItem::Kind::message) {
+        ++completed;
         deliver(sip::txn::Flow{r->connection, true}, (*item)->bytes, sip::Framing::stream);
       }
     }
+    // The handlers above may have closed the connection (and dropped its framer).
+    fit = framers_.find(r->connection);
+    const std::size_t pending = fit != framers_.end() ? fit->second.buffered() : 0;
+    bool mid_message = pending > 0;
+    if (mid_message && pending <= 3) {
+      // A lone CRLF (or CRLF CR) waits to see whether it becomes a CRLFCRLF ping: no message has begun.
+      const std::string_view tail = bytes.substr(bytes.size() - std::min(pending, bytes.size()));
+      mid_message = tail.find_first_not_of("\r\n") != std::string_view::npos;
+    }
+    // An empty framer holds nothing worth keeping: drop it, so an idle connection costs no buffer.
+    if (fit != framers_.end() && pending == 0) framers_.erase(fit);
+    transports_.note_framing(r->connection, mid_message, completed);
   } else if (auto* o = std::get_if<io::ConnectionOpened>(&ev)) {
     flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls, true};
     if (on_opened_) on_opened_(sip::txn::Flow{o->connection, true});
@@ -97,7 +128,12 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
     framers_.erase(c->connection);
     outbound_.erase(c->connection);
     const bool known = flows_.erase(c->connection) > 0;
-    if (log_ && c->error) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
+    // Deadlines, evictions and refusals are summarised by the transport; failed inbound connections
+    // (an attacker's handshakes) here, one line per interval.
+    if (c->error && !c->by_limit) {
+      if (c->inbound) inbound_failure_log_.note("from " + c->remote.to_string() + ": " + c->error->message());
+      else if (log_) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
+    }
     if (known && on_closed_ && c->error) on_closed_(sip::txn::Flow{c->connection, true}, c->error->context);
   } else if (auto* f = std::get_if<io::SendFailed>(&ev)) {
     if (log_) log_("send to " + f->remote.to_string() + " failed: " + f->error.message());
@@ -110,7 +146,9 @@ void SipEndpoint::deliver(sip::txn::Flow flow, std::string_view bytes, sip::Fram
   auto msg = sip::parse_message(bytes, opts);
   if (!msg) {
     ++malformed_;
-    if (log_) log_("malformed SIP message dropped or refused: " + msg.error().message());
+    auto fi = flows_.find(flow.id);
+    malformed_log_.note((fi != flows_.end() ? "from " + fi->second.remote.to_string() + ": " : std::string()) +
+                        msg.error().message());
     // A request we can still read the headers of gets a 400 naming the fault (responses are dropped).
     auto raw = sip::parse_message_unchecked(bytes, opts);
     if (!raw && framing == sip::Framing::datagram) raw = sip::parse_message_unchecked(with_actual_content_length(bytes), opts);
@@ -163,7 +201,7 @@ Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::En
     if (auto* u = transports_.udp(); u && !u->local_endpoints().empty()) local = u->local_endpoints().front();
     return flow_for_udp(local, remote);
   }
-  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
+  if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, nullptr, false};
   outbound_.insert(*id);
   return sip::txn::Flow{*id, true};
 }
@@ -183,7 +221,7 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
   if (!st) return Unexpected(st.error());
   auto id = (*st)->connect(remote, options);
   if (!id) return Unexpected(id.error());
-  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, std::nullopt, false};
+  flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, nullptr, false};
   outbound_.insert(*id);
   return sip::txn::Flow{*id, true};
 }

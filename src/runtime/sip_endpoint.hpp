@@ -15,6 +15,7 @@
 #include "core/sip/sip_message.hpp"
 #include "core/sip/stream_framer.hpp"
 #include "core/transaction/transaction_layer.hpp"
+#include "io/log_summary.hpp"
 #include "io/transport_manager.hpp"
 
 namespace sotto::runtime {
@@ -24,7 +25,7 @@ struct FlowInfo {
   io::Endpoint local;
   io::Endpoint remote;
   bool secure = false;                       // TLS
-  std::optional<io::TlsSessionInfo> tls;     // version, cipher, peer certificate
+  std::shared_ptr<const io::TlsSessionInfo> tls;  // version, cipher, peer certificate
   bool open = false;                         // usable: UDP, or connected (TLS: handshake verified)
 };
 
@@ -63,6 +64,10 @@ class SipEndpoint {
   std::optional<sip::txn::Flow> find_open(io::TransportKind kind, const io::Endpoint& remote,
                                           const std::string& server_name);
 
+  // A dialog or a registration uses this flow (true), or no longer does (false): its connection then
+  // has no idle deadline, is not counted against the per-source limit and is never evicted. No-op for UDP.
+  void set_in_use(sip::txn::Flow flow, bool in_use);
+
   std::uint64_t malformed_received() const noexcept { return malformed_; }
 
  private:
@@ -81,6 +86,9 @@ class SipEndpoint {
   std::map<std::string, std::uint64_t> udp_flow_ids_;  // "local|remote" -> flow id
   std::uint64_t next_udp_flow_ = 1ull << 62;           // UDP flow ids never collide with connection ids
   std::uint64_t malformed_ = 0;
+  // Floods (junk datagrams, failed inbound connections) are summarised, one line per interval.
+  io::LogSummary malformed_log_;
+  io::LogSummary inbound_failure_log_;
 };
 
 }  // namespace sotto::runtime

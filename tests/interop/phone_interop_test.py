@@ -309,24 +309,35 @@ def plain_call_over_udp_shows_on_the_wire():
         wd.cleanup()
 
 
-def sipp_offer_without_srtp_gets_488_with_warning():
+def sipp_offer_without_srtp_gets_488_and_the_phone_still_answers_the_next_call():
+    """A rejected call (488) must not take `listen --auto-answer` off the line: only an answered call
+    ends it."""
     need("sipp")
     wd, pki = setup("sipp-488")
     try:
         port = h.free_port(socket.SOCK_DGRAM)
-        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", "--srtp", "require",
-                                               "--allow-sdes-over-insecure-transport", "--json", "listen", "--auto-answer"])
+        common = ["--srtp", "require", "--allow-sdes-over-insecure-transport", "--json"]
+        callee = sotto_phone(wd, "callee.log", ["--listen", f"udp://127.0.0.1:{port}", *common, "listen", "--auto-answer"])
         time.sleep(0.3)
         scenario = os.path.join(os.path.dirname(__file__), "sipp", "uac_plain_offer_expects_488.xml")
         sipp_port = h.free_port(socket.SOCK_DGRAM)
         r = subprocess.run(["sipp", "-sf", scenario, "-m", "1", "-i", "127.0.0.1", "-p", str(sipp_port), "-t", "u1",
                             "-timeout", "15", "-timeout_error", "-trace_err", f"127.0.0.1:{port}"],
                            cwd=wd.path, capture_output=True, text=True, timeout=30)
-        rep, rc = report_of(wd, "callee.log", callee)
         assert r.returncode == 0, f"sipp exit {r.returncode}: {r.stdout[-800:]} {r.stderr[-800:]}"
         # SIPp checked the Warning header on the wire (305 sotto "SRTP required but not offered ...").
-        assert rep["sip_status"] == 488 and "SRTP required but not offered" in rep["warning"], rep
-        assert rc != 0, rep
+        time.sleep(0.5)
+        assert callee.poll() is None, "listen --auto-answer ended after a call it rejected:\n" + open(wd.file("callee.log")).read()
+        caller = sotto_phone(wd, "caller.log", ["--listen", f"udp://127.0.0.1:{h.free_port(socket.SOCK_DGRAM)}", *common,
+                                                "--duration", "1.5", "call", f"sip:bob@127.0.0.1:{port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        crep, crc = report_of(wd, "callee.log", callee)
+        assert rc == 0 and crc == 0, f"exit {rc}/{crc}: {rep} / {crep}"
+        assert crep["result"] == "completed" and crep["srtp_suite"] != "RTP, unencrypted", crep
+        log = open(wd.file("callee.log")).read().splitlines()
+        assert any(l.startswith("call failed: 488 ") and "SRTP required but not offered" in l for l in log), log
+        assert any(l.startswith("call from ") and "not answered" in l and l.endswith("still waiting for a call")
+                   for l in log), log
     finally:
         wd.cleanup()
 
@@ -403,6 +414,64 @@ def hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways():
         wd.cleanup()
 
 
+def sipp_rekeying_every_answer_never_repeats_our_srtp_or_srtcp_index():
+    """A SIPp UAS over UDP answers the INVITE and both re-INVITEs (hold, resume) with a fresh key of its
+    own (RFC 4568 7.1.4). Our key never changes, so our SRTP and SRTCP contexts must simply go on: in the
+    capture of what we send to SIPp's media ports, no (SSRC, SRTP index) and no (SSRC, SRTCP index) may
+    repeat (a repeat is the same keystream twice). The sequence starts at 65450 so the ROC wraps too."""
+    need("sipp")
+    need("tshark")
+    wd, pki = setup("sipp-rekey")
+    try:
+        sip_port = h.free_port(socket.SOCK_DGRAM)
+        media_port = 31000 + 2 * (os.getpid() % 400)  # outside 20000-30000, where other traffic may be
+        cap = h.Capture(wd, f"udp and dst host 127.0.0.1 and (dst port {media_port} or dst port {media_port + 1})")
+        scenario = os.path.join(os.path.dirname(__file__), "sipp", "uas_rekeys_every_answer.xml")
+        sipp = wd.spawn(["sipp", "-sf", scenario, "-m", "1", "-i", "127.0.0.1", "-p", str(sip_port), "-t", "u1",
+                         "-mp", str(media_port), "-nostdin", "-trace_err", "-timeout", "40"],
+                        "sipp.log")
+        time.sleep(0.5)
+        caller = sotto_phone(wd, "caller.log", [
+            "--listen", "udp://127.0.0.1:0", "--transport", "udp", "--allow-sdes-over-insecure-transport",
+            "--rtp-initial-seq", "65450", "--play", wd.file("a.wav"), "--hold-at", "3", "--resume-at", "6",
+            "--duration", "10", "--json", "call", f"sip:sipp@127.0.0.1:{sip_port}"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        sipp.wait(timeout=20)
+        cap.stop()
+        assert rc == 0 and sipp.returncode == 0, (rep, sipp.returncode, open(wd.file("sipp.log")).read()[-800:])
+        log = open(wd.file("caller.log")).read()
+        assert log.count("tx key kept, rx key new") == 2, log
+        rtp = subprocess.run(["tshark", "-n", "-r", cap.file, "-Y", f"udp.dstport == {media_port}", "-T", "fields",
+                              "-e", "udp.payload"], check=True, capture_output=True, text=True).stdout.split()
+        rtcp = subprocess.run(["tshark", "-n", "-r", cap.file, "-Y", f"udp.dstport == {media_port + 1}", "-T", "fields",
+                               "-e", "udp.payload"], check=True, capture_output=True, text=True).stdout.split()
+        seen_rtp, seen_rtcp, highest = set(), set(), {}
+        for hexdata in rtp:
+            b = bytes.fromhex(hexdata.replace(":", ""))
+            ssrc, seq = int.from_bytes(b[8:12], "big"), int.from_bytes(b[2:4], "big")
+            # RFC 3711 3.3.1 index estimate from the highest index seen (packets arrive in order here).
+            top = highest.get(ssrc)
+            if top is None:
+                index = seq
+            else:
+                roc, s_l = top >> 16, top & 0xFFFF
+                v = roc - 1 if (s_l < 32768 and seq - s_l > 32768) else roc + 1 if (s_l >= 32768 and s_l - 32768 > seq) else roc
+                index = (v << 16) | seq
+            highest[ssrc] = max(index, top or 0)
+            assert (ssrc, index) not in seen_rtp, f"SRTP index {index} of SSRC {ssrc:#x} sent twice under one key"
+            seen_rtp.add((ssrc, index))
+        for hexdata in rtcp:
+            b = bytes.fromhex(hexdata.replace(":", ""))
+            ssrc = int.from_bytes(b[4:8], "big")
+            index = int.from_bytes(b[-14:-10], "big") & 0x7FFFFFFF  # E+index, then the 80-bit tag (no MKI)
+            assert (ssrc, index) not in seen_rtcp, f"SRTCP index {index} of SSRC {ssrc:#x} sent twice under one key"
+            seen_rtcp.add((ssrc, index))
+        assert len(seen_rtp) > 300 and max(highest.values()) >= 65536, (len(seen_rtp), highest)  # the ROC wrapped
+        assert len(seen_rtcp) >= 2, f"only {len(seen_rtcp)} SRTCP packets captured: nothing to compare"
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     sotto_calls_baresip_over_tls_with_mandatory_srtp,
     baresip_calls_sotto_over_tls_with_mandatory_srtp,
@@ -414,8 +483,9 @@ SCENARIOS = [
     callee_accepting_only_pcma_gets_pcma_both_ways,
     linphone_calls_sotto_over_tls_with_srtp,
     plain_call_over_udp_shows_on_the_wire,
-    sipp_offer_without_srtp_gets_488_with_warning,
+    sipp_offer_without_srtp_gets_488_and_the_phone_still_answers_the_next_call,
     sipp_malformed_request_gets_400_naming_the_fault,
+    sipp_rekeying_every_answer_never_repeats_our_srtp_or_srtcp_index,
     untrusted_certificate_is_one_clear_line,
 ]
 

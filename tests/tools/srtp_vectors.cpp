@@ -53,7 +53,7 @@ std::string make_context(Pair& pair, const std::vector<std::string>& w) {
     std::istringstream ids(w[5]);
     for (std::string id; std::getline(ids, id, ',');) p.encrypted_header_ids.push_back(static_cast<std::uint8_t>(std::stoi(id)));
   }
-  auto tx = Context::create(Direction::outbound, p);
+  auto tx = Context::create(Direction::outbound, p, sotto::srtp::kNoKeyRegistry);  // fixed vectors, reused
   auto rx = Context::create(Direction::inbound, p);
   if (!tx) return "outbound context: " + tx.error().message();
   if (!rx) return "inbound context: " + rx.error().message();

@@ -22,7 +22,7 @@ std::string tag_list(const std::vector<sdes::CryptoAttribute>& lines) {
 // One m-line where we offered keys and the answer accepted the stream. Fills `out` and `keys`, or
 // returns an error naming the fault.
 Status check_stream(std::size_t i, const sdp::MediaDescription& o, const sdp::MediaDescription& a,
-                    const OfferedStream& offered, SrtpMode mode, SecureMedia& out, StreamKeys& keys,
+                    const OfferedStream& offered, SrtpMode mode, const MediaSecurityPolicy& policy, SecureMedia& out, StreamKeys& keys,
                     std::vector<std::string>& warnings) {
   const std::string& media = o.media;
   const auto values = a.crypto_values();
@@ -69,6 +69,9 @@ Status check_stream(std::size_t i, const sdp::MediaDescription& o, const sdp::Me
     return bad(Errc::malformed_input, i, media, "a=crypto tag " + std::to_string(attr->tag) + " asks for " +
                                                     std::string(*weak) + ", which we did not offer");
   }
+  if (auto kdr = kdr_refusal(policy, attr->params)) {
+    return bad(Errc::unsupported, i, media, "a=crypto tag " + std::to_string(attr->tag) + ": " + *kdr);
+  }
   auto m = detail::srtp_media(i, *ours, *attr);
   if (!m) return bad(Errc::malformed_input, i, media, "unusable a=crypto: " + m.error().context);
   out = std::move(*m);
@@ -109,7 +112,7 @@ Result<Negotiated> apply_answer(const PendingOffer& pending, const sdp::SessionD
       }
     } else {
       StreamKeys& keys = out.session.streams[i];
-      if (auto st = check_stream(i, o, a, offered, mode, m, keys, out.warnings); !st) return Unexpected(st.error());
+      if (auto st = check_stream(i, o, a, offered, mode, policy, m, keys, out.warnings); !st) return Unexpected(st.error());
       if (m.srtp) {
         const StreamKeys* prev = pending.previous && i < pending.previous->streams.size()
                                      ? &pending.previous->streams[i] : nullptr;

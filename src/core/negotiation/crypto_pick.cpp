@@ -46,6 +46,10 @@ CryptoPick pick_offered_crypto(const std::vector<std::string_view>& values, cons
       out.skipped.push_back(line + std::string(*weak) + " refused: it would leave media unprotected");
       continue;
     }
+    if (auto kdr = kdr_refusal(policy, attr->params)) {
+      out.skipped.push_back(line + *kdr);
+      continue;
+    }
     if (auto p = sdes::to_policy(*attr); !p) {
       out.skipped.push_back(p.error().context);
       continue;

@@ -44,7 +44,17 @@ std::string allowed_suites_text(const MediaSecurityPolicy& policy) {
   return out.empty() ? std::string("none") : out;
 }
 
+std::optional<std::string> kdr_refusal(const MediaSecurityPolicy& policy, const sdes::SessionParams& params) {
+  if (!params.kdr || *params.kdr >= policy.min_kdr) return std::nullopt;
+  return "KDR=" + std::to_string(*params.kdr) + " refused: new session keys every 2^" + std::to_string(*params.kdr) +
+         " packets, more often than the 2^" + std::to_string(policy.min_kdr) + " allowed (--srtp-min-kdr)";
+}
+
 Status validate(const MediaSecurityPolicy& policy) {
+  if (policy.min_kdr > 24) {
+    return fail(Errc::invalid_argument, "media security policy: minimum KDR " + std::to_string(policy.min_kdr) +
+                                            " out of range 0..24 (RFC 4568 section 6.3.1)");
+  }
   if (policy.mode != SrtpMode::off && policy.suites.empty()) {
     return fail(Errc::invalid_argument, "media security policy: SRTP mode " + std::string(to_string(policy.mode)) +
                                             " with no crypto suites allowed");

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -51,7 +52,15 @@ struct MediaSecurityPolicy {
   // Written on every key we generate, offers and answers alike ("|2^31", "|1:4"); nullopt = absent.
   std::optional<sdes::KeyLifetime> key_lifetime{};
   std::optional<sdes::Mki> mki{};
+  // The smallest key derivation rate accepted from a peer, as the RFC 4568 "KDR=" exponent: new session
+  // keys no more often than every 2^min_kdr packets (RFC 3711 section 4.3.1). A small KDR makes every
+  // packet of a new epoch, forged ones included, cost a key derivation. Peers built on libsrtp never
+  // send KDR at all (no re-derivation), which is always accepted. 0..24; 24 refuses every KDR but 24.
+  std::uint8_t min_kdr = 16;
 };
+
+// The KDR check of one a=crypto line: nullopt when acceptable, else why not (for a Warning).
+std::optional<std::string> kdr_refusal(const MediaSecurityPolicy& policy, const sdes::SessionParams& params);
 
 // Errc::invalid_argument naming the fault: no suites with SRTP enabled, a suite listed twice, a suite
 // that does not both encrypt and authenticate (NULL cipher or NULL auth: never negotiated here), an MKI

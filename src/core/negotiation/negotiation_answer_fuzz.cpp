@@ -48,7 +48,7 @@ sdp::LocalCapabilities caps() {
 // The offerer's side of one SRTP stream: a packet protected with our tx opens with the policy the
 // offerer derives from our a=crypto line.
 void check_keys(const SecureMedia& m, std::string_view our_line) {
-  auto tx = srtp::Context::create(srtp::Direction::outbound, m.tx);
+  auto tx = srtp::Context::create(srtp::Direction::outbound, m.tx, srtp::kNoKeyRegistry);
   if (!tx) die("tx policy refused by the engine", tx.error().message());
   auto rx = srtp::Context::create(srtp::Direction::inbound, m.rx);
   if (!rx) die("rx policy refused by the engine", rx.error().message());

@@ -8,7 +8,6 @@
 
 #include "core/negotiation/answerer.hpp"
 #include "core/negotiation/offerer.hpp"
-#include "core/negotiation/roc_carry.hpp"
 #include "core/negotiation/testing_negotiation.hpp"
 
 namespace sotto::negotiation {
@@ -209,13 +208,13 @@ TEST(ReInvite, RemovedStreamIsOfferedWithPortZeroAndNoKeys) {
   expect_flags(d.alice_media[0], false, false, "audio");
 }
 
-// After a rekey the caller replaces the contexts whose key changed and carries the ROC over, so a
-// stream that already wrapped its sequence number keeps decrypting.
+// After a rekey the caller replaces the contexts whose key changed and continues them from the old ones
+// (srtp::Context::continue_from), so a stream that already wrapped its sequence number keeps decrypting.
 TEST(ReInvite, RocCarriesAcrossARekeyAfterAWrap) {
   Dialog d;
   d.alice_offers(false, true);
   const std::uint32_t ssrc = 0xA11CE;
-  auto tx = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx).value();
+  auto tx = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx, srtp::kNoKeyRegistry).value();
   auto rx = srtp::Context::create(srtp::Direction::inbound, d.bob_media[0].rx).value();
   auto send = [&](srtp::Context& out, srtp::Context& in, std::uint16_t seq) {
     auto plain = srtp::testing::make_rtp(ssrc, seq, 160);
@@ -231,16 +230,16 @@ TEST(ReInvite, RocCarriesAcrossARekeyAfterAWrap) {
 
   d.alice_offers(/*rekey=*/true);
   ASSERT_TRUE(d.alice_media[0].tx_key_changed && d.bob_media[0].rx_key_changed);
-  auto tx2 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx).value();
+  auto tx2 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx, srtp::kNoKeyRegistry).value();
   auto rx2 = srtp::Context::create(srtp::Direction::inbound, d.bob_media[0].rx).value();
-  EXPECT_EQ(carry_roc(tx, tx2, {ssrc}), 1u);
-  EXPECT_EQ(carry_roc(rx, rx2, {ssrc, 0xDEAD}), 1u) << "unknown SSRCs are skipped";
+  EXPECT_EQ(tx2.continue_from(tx), 1u);
+  EXPECT_EQ(rx2.continue_from(rx), 1u);
   for (std::uint16_t seq = 6; seq < 20; ++seq) EXPECT_TRUE(send(tx2, rx2, seq)) << seq;
 
   // Without the carried ROC the receiver computes the wrong index and authentication fails.
   auto rx3 = srtp::Context::create(srtp::Direction::inbound, d.bob_media[0].rx).value();
-  auto tx3 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx).value();
-  carry_roc(tx, tx3, {ssrc});
+  auto tx3 = srtp::Context::create(srtp::Direction::outbound, d.alice_media[0].tx, srtp::kNoKeyRegistry).value();
+  tx3.continue_from(tx);
   EXPECT_FALSE(send(tx3, rx3, 30));
 }
 

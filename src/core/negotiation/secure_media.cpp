@@ -15,4 +15,11 @@ std::string describe(const SecureMedia& m) {
   return s;
 }
 
+std::optional<SecureMedia> first_accepted(const std::vector<SecureMedia>& media) {
+  for (const SecureMedia& m : media) {
+    if (!m.rejected && !m.stream.rejected) return m;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sotto::negotiation

@@ -3,12 +3,14 @@
 // plain RTP, and whether either key changed since the last negotiation (re-INVITE).
 //
 //   for (const SecureMedia& m : answer.media) if (m.srtp && m.tx_key_changed)
-//     tx = srtp::Context::create(srtp::Direction::outbound, m.tx).value();   // see roc_carry.hpp
+//     tx = srtp::Context::create(srtp::Direction::outbound, m.tx).value();   // then tx.continue_from(old_tx)
 //   log(describe(m));   // "m-line 0 (audio): SRTP AES_CM_128_HMAC_SHA1_80 tag 1, tx key new, rx key new"
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/sdp/negotiated_stream.hpp"
 #include "core/srtp/policy.hpp"
@@ -26,8 +28,9 @@ struct SecureMedia {
   srtp::Policy tx{};       // our key: protect what we send (srtp::Direction::outbound)
   srtp::Policy rx{};       // the peer's key: unprotect what we receive (srtp::Direction::inbound)
   // Against the previous negotiation of this m-line (always true the first time, and when it was
-  // plain or rejected before): a changed key needs a new Context; carry the ROC over (RFC 4568
-  // section 7.1.4, roc_carry.hpp). Unchanged: keep the existing Context, ROC and replay state.
+  // plain or rejected before): a changed key needs a new Context that continues the old one's indexes
+  // (srtp::Context::continue_from, RFC 4568 section 7.1.4). Unchanged: keep the existing Context, its
+  // ROC, SRTCP index and replay state (a new outbound Context on the same key is refused anyway).
   bool tx_key_changed = false;
   bool rx_key_changed = false;
   sdp::NegotiatedStream stream{};  // codecs, remote address/ports, direction (core/sdp)
@@ -35,5 +38,9 @@ struct SecureMedia {
 
 // One line for logs: suite, tag, key lengths and change flags, never key material.
 std::string describe(const SecureMedia& m);
+
+// The first m-line that carries media (neither side rejected it); nullopt when every one was rejected.
+// This one value is what a call's media is started and updated from (ua::UaEvent::media).
+std::optional<SecureMedia> first_accepted(const std::vector<SecureMedia>& media);
 
 }  // namespace sotto::negotiation

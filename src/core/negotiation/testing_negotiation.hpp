@@ -92,7 +92,7 @@ inline const Rejection* as_rejection(const Result<AnswerOutcome>& r) {
 // sequence number `first_seq`. Contexts are created here.
 inline ::testing::AssertionResult media_flows(const srtp::Policy& tx, const srtp::Policy& rx, std::uint32_t ssrc = 0x1234,
                                               int count = 20, std::uint16_t first_seq = 1) {
-  auto out = srtp::Context::create(srtp::Direction::outbound, tx);
+  auto out = srtp::Context::create(srtp::Direction::outbound, tx, srtp::kNoKeyRegistry);
   if (!out) return ::testing::AssertionFailure() << "tx context: " << out.error().message();
   auto in = srtp::Context::create(srtp::Direction::inbound, rx);
   if (!in) return ::testing::AssertionFailure() << "rx context: " << in.error().message();

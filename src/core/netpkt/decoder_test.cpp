@@ -143,7 +143,8 @@ TEST(Decoder, IncompleteFragmentsExpireAndAreBounded) {
 
 TEST(Decoder, TcpSegment) {
   Decoder dec;
-  auto p = dec.decode(LinkType::ethernet, ethernet(ip_tcp(kA4, kB4, 1000, bytes_of("INVITE"), {.syn = false})), 0);
+  Bytes frame = ethernet(ip_tcp(kA4, kB4, 1000, bytes_of("INVITE"), {.syn = false}));
+  auto p = dec.decode(LinkType::ethernet, frame, 0);  // the payload points into the frame
   ASSERT_TRUE(p);
   EXPECT_EQ(p->transport, Transport::tcp);
   EXPECT_EQ(p->tcp_seq, 1000u);

@@ -121,7 +121,7 @@ TEST(MakeOffer, OfferCarriesWorkingKeysEndToEnd) {
   for (const srtp::Suite& s : srtp::all_suites()) {
     auto offer = make_offer(1, s.id, with_mki(Mki{3, 2}));
     ASSERT_TRUE(offer) << s.name;
-    auto tx = srtp::Context::create(srtp::Direction::outbound, *to_policy(*offer));
+    auto tx = srtp::Context::create(srtp::Direction::outbound, *to_policy(*offer), srtp::kNoKeyRegistry);
     auto received = parse_crypto_attribute("a=crypto:" + serialize(*offer) + "\r\n");
     ASSERT_TRUE(received);
     auto rx = srtp::Context::create(srtp::Direction::inbound, *to_policy(*received));

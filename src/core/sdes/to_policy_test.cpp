@@ -50,7 +50,7 @@ TEST(ToPolicy, EverySuiteMapsKeySaltLifetimeMkiAndParameters) {
     EXPECT_EQ(p->replay_window, 512u);
     // The engine accepts what to_policy produced, both ways.
     for (auto dir : {srtp::Direction::outbound, srtp::Direction::inbound}) {
-      auto ctx = srtp::Context::create(dir, *p);
+      auto ctx = srtp::Context::create(dir, *p, srtp::kNoKeyRegistry);
       EXPECT_TRUE(ctx) << s.name << ": " << ctx.error().message();
     }
   }

@@ -104,6 +104,13 @@ bool offers_real_codec(const MediaDescription& o) {
   return false;
 }
 
+const RtpMap* primary_codec(const NegotiatedStream& s) noexcept {
+  for (const RtpMap& c : s.codecs) {
+    if (!is_auxiliary_codec(c)) return &c;
+  }
+  return nullptr;
+}
+
 bool is_auxiliary_codec(const RtpMap& m) noexcept {
   return iequals(m.encoding, "telephone-event") || iequals(m.encoding, "CN") || iequals(m.encoding, "red") ||
          iequals(m.encoding, "rtx") || iequals(m.encoding, "ulpfec") || iequals(m.encoding, "flexfec");

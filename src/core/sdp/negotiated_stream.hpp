@@ -35,5 +35,7 @@ struct NegotiatedStream {
 
 // True for the formats that are not a media codec on their own: telephone-event, CN, red, rtx, ulpfec.
 bool is_auxiliary_codec(const RtpMap& m) noexcept;
+// The codec media is sent with: the first answered codec that is not auxiliary; nullptr if none.
+const RtpMap* primary_codec(const NegotiatedStream& s) noexcept;
 
 }  // namespace sotto::sdp

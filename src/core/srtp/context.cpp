@@ -83,7 +83,7 @@ std::int64_t estimate_index(bool started, std::uint64_t highest, std::uint32_t i
   return v * 65536 + seq;
 }
 
-Result<Context> Context::create(Direction dir, const Policy& policy) {
+Result<Context> Context::create(Direction dir, const Policy& policy, KeyRegistry* outbound_keys) {
   const Suite& s = srtp::suite(policy.suite);
   if (Status st = validate(s, policy); !st) return Unexpected(st.error());
 
@@ -109,6 +109,10 @@ Result<Context> Context::create(Direction dir, const Policy& policy) {
     st.srtp_limit = std::min(mk.lifetime.value_or(s.srtp_max_lifetime), s.srtp_max_lifetime);
     st.srtcp_limit = std::min(mk.lifetime.value_or(s.srtcp_max_lifetime), s.srtcp_max_lifetime);
     impl->masters.push_back(std::move(st));
+  }
+  // Last, so that a context that cannot be built does not use up its keys.
+  if (dir == Direction::outbound && outbound_keys != nullptr) {
+    if (Status st = outbound_keys->claim(policy); !st) return Unexpected(st.error());
   }
   return Context(std::move(impl));
 }
@@ -141,6 +145,43 @@ void Context::set_roc(std::uint32_t ssrc, std::uint32_t roc) {
   } else {
     s.initial_roc = roc;
   }
+}
+
+std::size_t Context::continue_from(const Context& previous) {
+  std::size_t carried = 0;
+  for (const auto& [ssrc, old] : previous.impl_->streams) {
+    Stream& s = impl_->get_or_create(ssrc);
+    const std::uint32_t roc = old.rtp_started ? static_cast<std::uint32_t>(old.rtp_highest >> 16) : old.initial_roc;
+    if (impl_->dir == Direction::outbound) {
+      // Sending goes on at the next index: ROC and sequence (SRTP), and the SRTCP index.
+      s.rtp_started = old.rtp_started;
+      s.rtp_highest = old.rtp_highest;
+      s.initial_roc = old.initial_roc;
+      s.rtcp_next_index = old.rtcp_next_index;
+    } else {
+      // The peer's ROC (RFC 4568 section 7.1.4); the windows start again with the first packet that
+      // authenticates under the new key.
+      s.rtp_started = false;
+      s.initial_roc = roc;
+      s.rtp_window.reset();
+      s.rtcp_window.reset();
+    }
+    ++carried;
+  }
+  return carried;
+}
+
+std::vector<std::uint32_t> Context::ssrcs() const {
+  std::vector<std::uint32_t> out;
+  out.reserve(impl_->streams.size());
+  for (const auto& [ssrc, s] : impl_->streams) out.push_back(ssrc);
+  return out;
+}
+
+std::optional<std::uint32_t> Context::next_srtcp_index(std::uint32_t ssrc) const noexcept {
+  const Stream* s = impl_->find(ssrc);
+  if (s == nullptr || impl_->dir != Direction::outbound) return std::nullopt;
+  return s->rtcp_next_index;
 }
 
 Status Context::set_active_key(std::size_t index) {
@@ -185,33 +226,41 @@ MasterKeyState* Context::Impl::key_by_mki(const std::uint8_t* mki) noexcept {
 }
 
 namespace {
-SessionKeys* cached(Context::Impl& ctx, std::unique_ptr<KdrCache>* slot, std::size_t k, std::uint64_t r, bool rtp) {
-  KdrCache* c = &ctx.scratch;
-  if (slot != nullptr) {
-    if (!*slot) *slot = std::make_unique<KdrCache>();
-    c = slot->get();
+SessionKeys* epoch_keys(Context::Impl& ctx, std::array<KdrCache, Context::Impl::kEpochSlots>& slots,
+                        std::size_t& next_slot, bool may_derive, std::size_t k, std::uint64_t r, bool rtp) {
+  MasterKeyState& mk = ctx.masters[k];
+  if (r == 0) return rtp ? &mk.rtp : &mk.rtcp;  // derived at creation
+  for (KdrCache& c : slots) {
+    if (c.key_index == k && c.r == r) return &c.keys;
   }
-  if (c->key_index != k || c->r != r) {
-    MasterKeyState& mk = ctx.masters[k];
-    auto keys = rtp ? SessionKeys::derive_rtp(*ctx.suite, mk.kdf, r, ctx.header_encryption)
-                    : SessionKeys::derive_rtcp(*ctx.suite, mk.kdf, r);
-    if (!keys) return nullptr;
-    c->keys = std::move(*keys);
-    c->key_index = k;
-    c->r = r;
-  }
-  return &c->keys;
+  if (!may_derive) return nullptr;
+  auto keys = rtp ? SessionKeys::derive_rtp(*ctx.suite, mk.kdf, r, ctx.header_encryption)
+                  : SessionKeys::derive_rtcp(*ctx.suite, mk.kdf, r);
+  if (!keys) return nullptr;
+  KdrCache& c = slots[next_slot];
+  next_slot = (next_slot + 1) % slots.size();
+  c.keys = std::move(*keys);
+  c.key_index = k;
+  c.r = r;
+  ++ctx.counters.key_derivations;
+  return &c.keys;
 }
 }  // namespace
 
-SessionKeys* Context::Impl::rtp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept {
+// SRTP of an unknown SSRC: its index is its sequence number (ROC 0), so with a KDR of 2^16 or more
+// (what the negotiator accepts by default) the epoch is 0 and nothing is derived, forged or not. Below
+// that (only when configured) a new stream may begin in any epoch (random initial sequence numbers), so
+// it may cost one derivation. SRTCP of an unknown SSRC: its index is whatever the packet claims, but a
+// new stream starts at index 0 (RFC 3711 3.4; re-keyed streams are carried by continue_from), so only
+// keys already derived are used: a forged SRTCP packet never costs a derivation.
+SessionKeys* Context::Impl::rtp_keys(std::size_t k, Stream*, std::uint64_t index) noexcept {
   if (!policy.kdr_exponent) return &masters[k].rtp;
-  return cached(*this, s ? &s->kdr_rtp : nullptr, k, index >> *policy.kdr_exponent, true);
+  return epoch_keys(*this, rtp_epochs, rtp_next_slot, true, k, index >> *policy.kdr_exponent, true);
 }
 
 SessionKeys* Context::Impl::rtcp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept {
   if (!policy.kdr_exponent) return &masters[k].rtcp;
-  return cached(*this, s ? &s->kdr_rtcp : nullptr, k, index >> *policy.kdr_exponent, false);
+  return epoch_keys(*this, rtcp_epochs, rtcp_next_slot, s != nullptr, k, index >> *policy.kdr_exponent, false);
 }
 
 PacketResult Context::Impl::count(PacketResult r) noexcept {

@@ -6,16 +6,20 @@
 //   if (n) send(buf.first(*n));                // in place; no heap allocation per packet
 //
 // Inbound: streams are created on the first packet that authenticates; outbound: on first send.
-// Lookup by SSRC is O(1). Keys are wiped when the context is destroyed.
+// Lookup by SSRC is O(1). Keys are wiped when the context is destroyed. An outbound context claims its
+// master keys in a KeyRegistry: a second outbound context on a used key is refused (key_registry.hpp).
+// Re-keying: the new context continue_from()s the old one, so indexes never restart under any key.
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "base/result.hpp"
 #include "core/srtp/counters.hpp"
+#include "core/srtp/key_registry.hpp"
 #include "core/srtp/policy.hpp"
 #include "core/srtp/srtp_error.hpp"
 
@@ -28,8 +32,10 @@ using PacketResult = Result<std::size_t, SrtpError>;  // new length of the packe
 class Context {
  public:
   // Fails (Errc::invalid_argument) naming the fault: wrong key/salt length for the suite, no keys,
-  // MKI lengths differing, replay window out of range, KDR exponent > 24, UNAUTHENTICATED with AEAD.
-  static Result<Context> create(Direction dir, const Policy& policy);
+  // MKI lengths differing, replay window out of range, KDR exponent > 24, UNAUTHENTICATED with AEAD;
+  // outbound, a master key already claimed in `outbound_keys` (nullptr: not checked, for fixed vectors).
+  static Result<Context> create(Direction dir, const Policy& policy,
+                                KeyRegistry* outbound_keys = &KeyRegistry::process());
   Context(Context&&) noexcept;
   Context& operator=(Context&&) noexcept;
   ~Context();
@@ -49,6 +55,16 @@ class Context {
   // creates the stream if needed; on inbound it also resets the replay window to start there.
   std::optional<std::uint32_t> roc(std::uint32_t ssrc) const noexcept;
   void set_roc(std::uint32_t ssrc, std::uint32_t roc);
+
+  // Re-keying (RFC 4568 section 7.1.4): this context replaces `previous` (same direction). Every stream
+  // of `previous` goes on where it was: outbound, the RTP index (ROC and sequence) and the next SRTCP
+  // index continue, so no index is ever used twice; inbound, the ROC is carried and the replay windows
+  // restart with the first packet under the new key. Returns the number of streams carried.
+  std::size_t continue_from(const Context& previous);
+  // The SSRCs this context has state for.
+  std::vector<std::uint32_t> ssrcs() const;
+  // Outbound: the SRTCP index the next packet of `ssrc` gets; nullopt if the SSRC is not known yet.
+  std::optional<std::uint32_t> next_srtcp_index(std::uint32_t ssrc) const noexcept;
 
   // Outbound: which master key (index into Policy::keys) protects from now on (RFC 3711 8.1 MKI).
   Status set_active_key(std::size_t index);

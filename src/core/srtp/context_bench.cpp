@@ -13,7 +13,7 @@ namespace sotto::srtp {
 namespace {
 
 void BM_Protect(benchmark::State& state, SuiteId id) {
-  auto tx = Context::create(Direction::outbound, testing::test_policy(id)).value();
+  auto tx = Context::create(Direction::outbound, testing::test_policy(id), kNoKeyRegistry).value();
   auto plain = testing::make_rtp(1, 0, static_cast<std::size_t>(state.range(0)));
   std::vector<std::uint8_t> buf(plain.size() + 64);
   std::uint16_t seq = 0;
@@ -27,7 +27,7 @@ void BM_Protect(benchmark::State& state, SuiteId id) {
 }
 
 void BM_Unprotect(benchmark::State& state, SuiteId id) {
-  auto tx = Context::create(Direction::outbound, testing::test_policy(id)).value();
+  auto tx = Context::create(Direction::outbound, testing::test_policy(id), kNoKeyRegistry).value();
   auto rx = Context::create(Direction::inbound, testing::test_policy(id)).value();
   const std::size_t payload = static_cast<std::size_t>(state.range(0));
   constexpr std::size_t kPackets = 1 << 16;

@@ -2,6 +2,7 @@
 // Internal state of a Context, shared by context.cpp (setup), srtp_transform.cpp (RTP) and
 // srtcp_transform.cpp (RTCP). Not part of the public API.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,8 +44,6 @@ struct Stream {
   // SRTCP
   std::uint32_t rtcp_next_index = 0; // outbound: index of the next packet (starts at 0, RFC 3711 3.4)
   ReplayWindow rtcp_window;          // inbound only
-  std::unique_ptr<KdrCache> kdr_rtp;
-  std::unique_ptr<KdrCache> kdr_rtcp;
 };
 
 struct Context::Impl {
@@ -62,14 +61,22 @@ struct Context::Impl {
   std::unordered_map<std::uint32_t, Stream> streams;
   std::uint32_t last_ssrc = 0;
   Stream* last_stream = nullptr;
-  KdrCache scratch;   // for packets of streams not yet created (inbound, before authentication)
+  // With a KDR (RFC 3711 4.3.1): session keys of the latest epochs derived, shared by all streams
+  // (the keys of epoch r do not depend on the SSRC). What a packet of an unknown SSRC may cost is in
+  // context.cpp (rtp_keys, rtcp_keys): with a KDR of 2^16 or more, one tag check and nothing else.
+  static constexpr std::size_t kEpochSlots = 4;
+  std::array<KdrCache, kEpochSlots> rtp_epochs;
+  std::array<KdrCache, kEpochSlots> rtcp_epochs;
+  std::size_t rtp_next_slot = 0;
+  std::size_t rtcp_next_slot = 0;
   Counters counters;
 
   Stream* find(std::uint32_t ssrc) noexcept;
   Stream& get_or_create(std::uint32_t ssrc);
   // The MasterKeyState named by the MKI at `mki`, or nullptr.
   MasterKeyState* key_by_mki(const std::uint8_t* mki) noexcept;
-  // SessionKeys for SRTP/SRTCP under key `k` at index `index`, honouring the KDR.
+  // SessionKeys for SRTP/SRTCP under key `k` at index `index`, honouring the KDR. nullptr when `s` is
+  // null (unknown SSRC) and the epoch's keys are not derived yet, or when derivation failed.
   SessionKeys* rtp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept;
   SessionKeys* rtcp_keys(std::size_t k, Stream* s, std::uint64_t index) noexcept;
   bool id_encrypted(std::uint8_t id) const noexcept { return (encrypted_ids[id / 8] >> (id % 8)) & 1; }

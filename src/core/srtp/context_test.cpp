@@ -23,7 +23,7 @@ struct Pair {
 };
 
 Pair make_pair(const Policy& p) {
-  auto tx = Context::create(Direction::outbound, p);
+  auto tx = Context::create(Direction::outbound, p, kNoKeyRegistry);
   auto rx = Context::create(Direction::inbound, p);
   EXPECT_TRUE(tx) << tx.error().message();
   EXPECT_TRUE(rx) << rx.error().message();
@@ -177,11 +177,11 @@ TEST(Srtp, TruncatedPackets) {
 }
 
 TEST(Srtp, WrongKeyFailsAuthentication) {
-  auto tx = Context::create(Direction::outbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 1)).value();
+  auto tx = Context::create(Direction::outbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 1), kNoKeyRegistry).value();
   auto rx = Context::create(Direction::inbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 2)).value();
   auto wire = protect(tx, make_rtp(1, 1, 160));
   EXPECT_EQ(unprotect(rx, wire).error(), SrtpError::auth_failure);
-  auto gtx = Context::create(Direction::outbound, test_policy(SuiteId::AEAD_AES_256_GCM, 1)).value();
+  auto gtx = Context::create(Direction::outbound, test_policy(SuiteId::AEAD_AES_256_GCM, 1), kNoKeyRegistry).value();
   auto grx = Context::create(Direction::inbound, test_policy(SuiteId::AEAD_AES_256_GCM, 2)).value();
   auto gwire = protect(gtx, make_rtp(1, 1, 160));
   EXPECT_EQ(unprotect(grx, gwire).error(), SrtpError::auth_failure);
@@ -345,7 +345,7 @@ TEST(Srtp, HeaderExtensionEncryptionRfc6904) {
   }
   Policy g = test_policy(SuiteId::AEAD_AES_128_GCM);
   g.encrypted_header_ids = {1};
-  auto r = Context::create(Direction::outbound, g);
+  auto r = Context::create(Direction::outbound, g, kNoKeyRegistry);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::unsupported);
 }
@@ -353,21 +353,21 @@ TEST(Srtp, HeaderExtensionEncryptionRfc6904) {
 TEST(Srtp, PolicyErrorsNameTheFault) {
   Policy p = test_policy(SuiteId::AES_256_CM_HMAC_SHA1_80);
   p.keys[0].key = SecureBytes(16);
-  auto r = Context::create(Direction::outbound, p);
+  auto r = Context::create(Direction::outbound, p, kNoKeyRegistry);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(),
             "invalid argument: AES_256_CM_HMAC_SHA1_80 master key 1: key is 16 bytes, expected 32");
 
   Policy none;
-  EXPECT_NE(Context::create(Direction::outbound, none).error().context.find("no master key"), std::string::npos);
+  EXPECT_NE(Context::create(Direction::outbound, none, kNoKeyRegistry).error().context.find("no master key"), std::string::npos);
 
   Policy two = test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80);
   two.keys.push_back(test_key(suite(SuiteId::AES_CM_128_HMAC_SHA1_80), 3));
-  EXPECT_NE(Context::create(Direction::outbound, two).error().context.find("need an MKI"), std::string::npos);
+  EXPECT_NE(Context::create(Direction::outbound, two, kNoKeyRegistry).error().context.find("need an MKI"), std::string::npos);
 
   Policy kdr = test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80);
   kdr.kdr_exponent = 25;
-  EXPECT_NE(Context::create(Direction::outbound, kdr).error().context.find("KDR=25"), std::string::npos);
+  EXPECT_NE(Context::create(Direction::outbound, kdr, kNoKeyRegistry).error().context.find("KDR=25"), std::string::npos);
 
   Policy win = test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80);
   win.replay_window = 10;

@@ -22,8 +22,27 @@ struct Counters {
   std::uint64_t crypto_failures = 0;
   std::uint64_t wrong_direction = 0;
   std::uint64_t streams_created = 0;
+  std::uint64_t key_derivations = 0; // session keys derived for a KDR epoch other than 0 (RFC 3711 4.3.1)
 
   friend bool operator==(const Counters&, const Counters&) = default;
+  // Sums every field (the counters of a call whose contexts were replaced by re-keying).
+  Counters& operator+=(const Counters& o) noexcept {
+    rtp_packets += o.rtp_packets;
+    rtcp_packets += o.rtcp_packets;
+    auth_failures += o.auth_failures;
+    replays += o.replays;
+    too_old += o.too_old;
+    truncated += o.truncated;
+    malformed += o.malformed;
+    unknown_mki += o.unknown_mki;
+    key_exhausted += o.key_exhausted;
+    no_room += o.no_room;
+    crypto_failures += o.crypto_failures;
+    wrong_direction += o.wrong_direction;
+    streams_created += o.streams_created;
+    key_derivations += o.key_derivations;
+    return *this;
+  }
 };
 
 }  // namespace sotto::srtp

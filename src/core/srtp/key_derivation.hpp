@@ -10,6 +10,7 @@
 #include <span>
 
 #include "base/result.hpp"
+#include "base/secure_bytes.hpp"
 #include "crypto/aes_ctr.hpp"
 
 namespace sotto::srtp {
@@ -30,6 +31,8 @@ class KeyDerivation {
  public:
   static Result<KeyDerivation> create(std::span<const std::uint8_t> master_key,
                                       std::span<const std::uint8_t> master_salt);
+  KeyDerivation(KeyDerivation&&) noexcept = default;
+  KeyDerivation& operator=(KeyDerivation&&) noexcept = default;
 
   // r = index DIV key_derivation_rate (0 when the rate is zero); 48 bits for SRTP, 31 for SRTCP.
   void derive(Label label, std::uint64_t r, std::span<std::uint8_t> out) noexcept;
@@ -37,7 +40,7 @@ class KeyDerivation {
  private:
   KeyDerivation(crypto::AesCtr prf, std::span<const std::uint8_t> salt);
   crypto::AesCtr prf_;
-  std::uint8_t salt_[14] = {};  // master salt, zero-padded on the right to 112 bits
+  SecureBytes salt_;  // master salt, zero-padded on the right to 112 bits; wiped when freed
 };
 
 }  // namespace sotto::srtp

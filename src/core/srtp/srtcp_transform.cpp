@@ -138,7 +138,8 @@ PacketResult unprotect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_
   }
   if (mk.srtcp_used >= mk.srtcp_limit) return Unexpected(SrtpError::key_exhausted);
   SessionKeys* k = c.rtcp_keys(key_index, s, index);
-  if (k == nullptr) return Unexpected(SrtpError::crypto_failure);
+  // Unknown SSRC in an epoch not derived yet: refused like a bad tag, at no cost (context_impl.hpp).
+  if (k == nullptr) return Unexpected(s == nullptr ? SrtpError::auth_failure : SrtpError::crypto_failure);
 
   if (aead) {
     std::uint8_t iv[12];

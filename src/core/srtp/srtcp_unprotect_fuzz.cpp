@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   p.encrypt_rtcp = (data[0] & 0x80) == 0;
   const bool mki = (data[0] & 0x40) != 0;
   p.keys.push_back(testing::test_key(s, 1, mki ? std::vector<std::uint8_t>{7} : std::vector<std::uint8_t>{}));
-  auto tx = Context::create(Direction::outbound, p);
+  auto tx = Context::create(Direction::outbound, p, kNoKeyRegistry);
   auto rx = Context::create(Direction::inbound, p);
   if (!tx || !rx) std::abort();
   std::vector<std::uint8_t> in(data + 1, data + size);

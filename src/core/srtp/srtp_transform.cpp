@@ -143,7 +143,8 @@ PacketResult unprotect(Context::Impl& c, std::span<std::uint8_t> buf, std::size_
   }
   if (mk.srtp_used >= mk.srtp_limit) return Unexpected(SrtpError::key_exhausted);
   SessionKeys* k = c.rtp_keys(key_index, s, index);
-  if (k == nullptr) return Unexpected(SrtpError::crypto_failure);
+  // Unknown SSRC in an epoch not derived yet: refused like a bad tag, at no cost (context_impl.hpp).
+  if (k == nullptr) return Unexpected(s == nullptr ? SrtpError::auth_failure : SrtpError::crypto_failure);
 
   std::span<std::uint8_t> payload(p + h.header_len, body_len - h.header_len);
   if (aead) {

@@ -31,7 +31,7 @@ Policy policy_for(std::uint8_t sel) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
   const Policy p = policy_for(data[0]);
-  auto tx = Context::create(Direction::outbound, p);
+  auto tx = Context::create(Direction::outbound, p, kNoKeyRegistry);
   auto rx = Context::create(Direction::inbound, p);
   if (!tx || !rx) std::abort();
   std::vector<std::uint8_t> in(data + 1, data + size);

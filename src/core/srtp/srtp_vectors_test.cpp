@@ -98,7 +98,7 @@ Policy placeholder_policy(SuiteId id) {
 }
 
 Context make(Direction dir, const Policy& p) {
-  auto c = Context::create(dir, p);
+  auto c = Context::create(dir, p, kNoKeyRegistry);
   EXPECT_TRUE(c) << c.error().message();
   return std::move(*c);
 }
@@ -448,7 +448,7 @@ TEST(Vectors, Rfc7714SrtpTagOnly) {
   }
   Policy p = placeholder_policy(SuiteId::AEAD_AES_128_GCM);
   p.encrypt_rtp = false;
-  EXPECT_TRUE(Context::create(Direction::outbound, p));
+  EXPECT_TRUE(Context::create(Direction::outbound, p, kNoKeyRegistry));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -68,12 +68,12 @@ TEST(UaCall, SecureCallAliceToBobWithSrtpRequireKeysWorkBothWays) {
   EXPECT_TRUE(am->media->srtp);
   EXPECT_TRUE(bm->media->srtp);
   EXPECT_EQ(am->media->suite, "AES_CM_128_HMAC_SHA1_80");
-  EXPECT_EQ(am->media->codec, "PCMU");
-  EXPECT_EQ(am->media->payload_type, 0);
-  EXPECT_EQ(am->media->telephone_event_pt, std::optional<std::uint8_t>(101));  // default_codecs()
-  EXPECT_EQ(am->media->remote_port, 5071 + 30000);
-  EXPECT_EQ(bm->media->remote_port, 40000);
-  EXPECT_EQ(bm->media->remote_address, "127.0.0.1");
+  EXPECT_EQ(sdp::primary_codec(am->media->stream)->encoding, "PCMU");
+  EXPECT_EQ(sdp::primary_codec(am->media->stream)->payload_type, 0);
+  EXPECT_EQ(am->media->stream.telephone_event_pt, std::optional<std::uint8_t>(101));  // default_codecs()
+  EXPECT_EQ(am->media->stream.remote_port, 5071 + 30000);
+  EXPECT_EQ(bm->media->stream.remote_port, 40000);
+  EXPECT_EQ(bm->media->stream.remote_address, "127.0.0.1");
   EXPECT_TRUE(negotiation::testing::media_flows(am->media->tx, bm->media->rx));
   EXPECT_TRUE(negotiation::testing::media_flows(bm->media->tx, am->media->rx));
 
@@ -173,15 +173,15 @@ TEST(UaCall, HangupBeforeAnyProvisionalWaitsForOneThenCancels) {
 TEST(UaCall, HoldAndResumeBothWaysKeepKeys) {
   Pair p;
   p.establish();
-  const MediaInfo first_a = *p.net.find(p.a, Kind::media_ready)->media;
-  const MediaInfo first_b = *p.net.find(p.b, Kind::media_ready)->media;
+  const negotiation::SecureMedia first_a = *p.net.find(p.a, Kind::media_ready)->media;
+  const negotiation::SecureMedia first_b = *p.net.find(p.b, Kind::media_ready)->media;
 
   ASSERT_TRUE(p.alice.hold(p.net.now, p.call, true));
   ASSERT_TRUE(p.net.run_until([&] { return p.net.has(p.a, Kind::media_updated) && p.net.has(p.b, Kind::media_updated); }));
-  const MediaInfo held_a = *p.net.find(p.a, Kind::media_updated)->media;
-  const MediaInfo held_b = *p.net.find(p.b, Kind::media_updated)->media;
-  EXPECT_EQ(held_a.direction, sdp::Direction::sendonly);
-  EXPECT_EQ(held_b.direction, sdp::Direction::recvonly);
+  const negotiation::SecureMedia held_a = *p.net.find(p.a, Kind::media_updated)->media;
+  const negotiation::SecureMedia held_b = *p.net.find(p.b, Kind::media_updated)->media;
+  EXPECT_EQ(held_a.stream.direction, sdp::Direction::sendonly);
+  EXPECT_EQ(held_b.stream.direction, sdp::Direction::recvonly);
   EXPECT_FALSE(held_a.tx_key_changed);
   EXPECT_FALSE(held_a.rx_key_changed);
   EXPECT_FALSE(held_b.tx_key_changed);
@@ -194,16 +194,16 @@ TEST(UaCall, HoldAndResumeBothWaysKeepKeys) {
 
   ASSERT_TRUE(p.alice.hold(p.net.now, p.call, false));
   ASSERT_TRUE(p.net.run_until([&] { return p.net.find(p.a, Kind::media_updated, 1) && p.net.find(p.b, Kind::media_updated, 1); }));
-  EXPECT_EQ(p.net.find(p.a, Kind::media_updated, 1)->media->direction, sdp::Direction::sendrecv);
-  EXPECT_EQ(p.net.find(p.b, Kind::media_updated, 1)->media->direction, sdp::Direction::sendrecv);
+  EXPECT_EQ(p.net.find(p.a, Kind::media_updated, 1)->media->stream.direction, sdp::Direction::sendrecv);
+  EXPECT_EQ(p.net.find(p.b, Kind::media_updated, 1)->media->stream.direction, sdp::Direction::sendrecv);
 
   // Now bob holds alice: the callee's re-INVITE goes back over the same connection. Until the ACK for
   // its 200 arrives, bob refuses to start a re-INVITE of its own.
   ASSERT_TRUE(p.net.run_until([&] { return p.net.count(p.b, "ACK") == 3; }));
   ASSERT_TRUE(p.bob.hold(p.net.now, p.bob_call(), true));
   ASSERT_TRUE(p.net.run_until([&] { return p.net.find(p.a, Kind::media_updated, 2) && p.net.find(p.b, Kind::media_updated, 2); }));
-  const MediaInfo& a3 = *p.net.find(p.a, Kind::media_updated, 2)->media;
-  EXPECT_EQ(a3.direction, sdp::Direction::recvonly);
+  const negotiation::SecureMedia& a3 = *p.net.find(p.a, Kind::media_updated, 2)->media;
+  EXPECT_EQ(a3.stream.direction, sdp::Direction::recvonly);
   EXPECT_FALSE(a3.rx_key_changed);
   EXPECT_EQ(a3.rx.keys[0].key, first_a.rx.keys[0].key);
   EXPECT_TRUE(negotiation::testing::media_flows(p.net.find(p.b, Kind::media_updated, 2)->media->tx, a3.rx));
@@ -220,7 +220,7 @@ TEST(UaCall, SimultaneousHoldGlareRetriesAfter491) {
   // Both end up on hold: each side's stream is inactive.
   ASSERT_TRUE(p.net.run_until([&] { return p.net.find(p.a, Kind::media_updated, 1) && p.net.find(p.b, Kind::media_updated, 1); }));
   p.net.run_for(10s);
-  EXPECT_EQ(p.net.find(p.a, Kind::media_updated, 1)->media->direction, sdp::Direction::inactive);
+  EXPECT_EQ(p.net.find(p.a, Kind::media_updated, 1)->media->stream.direction, sdp::Direction::inactive);
 }
 
 TEST(UaCall, InfoCarriesDtmf) {

@@ -101,6 +101,7 @@ struct FakeRegistrar {
 struct ScriptedUas {
   std::function<std::string(const std::string& offer)> answer_sdp;
   std::string tag = "uastag";
+  std::string contact = "<sips:uas@127.0.0.1:5090>";
   int acks = 0;
   int byes = 0;
 
@@ -113,7 +114,7 @@ struct ScriptedUas {
     if (req.method() == sip::MethodId::invite) {
       net.send(node, flow, reply(req, 180, "Ringing", tag));
       SipMessage ok = reply(req, 200, "OK", tag);
-      ok.add(sip::hdr::contact, *sip::parse_contact("<sips:uas@127.0.0.1:5090>"));
+      ok.add(sip::hdr::contact, *sip::parse_contact(contact));
       ok.add(sip::hdr::content_type, std::string("application/sdp"));
       ok.set_body(answer_sdp(req.body()));
       net.send(node, flow, ok);

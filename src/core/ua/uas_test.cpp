@@ -113,7 +113,7 @@ TEST(UaUas, BaresipStyleInviteWithEmptySupportedIsAnswered) {
   const UaEvent* m = f.net.find(f.b, Kind::media_ready);
   ASSERT_TRUE(m && m->media);
   EXPECT_TRUE(m->media->srtp);
-  EXPECT_EQ(m->media->remote_port, 30000);
+  EXPECT_EQ(m->media->stream.remote_port, 30000);
   EXPECT_EQ(f.responses.front().status(), 180);
   // Without an ACK the UAS keeps sending the 200 (13.3.1.4).
   f.net.run_for(2s);

@@ -43,10 +43,11 @@ TEST(UaUdp, ViaCarriesRportAndSdesOverUdpNeedsTheOptIn) {
   auto inv = p.net.received(p.b, "INVITE").at(0);
   EXPECT_TRUE(inv.header(sip::hdr::via)->has_rport());
   EXPECT_EQ(inv.header(sip::hdr::contact)->address.uri.transport(), std::optional<std::string_view>("udp"));
-  const MediaInfo& m = *p.net.find(p.a, Kind::media_ready)->media;
-  EXPECT_TRUE(m.srtp);
-  ASSERT_FALSE(m.warnings.empty());  // keys in cleartext over UDP, allowed by the opt-in: said so
-  EXPECT_NE(m.warnings.front().find("cleartext over UDP"), std::string::npos) << m.warnings.front();
+  const UaEvent& ready = *p.net.find(p.a, Kind::media_ready);
+  EXPECT_TRUE(ready.media->srtp);
+  const std::vector<std::string>& warnings = ready.media_warnings;
+  ASSERT_FALSE(warnings.empty());  // keys in cleartext over UDP, allowed by the opt-in: said so
+  EXPECT_NE(warnings.front().find("cleartext over UDP"), std::string::npos) << warnings.front();
 
   UaConfig strict = testing::config("carol", 5080, "UDP");
   strict.media_policy.allow_sdes_over_insecure_transport = false;

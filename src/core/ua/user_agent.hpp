@@ -136,8 +136,8 @@ class UserAgent {
   // user_agent_uas.cpp: requests we receive
   void on_request(Timestamp now, sip::txn::TxnId id, Flow flow, const sip::SipMessage& req);
   void on_new_invite(Timestamp now, sip::txn::TxnId id, Flow flow, const sip::SipMessage& req);
-  void on_in_dialog(Timestamp now, sip::txn::TxnId id, Call& c, const sip::SipMessage& req);
-  void on_reinvite(Timestamp now, sip::txn::TxnId id, Call& c, const sip::SipMessage& req);
+  void on_in_dialog(Timestamp now, sip::txn::TxnId id, Flow flow, Call& c, const sip::SipMessage& req);
+  void on_reinvite(Timestamp now, sip::txn::TxnId id, Flow flow, Call& c, const sip::SipMessage& req);
   void on_ack(Timestamp now, const sip::SipMessage& ack);
   void on_cancel(Timestamp now, sip::txn::TxnId id, const sip::SipMessage& req);
   void send_ok_with_answer(Timestamp now, Call& c, bool reinvite);

@@ -160,7 +160,8 @@ void UserAgent::on_invite_2xx(Timestamp now, Call& c, const ClientRequest& owner
     ev.call = c.handle;
     std::vector<std::string> warnings = c.offer_warnings;
     warnings.insert(warnings.end(), done->warnings.begin(), done->warnings.end());
-    ev.media = media_info(done->media, warnings);
+    ev.media = negotiation::first_accepted(done->media);
+    ev.media_warnings = std::move(warnings);
     emit(std::move(ev));
     return;
   }
@@ -247,6 +248,10 @@ Result<SipMessage> UserAgent::in_dialog_request(Call& c, sip::Method method) {
 Status UserAgent::send_reinvite(Timestamp now, Call& c) {
   if (!c.session) return fail(Errc::invalid_state, "call " + std::to_string(c.handle) + ": no negotiated session yet");
   const auto dir = c.local_hold ? sdp::Direction::sendonly : sdp::Direction::sendrecv;
+  // RFC 4568 section 8.3, per message: the re-offer's keys ride the flow this re-INVITE will take (the
+  // dialog's next hop may be UDP in a call set up over TLS), not the one that set the call up.
+  const std::string transport = hop_for(c.flow, dialog_next_hop(c)).transport;
+  c.signalling = negotiation::SignallingContext{transport == "TLS", transport};
   auto offer = negotiation::make_reoffer(*c.session, local_caps(config_, c.media, c.session_id, dir),
                                          config_.media_policy, c.signalling);
   if (!offer) return Unexpected(offer.error());

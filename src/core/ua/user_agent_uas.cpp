@@ -79,7 +79,7 @@ void UserAgent::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage&
       return;
     }
     if ((flow.id & kPlaceholderFlowBit) == 0 && !dead_flows_.count(flow.id)) c->flow = flow;
-    on_in_dialog(now, id, *c, req);
+    on_in_dialog(now, id, flow, *c, req);
     return;
   }
   switch (m) {
@@ -217,7 +217,8 @@ void UserAgent::send_ok_with_answer(Timestamp now, Call& c, bool reinvite) {
   UaEvent ev;
   ev.kind = reinvite ? UaEvent::Kind::media_updated : UaEvent::Kind::media_ready;
   ev.call = c.handle;
-  ev.media = media_info(c.answer->media, c.answer->warnings);
+  ev.media = negotiation::first_accepted(c.answer->media);
+  ev.media_warnings = c.answer->warnings;
   emit(std::move(ev));
 }
 
@@ -267,7 +268,7 @@ void UserAgent::on_cancel(Timestamp now, TxnId id, const SipMessage& req) {
   end_call(now, *c);
 }
 
-void UserAgent::on_in_dialog(Timestamp now, TxnId id, Call& c, const SipMessage& req) {
+void UserAgent::on_in_dialog(Timestamp now, TxnId id, Flow flow, Call& c, const SipMessage& req) {
   if (auto st = c.dialog->on_request(req); !st) {
     respond(now, id, req, 500, "Server Internal Error", {}, "399 sotto " + negotiation::quote_warn_text(st.error().context));
     return;
@@ -281,7 +282,7 @@ void UserAgent::on_in_dialog(Timestamp now, TxnId id, Call& c, const SipMessage&
       emit_state(c, CallState::terminated, 0, "BYE received");
       end_call(now, c);
       break;
-    case sip::MethodId::invite: on_reinvite(now, id, c, req); break;
+    case sip::MethodId::invite: on_reinvite(now, id, flow, c, req); break;
     case sip::MethodId::info: {
       respond(now, id, req, 200, "OK");
       UaEvent ev;
@@ -298,7 +299,7 @@ void UserAgent::on_in_dialog(Timestamp now, TxnId id, Call& c, const SipMessage&
   }
 }
 
-void UserAgent::on_reinvite(Timestamp now, TxnId id, Call& c, const SipMessage& req) {
+void UserAgent::on_reinvite(Timestamp now, TxnId id, Flow flow, Call& c, const SipMessage& req) {
   if (c.phase != Call::Phase::confirmed) {
     respond(now, id, req, 500, "Server Internal Error");  // 14.2: the first INVITE is not finished
     return;
@@ -317,6 +318,11 @@ void UserAgent::on_reinvite(Timestamp now, TxnId id, Call& c, const SipMessage& 
     return;
   }
   const auto dir = c.local_hold ? sdp::Direction::sendonly : sdp::Direction::sendrecv;
+  // RFC 4568 section 8.3: keys are only as secret as the flow that carries them. The offer and our
+  // answer ride the flow this re-INVITE came on, whatever carried the call before (it may be UDP in a
+  // call set up over TLS).
+  const std::string transport = flow_transport(flow, dialog_next_hop(c));
+  c.signalling = negotiation::SignallingContext{transport == "TLS", transport};
   auto outcome = c.session ? negotiation::make_answer(*offer, local_caps(config_, c.media, c.session_id, dir),
                                                       config_.media_policy, c.signalling, *c.session)
                            : negotiation::make_answer(*offer, local_caps(config_, c.media, c.session_id, dir),
