@@ -27,6 +27,10 @@ void add_selftest_command(CLI::App& app, Commands& cmds);
 void add_phone_command(CLI::App& app, Commands& cmds);
 void add_audit_command(CLI::App& app, Commands& cmds);
 void add_tls_check_command(CLI::App& app, Commands& cmds);
+void add_user_command(CLI::App& app, Commands& cmds);
+void add_ca_command(CLI::App& app, Commands& cmds);
+void add_provision_command(CLI::App& app, Commands& cmds);
+void add_config_command(CLI::App& app, Commands& cmds);
 
 // One line for a command-line error, prefixed by the command that was being parsed ("sotto phone: ...",
 // "sotto bench srtp: ..."), e.g. "sotto phone: The following argument was not expected: --bogus (see
@@ -54,6 +58,10 @@ inline Commands register_commands(CLI::App& app) {
   add_phone_command(app, c);
   add_tls_check_command(app, c);
   add_audit_command(app, c);
+  add_user_command(app, c);
+  add_ca_command(app, c);
+  add_provision_command(app, c);
+  add_config_command(app, c);
   return c;
 }
 

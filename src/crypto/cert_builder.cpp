@@ -160,6 +160,41 @@ Status IssuedCertificate::write_combined_pem(const std::filesystem::path& path) 
   return write_file(path, cert_pem_, key_pem(), 0600);
 }
 
+Result<std::vector<std::string>> bundle_roots_pem(std::string_view bundle_pem) {
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  std::vector<std::pair<std::string, X509Ptr>> certs;
+  std::size_t pos = 0;
+  while ((pos = bundle_pem.find(kBegin, pos)) != std::string_view::npos) {
+    const auto end = bundle_pem.find(kEnd, pos);
+    if (end == std::string_view::npos) {
+      return fail(Errc::malformed_input, "certificate " + std::to_string(certs.size() + 1) + " has no END line");
+    }
+    std::string pem(bundle_pem.substr(pos, end + kEnd.size() - pos));
+    pem += '\n';
+    X509Ptr x = parse_cert(pem);
+    if (!x) {
+      return fail(Errc::malformed_input,
+                  "certificate " + std::to_string(certs.size() + 1) + " does not parse: " + openssl_reason());
+    }
+    certs.emplace_back(std::move(pem), std::move(x));
+    pos = end + kEnd.size();
+  }
+  if (certs.empty()) return fail(Errc::malformed_input, "no PEM certificate (-----BEGIN CERTIFICATE-----) found");
+  std::vector<std::string> roots;
+  for (const auto& [pem, x] : certs) {
+    const X509_NAME* issuer = X509_get_issuer_name(x.get());
+    bool issuer_in_bundle = false;
+    for (const auto& [other_pem, other] : certs) {
+      if (other.get() != x.get() && X509_NAME_cmp(X509_get_subject_name(other.get()), issuer) == 0) {
+        issuer_in_bundle = true;
+      }
+    }
+    if (X509_NAME_cmp(X509_get_subject_name(x.get()), issuer) == 0 || !issuer_in_bundle) roots.push_back(pem);
+  }
+  return roots;
+}
+
 CertBuilder& CertBuilder::valid_days(int days) {
   const auto now = std::chrono::system_clock::now();
   not_before_ = now - std::chrono::hours(1);

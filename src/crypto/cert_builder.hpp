@@ -44,6 +44,11 @@ class IssuedCertificate {
   SecureBytes key_pem_;
 };
 
+// The roots of a PEM bundle (an operator's --ca-file): every certificate that is self-issued or whose
+// issuer is not in the bundle, PEM, in bundle order. Errc::malformed_input when the text holds no
+// certificate or one that does not parse (naming its position).
+Result<std::vector<std::string>> bundle_roots_pem(std::string_view bundle_pem);
+
 class CertBuilder {
  public:
   using TimePoint = std::chrono::system_clock::time_point;
