@@ -20,9 +20,7 @@ std::string host_of(const io::Endpoint& ep) {  // "127.0.0.1", "[::1]"
 }  // namespace
 
 Phone::Phone(asio::io_context& io, CheckedPhoneOptions options, Progress progress)
-    : io_(io), opts_(std::move(options)), progress_(std::move(progress)), sip_timer_(io, clock_),
-      hangup_timer_(io, clock_), setup_timer_(io, clock_), hold_timer_(io, clock_), resume_timer_(io, clock_),
-      answer_timer_(io, clock_), reg_timer_(io, clock_), finish_timer_(io, clock_),
+    : io_(io), opts_(std::move(options)), progress_(std::move(progress)), timer_(io, clock_),
       signals_(io, SIGINT, SIGTERM) {}
 
 Phone::~Phone() = default;
@@ -183,12 +181,7 @@ void Phone::pump() {
       else on_call_event(*e);
     }
   }
-  if (auto t = ua_->next_timeout()) {
-    sip_timer_.arm(*t, [this](io::Timestamp now) {
-      ua_->handle_timeout(now);
-      pump();
-    });
-  }
+  if (auto t = ua_->next_timeout()) arm(CallTimer::sip, *t);
 }
 
 // --- registration ---------------------------------------------------------------------------------------
@@ -258,8 +251,12 @@ void Phone::on_registration(const ua::UaEvent& ev) {
       begin_call();
     } else if (opts_.raw.mode == PhoneMode::register_) {
       report_.result = "registered";
-      if (opts_.raw.duration_s > 0) hangup_timer_.arm(clock_.now() + millis(opts_.raw.duration_s), [this](io::Timestamp) { finish(); });
-      else finish();
+      if (opts_.raw.duration_s > 0) {
+        duration_stops_phone_ = true;
+        arm(CallTimer::duration, clock_.now() + millis(opts_.raw.duration_s));
+      } else {
+        finish();
+      }
     } else {
       progress_("waiting for a call");
     }
@@ -345,15 +342,8 @@ void Phone::drive_registration() {
     }
   }
   if (!keeper_) return;
-  if (auto t = keeper_->next_timeout()) {
-    reg_timer_.arm(*t, [this](io::Timestamp now) {
-      if (!keeper_) return;
-      keeper_->handle_timeout(now);
-      drive_registration();
-    });
-  } else {
-    reg_timer_.cancel();
-  }
+  if (auto t = keeper_->next_timeout()) arm(CallTimer::registration, *t);
+  else cancel(CallTimer::registration);
 }
 
 // --- the end --------------------------------------------------------------------------------------------
@@ -361,11 +351,9 @@ void Phone::drive_registration() {
 void Phone::finish() {
   if (finishing_) return;
   finishing_ = true;
-  hangup_timer_.cancel();
-  hold_timer_.cancel();
-  resume_timer_.cancel();
-  setup_timer_.cancel();
-  answer_timer_.cancel();
+  for (CallTimer k : {CallTimer::duration, CallTimer::bye_wait, CallTimer::hold, CallTimer::resume, CallTimer::setup, CallTimer::answer}) {
+    cancel(k);
+  }
   std::error_code ec;
   signals_.cancel(ec);
   if (keeper_ && keeper_->state() == RegistrationKeeper::State::registered) {
@@ -374,16 +362,84 @@ void Phone::finish() {
     return;
   }
   keeper_.reset();
-  reg_timer_.cancel();
+  cancel(CallTimer::registration);
   // Let the last messages (ACK, 200 to BYE, a 488) leave and their retransmissions be answered briefly.
   stop_soon(std::chrono::milliseconds(300));
 }
 
-void Phone::stop_soon(std::chrono::milliseconds linger) {
-  finish_timer_.arm(clock_.now() + linger, [this](io::Timestamp) {
-    if (dns_) dns_->cancel_all();
-    io_.stop();
-  });
+void Phone::stop_soon(std::chrono::milliseconds linger) { arm(CallTimer::linger, clock_.now() + linger); }
+
+// --- the schedule ---------------------------------------------------------------------------------------
+
+void Phone::arm(CallTimer kind, io::Timestamp at) {
+  schedule_.arm(kind, at);
+  follow_schedule();
+}
+
+void Phone::cancel(CallTimer kind) {
+  schedule_.cancel(kind);
+  follow_schedule();
+}
+
+void Phone::follow_schedule() {
+  const std::optional<io::Timestamp> next = schedule_.next_timeout();
+  if (!next) {
+    if (timer_.armed()) timer_.cancel();
+    return;
+  }
+  if (timer_.deadline() != next) timer_.arm(*next, [this](io::Timestamp now) { on_timer(now); });
+}
+
+void Phone::on_timer(io::Timestamp now) {
+  // One at a time: a fired timer may cancel or re-arm another that is also due.
+  while (auto k = schedule_.pop_due(now)) {
+    fire(*k, now);
+    if (*k == CallTimer::linger) return;  // io_.stop(): nothing else runs
+  }
+  follow_schedule();
+}
+
+void Phone::fire(CallTimer kind, io::Timestamp now) {
+  switch (kind) {
+    case CallTimer::sip:
+      if (!ua_) return;
+      ua_->handle_timeout(now);
+      pump();
+      return;
+    case CallTimer::registration:
+      if (!keeper_) return;
+      keeper_->handle_timeout(now);
+      drive_registration();
+      return;
+    case CallTimer::setup: {
+      if (media_started_ || call_over_) return;
+      const std::string why = fmt::format("no answer within {} s (--timeout)", opts_.raw.timeout_s);
+      if (call_ != 0) hang_up(why);
+      else call_done(why);
+      return;
+    }
+    case CallTimer::answer:
+      if (Status st = ua_->answer(now, call_); !st) progress_("answer failed: " + st.error().message());
+      pump();
+      return;
+    case CallTimer::hold:
+    case CallTimer::resume: {
+      const bool on = kind == CallTimer::hold;
+      progress_(on ? "putting the call on hold (re-INVITE a=sendonly)" : "resuming (re-INVITE a=sendrecv)");
+      if (Status held = ua_->hold(now, call_, on); !held) progress_("re-INVITE not sent: " + held.error().message());
+      pump();
+      return;
+    }
+    case CallTimer::duration:
+      if (duration_stops_phone_) finish();
+      else hang_up("--duration");
+      return;
+    case CallTimer::bye_wait: call_done(); return;
+    case CallTimer::linger:
+      if (dns_) dns_->cancel_all();
+      io_.stop();
+      return;
+  }
 }
 
 CallReport Phone::run() {

@@ -19,6 +19,7 @@
 #include "io/timer.hpp"
 #include "io/transport_manager.hpp"
 #include "phone/call_report.hpp"
+#include "phone/call_schedule.hpp"
 #include "runtime/keepalive.hpp"
 #include "runtime/media_leg.hpp"
 #include "runtime/registration_keeper.hpp"
@@ -64,10 +65,16 @@ class Phone {
   void bind_client_flow(const SipRouter::Located& r);
   void on_registration(const ua::UaEvent& ev);
   void registrar_flow_lost(const std::string& why);
-  // Carries out what the RegistrationKeeper asks for and arms reg_timer_ for its next deadline.
+  // Carries out what the RegistrationKeeper asks for and arms CallTimer::registration for its next deadline.
   void drive_registration();
   void finish();
   void stop_soon(std::chrono::milliseconds linger);
+  // The schedule (call_schedule.hpp) and the one io::Timer that follows its earliest deadline.
+  void arm(CallTimer kind, io::Timestamp at);
+  void cancel(CallTimer kind);
+  void follow_schedule();
+  void on_timer(io::Timestamp now);
+  void fire(CallTimer kind, io::Timestamp now);
 
   // phone_calls.cpp
   void begin_call();
@@ -93,14 +100,9 @@ class Phone {
   std::unique_ptr<SipRouter> router_;
   std::unique_ptr<ua::UserAgent> ua_;
   std::unique_ptr<MediaLeg> media_;
-  io::Timer sip_timer_;
-  io::Timer hangup_timer_;
-  io::Timer setup_timer_;
-  io::Timer hold_timer_;
-  io::Timer resume_timer_;
-  io::Timer answer_timer_;
-  io::Timer reg_timer_;  // the RegistrationKeeper's one deadline
-  io::Timer finish_timer_;
+  CallSchedule schedule_;  // every deadline: SIP transactions, registration, the call's timers, the linger
+  io::Timer timer_;        // armed at schedule_.next_timeout()
+  bool duration_stops_phone_ = false;  // CallTimer::duration in register mode: stop instead of hanging up
   asio::signal_set signals_;
   CallReport report_;
 

@@ -31,12 +31,7 @@ void Phone::begin_call() {
   const sip::Uri hop = opts_.proxy ? *opts_.proxy : target;
   report_.peer = o.target;
   started_ = clock_.now();
-  setup_timer_.arm(started_ + millis(o.timeout_s), [this](io::Timestamp) {
-    if (media_started_ || call_over_) return;
-    const std::string why = fmt::format("no answer within {} s (--timeout)", opts_.raw.timeout_s);
-    if (call_ != 0) hang_up(why);
-    else call_done(why);
-  });
+  arm(CallTimer::setup, started_ + millis(o.timeout_s));
   router_->connect(hop, [this, hop, target](Result<SipRouter::Located> r) {
     if (call_over_ || finishing_) return;
     if (!r) {
@@ -90,10 +85,7 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
               if (Status st = ua_->answer(now, call_); !st) progress_("answer failed: " + st.error().message());
             } else {
               progress_(fmt::format("ringing (answering in {} s)", opts_.raw.answer_after_s));
-              answer_timer_.arm(now + millis(opts_.raw.answer_after_s), [this](io::Timestamp t) {
-                if (Status st = ua_->answer(t, call_); !st) progress_("answer failed: " + st.error().message());
-                pump();
-              });
+              arm(CallTimer::answer, now + millis(opts_.raw.answer_after_s));
             }
           } else {
             progress_(fmt::format("{} {}", ev.status, ev.reason));
@@ -164,7 +156,7 @@ void Phone::start_media(const negotiation::SecureMedia& m) {
   }
   if (media_started_) return;
   media_started_ = true;
-  setup_timer_.cancel();
+  cancel(CallTimer::setup);
   answered_ = clock_.now();
   report_.setup_ms = std::chrono::duration<double, std::milli>(answered_ - started_).count();
   if (const ua::Call* c = ua_->find_call(call_); c && c->flow) call_flow_ = c->flow;
@@ -173,17 +165,12 @@ void Phone::start_media(const negotiation::SecureMedia& m) {
   progress_(fmt::format("call established: {} {} over {}{}", report_.codec, m.srtp ? "SRTP " + m.suite : "RTP, unencrypted",
                         report_.transport, report_.tls_version.empty() ? "" : " (" + report_.tls_version + ")"));
   if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
-  auto reinvite = [this](bool on) {
-    return [this, on](io::Timestamp now) {
-      progress_(on ? "putting the call on hold (re-INVITE a=sendonly)" : "resuming (re-INVITE a=sendrecv)");
-      if (Status held = ua_->hold(now, call_, on); !held) progress_("re-INVITE not sent: " + held.error().message());
-      pump();
-    };
-  };
-  if (opts_.raw.hold_at_s > 0) hold_timer_.arm(answered_ + millis(opts_.raw.hold_at_s), reinvite(true));
-  if (opts_.raw.resume_at_s > 0) resume_timer_.arm(answered_ + millis(opts_.raw.resume_at_s), reinvite(false));
+  if (opts_.raw.hold_at_s > 0) arm(CallTimer::hold, answered_ + millis(opts_.raw.hold_at_s));
+  if (opts_.raw.resume_at_s > 0) arm(CallTimer::resume, answered_ + millis(opts_.raw.resume_at_s));
   if (opts_.raw.duration_s > 0) {
-    hangup_timer_.arm(answered_ + millis(opts_.raw.duration_s), [this](io::Timestamp) { hang_up("--duration"); });
+    duration_stops_phone_ = false;
+    cancel(CallTimer::bye_wait);  // one slot with the BYE wait, as before: the later arm replaces
+    arm(CallTimer::duration, answered_ + millis(opts_.raw.duration_s));
   }
 }
 
@@ -218,7 +205,8 @@ void Phone::hang_up(std::string why) {
     return;
   }
   // The BYE's response ends the call (call_state terminated); do not wait for ever.
-  hangup_timer_.arm(clock_.now() + std::chrono::seconds(5), [this](io::Timestamp) { call_done(); });
+  cancel(CallTimer::duration);  // the BYE wait replaces a pending --duration
+  arm(CallTimer::bye_wait, clock_.now() + std::chrono::seconds(5));
 }
 
 void Phone::fill_report_from(Flow flow) {
@@ -255,9 +243,7 @@ void Phone::wait_for_next_call(const std::string& why) {
   progress_(fmt::format("call from {} not answered ({}); still waiting for a call", report_.peer.empty() ? "?" : report_.peer,
                         why.empty() ? fmt::format("{} {}", report_.sip_status, report_.sip_reason) : why));
   set_in_use(call_flow_, false);
-  answer_timer_.cancel();
-  setup_timer_.cancel();
-  hangup_timer_.cancel();
+  for (CallTimer k : {CallTimer::answer, CallTimer::setup, CallTimer::duration, CallTimer::bye_wait}) cancel(k);
   // A fresh report for the next call; what the registration said stays.
   CallReport next;
   next.registration = report_.registration;
