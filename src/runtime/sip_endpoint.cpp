@@ -62,13 +62,13 @@ sip::txn::Flow SipEndpoint::flow_for_udp(const io::Endpoint& local, const io::En
   auto it = udp_flow_ids_.find(key);
   std::uint64_t id;
   if (it == udp_flow_ids_.end()) {
-    id = next_udp_flow_++;
+    id = sip::txn::Flow::udp(next_udp_flow_++).id;
     udp_flow_ids_[key] = id;
     flows_[id] = FlowInfo{io::TransportKind::udp, local, remote, false, nullptr, true};
   } else {
     id = it->second;
   }
-  return sip::txn::Flow{id, false};
+  return sip::txn::Flow{id, false};  // id is already a FlowKind::udp key
 }
 
 void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
@@ -103,10 +103,10 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
         static const std::string kPong = "\r\n";  // RFC 5626 4.4.1
         (void)transports_.send(r->connection, bytes_of(kPong));
       } else if ((*item)->kind == sip::StreamItem::Kind::pong) {
-        if (on_pong_) on_pong_(sip::txn::Flow{r->connection, true});
+        if (on_pong_) on_pong_(sip::txn::Flow::connection(r->connection));
       } else if ((*item)->kind == sip::StreamItem::Kind::message) {
         ++completed;
-        deliver(sip::txn::Flow{r->connection, true}, (*item)->bytes, sip::Framing::stream);
+        deliver(sip::txn::Flow::connection(r->connection), (*item)->bytes, sip::Framing::stream);
       }
     }
     // The handlers above may have closed the connection (and dropped its framer).
@@ -123,7 +123,7 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
     transports_.note_framing(r->connection, mid_message, completed);
   } else if (auto* o = std::get_if<io::ConnectionOpened>(&ev)) {
     flows_[o->connection] = FlowInfo{o->kind, o->local, o->remote, o->kind == io::TransportKind::tls, o->tls, true};
-    if (on_opened_) on_opened_(sip::txn::Flow{o->connection, true});
+    if (on_opened_) on_opened_(sip::txn::Flow::connection(o->connection));
   } else if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) {
     framers_.erase(c->connection);
     outbound_.erase(c->connection);
@@ -134,7 +134,7 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
       if (c->inbound) inbound_failure_log_.note("from " + c->remote.to_string() + ": " + c->error->message());
       else if (log_) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
     }
-    if (known && on_closed_ && c->error) on_closed_(sip::txn::Flow{c->connection, true}, c->error->context);
+    if (known && on_closed_ && c->error) on_closed_(sip::txn::Flow::connection(c->connection), c->error->context);
   } else if (auto* f = std::get_if<io::SendFailed>(&ev)) {
     if (log_) log_("send to " + f->remote.to_string() + " failed: " + f->error.message());
   }
@@ -203,7 +203,7 @@ Result<sip::txn::Flow> SipEndpoint::send_to(io::TransportKind kind, const io::En
   }
   if (!flows_.count(*id)) flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, nullptr, false};
   outbound_.insert(*id);
-  return sip::txn::Flow{*id, true};
+  return sip::txn::Flow::connection(*id);
 }
 
 Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::Endpoint& remote,
@@ -215,7 +215,7 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
     return flow_for_udp(local, remote);
   }
   if (auto c = transports_.find_by_remote(kind, remote)) {
-    if (flows_.count(c->id())) return sip::txn::Flow{c->id(), true};
+    if (flows_.count(c->id())) return sip::txn::Flow::connection(c->id());
   }
   auto st = transports_.client_transport(kind);
   if (!st) return Unexpected(st.error());
@@ -223,7 +223,7 @@ Result<sip::txn::Flow> SipEndpoint::open_flow(io::TransportKind kind, const io::
   if (!id) return Unexpected(id.error());
   flows_[*id] = FlowInfo{kind, {}, remote, kind == io::TransportKind::tls, nullptr, false};
   outbound_.insert(*id);
-  return sip::txn::Flow{*id, true};
+  return sip::txn::Flow::connection(*id);
 }
 
 std::optional<sip::txn::Flow> SipEndpoint::find_open(io::TransportKind kind, const io::Endpoint& remote,
@@ -236,7 +236,7 @@ std::optional<sip::txn::Flow> SipEndpoint::find_open(io::TransportKind kind, con
   if (!c) return std::nullopt;
   auto it = flows_.find(c->id());
   if (it == flows_.end() || !it->second.open) return std::nullopt;
-  return sip::txn::Flow{c->id(), true};
+  return sip::txn::Flow::connection(c->id());
 }
 
 const FlowInfo* SipEndpoint::info(sip::txn::Flow flow) const {

@@ -84,7 +84,7 @@ class SipEndpoint {
   std::set<io::ConnectionId> outbound_;                 // connections we opened: lone CRLFs are pongs
   std::map<std::uint64_t, FlowInfo> flows_;            // flow id -> info
   std::map<std::string, std::uint64_t> udp_flow_ids_;  // "local|remote" -> flow id
-  std::uint64_t next_udp_flow_ = 1ull << 62;           // UDP flow ids never collide with connection ids
+  std::uint64_t next_udp_flow_ = 0;                    // number of the next sip::txn::Flow::udp
   std::uint64_t malformed_ = 0;
   // Floods (junk datagrams, failed inbound connections) are summarised, one line per interval.
   io::LogSummary malformed_log_;

@@ -123,10 +123,10 @@ std::vector<sip::txn::Flow> SipRouter::flow_closed(sip::txn::Flow flow, const st
     try_next(id);
   }
   std::vector<sip::txn::Flow> users;
-  for (auto it = placeholders_.begin(); it != placeholders_.end();) {
-    if (it->second.id == flow.id) {
+  for (auto it = destinations_.begin(); it != destinations_.end();) {
+    if (it->second.located && it->second.located->id == flow.id) {
       users.push_back(sip::txn::Flow{it->first, flow.reliable});
-      it = placeholders_.erase(it);
+      it = destinations_.erase(it);
     } else {
       ++it;
     }
@@ -135,9 +135,9 @@ std::vector<sip::txn::Flow> SipRouter::flow_closed(sip::txn::Flow flow, const st
 }
 
 std::optional<sip::txn::Flow> SipRouter::resolved(sip::txn::Flow flow) const {
-  auto it = placeholders_.find(flow.id);
-  if (it == placeholders_.end()) return std::nullopt;
-  return it->second;
+  auto it = destinations_.find(flow.id);
+  if (it == destinations_.end()) return std::nullopt;
+  return it->second.located;
 }
 
 void SipRouter::deliver(sip::txn::Flow flow, const sip::SipMessage& msg) {
@@ -154,13 +154,13 @@ void SipRouter::send(const ua::Transmit& t) {
     deliver(*real, t.message);
     return;
   }
-  auto [pit, fresh] = pending_.try_emplace(t.flow.id);
+  auto [pit, fresh] = destinations_.try_emplace(t.flow.id);
   if (!t.retransmission) pit->second.queue.push_back(t.message);  // the first copy goes once located
   if (!fresh) return;
   const sip::txn::Flow placeholder = t.flow;
   const sip::Transport transport = ua::transport_of(*t.target);  // what the UA's Via names
   if (!allows(mode_, transport)) {
-    pending_.erase(t.flow.id);
+    destinations_.erase(t.flow.id);
     if (log_) {
       log_(fmt::format("cannot send to {} over {}: --transport {} does not allow it", sip::serialize(*t.target),
                        sip::transport_name(transport), locate::to_string(mode_)));
@@ -169,18 +169,19 @@ void SipRouter::send(const ua::Transmit& t) {
     return;
   }
   connect(*t.target, [this, placeholder](Result<Located> r) {
-    auto it = pending_.find(placeholder.id);
+    auto it = destinations_.find(placeholder.id);
     std::vector<sip::SipMessage> queue;
-    if (it != pending_.end()) {
+    if (it != destinations_.end()) {
       queue = std::move(it->second.queue);
-      pending_.erase(it);
+      it->second.queue.clear();
     }
     if (!r) {
+      if (it != destinations_.end()) destinations_.erase(it);
       if (log_) log_(r.error().context);
       if (on_unreachable_) on_unreachable_(placeholder);
       return;
     }
-    placeholders_[placeholder.id] = r->flow;
+    destinations_[placeholder.id].located = r->flow;
     for (const sip::SipMessage& m : queue) deliver(r->flow, m);
   }, transport);
 }

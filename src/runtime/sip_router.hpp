@@ -71,8 +71,11 @@ class SipRouter {
     std::vector<std::string> errors;
     LocatedHandler done;
   };
-  struct Pending {
-    std::vector<sip::SipMessage> queue;
+  // What the router knows of one pending flow (FlowKind::pending) of the UserAgent: being located, with
+  // the messages waiting for it, or located to an io flow.
+  struct Destination {
+    std::optional<sip::txn::Flow> located;
+    std::vector<sip::SipMessage> queue;  // while locating
   };
 
   void try_next(std::uint64_t attempt);
@@ -87,8 +90,7 @@ class SipRouter {
   TraceHandler on_sent_;
   std::map<std::uint64_t, Attempt> attempts_;
   std::map<std::uint64_t, std::uint64_t> connecting_;   // io flow id -> attempt
-  std::map<std::uint64_t, sip::txn::Flow> placeholders_;  // placeholder id -> located io flow
-  std::map<std::uint64_t, Pending> pending_;            // placeholder id -> messages waiting for it
+  std::map<std::uint64_t, Destination> destinations_;  // pending flow id -> locating or located
   std::uint64_t next_attempt_ = 1;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };

@@ -48,7 +48,7 @@ struct Router {
   std::vector<std::uint64_t> unreachable;
 };
 
-const sip::txn::Flow kPlaceholder{ua::kPlaceholderFlowBit | 1, false};
+const sip::txn::Flow kPlaceholder = sip::txn::Flow::pending(1, false);
 
 TEST(SipRouter, APlaceholderGoesOverTheTransportTheUaChoseUnderDns) {
   asio::io_context io;

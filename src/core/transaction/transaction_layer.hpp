@@ -23,12 +23,43 @@
 
 namespace sotto::sip::txn {
 
-// A transport flow chosen by the io layer (a connection, or a UDP local/remote pair). The core only
-// carries it along so responses and retransmissions go back the way the request came.
+// What a Flow names. The one place that says how the kinds share the 64-bit `id` space.
+enum class FlowKind : std::uint8_t {
+  connection,  // an io connection (TCP/TLS/WS); its number is the io layer's connection id
+  udp,         // a UDP local/remote pair the runtime's SipEndpoint numbered
+  pending,     // a destination the UserAgent has no flow to yet (a Transmit with a `target`)
+};
+
+// A transport flow: a connection, a UDP local/remote pair, or a pending destination. The core only
+// carries it along so responses and retransmissions go back the way the request came. Build one with
+// connection()/udp()/pending(); `id` is the identity key (kind and number together, unique across kinds)
+// for maps and logs. A plain Flow{n, reliable} with n below 2^62 is a connection.
 struct Flow {
   std::uint64_t id = 0;
   bool reliable = false;
+
+  static constexpr std::uint64_t kNumberMask = (std::uint64_t{1} << 62) - 1;
+
+  static constexpr Flow connection(std::uint64_t number) { return Flow{number & kNumberMask, true}; }
+  static constexpr Flow udp(std::uint64_t number) { return Flow{kUdpTag | (number & kNumberMask), false}; }
+  static constexpr Flow pending(std::uint64_t number, bool reliable) {
+    return Flow{kPendingTag | (number & kNumberMask), reliable};
+  }
+
+  constexpr FlowKind kind() const {
+    if (id & kPendingTag) return FlowKind::pending;
+    if (id & kUdpTag) return FlowKind::udp;
+    return FlowKind::connection;
+  }
+  constexpr bool is_pending() const { return kind() == FlowKind::pending; }
+  // The number within its kind (the connection id for a connection).
+  constexpr std::uint64_t number() const { return id & kNumberMask; }
+
   friend bool operator==(const Flow&, const Flow&) = default;
+
+ private:
+  static constexpr std::uint64_t kPendingTag = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kUdpTag = std::uint64_t{1} << 62;
 };
 
 using TxnId = std::uint64_t;
@@ -100,3 +131,8 @@ Result<std::string> client_key(const SipMessage& m);
 Result<std::string> server_key(const SipMessage& m);
 
 }  // namespace sotto::sip::txn
+
+template <>
+struct std::hash<sotto::sip::txn::Flow> {
+  std::size_t operator()(const sotto::sip::txn::Flow& f) const noexcept { return std::hash<std::uint64_t>{}(f.id); }
+};

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/sip/header_fields.hpp"
@@ -275,6 +277,64 @@ TEST(Layer, RefusesRequestsWithoutRfc3261Branch) {
   auto r = l.send_request(t0, request("OPTIONS", "old2543branch"), Flow{});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().context.find("z9hG4bK"), std::string::npos);
+}
+
+TEST(Flow, EachKindIsBuiltByItsConstructor) {
+  constexpr Flow c = Flow::connection(7);
+  static_assert(c.kind() == FlowKind::connection && c.number() == 7 && c.reliable);
+  const Flow u = Flow::udp(7);
+  EXPECT_EQ(u.kind(), FlowKind::udp);
+  EXPECT_EQ(u.number(), 7u);
+  EXPECT_FALSE(u.reliable);
+  const Flow p = Flow::pending(7, true);
+  EXPECT_EQ(p.kind(), FlowKind::pending);
+  EXPECT_TRUE(p.is_pending());
+  EXPECT_EQ(p.number(), 7u);
+  EXPECT_TRUE(p.reliable);
+  EXPECT_FALSE(Flow::pending(7, false).reliable);
+  EXPECT_FALSE(c.is_pending());
+  EXPECT_FALSE(u.is_pending());
+}
+
+TEST(Flow, DefaultAndPlainFlowsAreConnections) {
+  EXPECT_EQ(Flow{}.kind(), FlowKind::connection);
+  EXPECT_EQ(Flow{}.number(), 0u);
+  EXPECT_FALSE(Flow{}.reliable);
+  EXPECT_EQ((Flow{42, true}), Flow::connection(42));
+}
+
+TEST(Flow, SameNumberInDifferentKindsIsADifferentFlow) {
+  EXPECT_NE(Flow::connection(1).id, Flow::udp(1).id);
+  EXPECT_NE(Flow::connection(1).id, Flow::pending(1, true).id);
+  EXPECT_NE(Flow::udp(1).id, Flow::pending(1, false).id);
+  EXPECT_NE(Flow::connection(1), Flow::pending(1, true));
+  EXPECT_NE(Flow::udp(1), Flow::pending(1, false));
+  EXPECT_EQ(Flow::udp(3), Flow::udp(3));
+  EXPECT_NE(Flow::udp(3), Flow::udp(4));
+  // Same id, different reliability: not equal (reliability is part of the value).
+  EXPECT_NE(Flow::pending(3, true), Flow::pending(3, false));
+}
+
+TEST(Flow, NumbersTooLargeForTheKindDoNotChangeTheKind) {
+  const std::uint64_t huge = ~std::uint64_t{0};
+  EXPECT_EQ(Flow::connection(huge).kind(), FlowKind::connection);
+  EXPECT_EQ(Flow::udp(huge).kind(), FlowKind::udp);
+  EXPECT_EQ(Flow::pending(huge, false).kind(), FlowKind::pending);
+  EXPECT_EQ(Flow::connection(huge).number(), Flow::kNumberMask);
+}
+
+TEST(Flow, HashesByIdentityForUnorderedContainers) {
+  const std::hash<Flow> h;
+  EXPECT_EQ(h(Flow::udp(5)), h(Flow::udp(5)));
+  std::unordered_set<Flow> flows{Flow::connection(1), Flow::udp(1), Flow::pending(1, true)};
+  EXPECT_EQ(flows.size(), 3u);
+  flows.insert(Flow::udp(1));
+  EXPECT_EQ(flows.size(), 3u);
+  EXPECT_EQ(flows.count(Flow::pending(1, true)), 1u);
+  EXPECT_EQ(flows.count(Flow::pending(2, true)), 0u);
+  std::unordered_map<Flow, int> by_flow{{Flow::connection(9), 1}, {Flow::udp(9), 2}};
+  EXPECT_EQ(by_flow.at(Flow::connection(9)), 1);
+  EXPECT_EQ(by_flow.at(Flow::udp(9)), 2);
 }
 
 }  // namespace

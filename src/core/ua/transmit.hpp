@@ -14,13 +14,9 @@
 
 namespace sotto::ua {
 
-// Flow ids with this bit set are placeholders the UserAgent made for a `target` it has no flow to yet;
-// the io layer's own flow ids must stay below it.
-inline constexpr std::uint64_t kPlaceholderFlowBit = std::uint64_t{1} << 63;
-
 struct Transmit {
-  // Without `target`: the io layer's flow to send on. With `target`: a placeholder id naming this
-  // destination, to pass to UserAgent::handle_transport_error when it cannot be reached.
+  // Without `target`: the io layer's flow to send on. With `target`: a FlowKind::pending flow naming
+  // this destination (one per destination), to pass to UserAgent::handle_transport_error when it cannot be reached.
   sip::txn::Flow flow;
   // Set when the message must go to a URI the io layer resolves (RFC 3263): sips: or ;transport=tls
   // means TLS, ;transport=tcp TCP, otherwise UDP. The io layer may reuse a connection to the same place.

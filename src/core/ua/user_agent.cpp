@@ -79,16 +79,17 @@ void UserAgent::set_binding(LocalBinding b) {
 }
 
 UserAgent::Hop UserAgent::hop_for(std::optional<Flow> preferred, const sip::Uri& next_hop) {
-  const auto usable = [&](Flow f) { return (f.id & kPlaceholderFlowBit) == 0 && !dead_flows_.count(f.id); };
+  const auto usable = [&](Flow f) { return !f.is_pending() && !dead_flows_.count(f.id); };
   if (preferred && usable(*preferred)) return Hop{*preferred, std::nullopt, flow_transport(*preferred, next_hop)};
   const std::string key = hop_key(next_hop);
   if (auto it = hop_flows_.find(key); it != hop_flows_.end() && usable(it->second)) {
     return Hop{it->second, std::nullopt, flow_transport(it->second, next_hop)};
   }
   const std::string transport = transport_for(next_hop);
-  auto [it, inserted] = placeholders_.try_emplace(key, kPlaceholderFlowBit | (placeholders_.size() + 1));
+  const Flow pending = Flow::pending(placeholders_.size() + 1, is_reliable(transport));
+  auto [it, inserted] = placeholders_.try_emplace(key, pending.id);
   placeholder_targets_[it->second] = next_hop;
-  return Hop{Flow{it->second, is_reliable(transport)}, next_hop, transport};
+  return Hop{Flow{it->second, pending.reliable}, next_hop, transport};
 }
 
 Result<TxnId> UserAgent::start_request(Timestamp now, SipMessage req, std::optional<Flow> preferred,
@@ -140,7 +141,7 @@ void UserAgent::respond(Timestamp now, TxnId id, const SipMessage& req, int stat
 void UserAgent::flush_layer() {
   while (auto t = layer_.poll_transmit()) {
     Transmit out{t->flow, std::nullopt, std::move(t->message), t->retransmission};
-    if (t->flow.id & kPlaceholderFlowBit) {
+    if (t->flow.is_pending()) {
       if (auto it = placeholder_targets_.find(t->flow.id); it != placeholder_targets_.end()) out.target = it->second;
     }
     out_.push_back(std::move(out));
@@ -184,7 +185,7 @@ void UserAgent::on_layer_response(Timestamp now, TxnId id, Flow flow, const SipM
   auto it = client_.find(id);
   if (it == client_.end()) return;
   const ClientRequest owner = it->second;  // handlers may start new requests
-  if ((flow.id & kPlaceholderFlowBit) == 0) hop_flows_[hop_key(owner.next_hop)] = flow;  // connection reuse
+  if (!flow.is_pending()) hop_flows_[hop_key(owner.next_hop)] = flow;  // connection reuse
   const int status = resp.status();
   if ((status == 401 || status == 407) && owner.purpose != Purpose::cancel) {
     std::string error;
@@ -309,7 +310,7 @@ void UserAgent::handle_message(Timestamp now, Flow flow, SipMessage msg, FlowInf
 }
 
 void UserAgent::handle_transport_error(Timestamp now, Flow flow) {
-  if ((flow.id & kPlaceholderFlowBit) == 0) dead_flows_.insert(flow.id);
+  if (!flow.is_pending()) dead_flows_.insert(flow.id);
   for (auto it = hop_flows_.begin(); it != hop_flows_.end();) {
     it = it->second.id == flow.id ? hop_flows_.erase(it) : std::next(it);
   }

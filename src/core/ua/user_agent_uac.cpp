@@ -68,7 +68,7 @@ void UserAgent::on_invite_response(Timestamp now, const ClientRequest& owner, Fl
   if (status < 200) {
     if (!initial) return;
     c->provisional_seen = true;
-    if ((flow.id & kPlaceholderFlowBit) == 0) c->provisional_flow = flow;
+    if (!flow.is_pending()) c->provisional_flow = flow;
     if (c->cancel_wanted && !c->cancel_sent && c->phase == Call::Phase::calling) send_cancel(now, *c);
     if (status == 180 && !c->ringing_reported) {
       c->ringing_reported = true;
@@ -126,7 +126,7 @@ void UserAgent::on_invite_2xx(Timestamp now, Call& c, const ClientRequest& owner
       return;
     }
     c.dialog = std::move(*d);
-    if ((flow.id & kPlaceholderFlowBit) == 0) c.flow = flow;
+    if (!flow.is_pending()) c.flow = flow;
   } else if (c.dialog) {
     c.dialog->on_response(resp);
   }

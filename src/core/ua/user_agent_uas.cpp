@@ -77,7 +77,7 @@ void UserAgent::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage&
       respond(now, id, req, 481, "Call/Transaction Does Not Exist");  // 12.2.2
       return;
     }
-    if ((flow.id & kPlaceholderFlowBit) == 0 && !dead_flows_.count(flow.id)) c->flow = flow;
+    if (!flow.is_pending() && !dead_flows_.count(flow.id)) c->flow = flow;
     on_in_dialog(now, id, flow, *c, req);
     return;
   }
@@ -109,7 +109,7 @@ void UserAgent::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessa
   c.session_id = std::to_string(rng_->next_u32() >> 1);
   c.signalling = negotiation::SignallingContext{secure, secure ? "TLS" : flow.reliable ? "TCP" : "UDP"};
   c.local_tag = random_token(*rng_, 6);
-  if ((flow.id & kPlaceholderFlowBit) == 0) c.flow = flow;
+  if (!flow.is_pending()) c.flow = flow;
   c.server_txn = id;
   c.remote_invite = req;
   const LocalBinding* b = binding_for(c.signalling.transport);
