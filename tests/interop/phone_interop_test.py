@@ -490,7 +490,9 @@ SCENARIOS = [
 ]
 
 
-def main():
+def run_scenarios(scenarios):
+    """Runs each scenario (filtered by -k), prints PASS/FAIL/SKIPPED per scenario and one closing line; returns
+    the exit status: 1 on any failure or when nothing matched, SKIP_EXIT when something was skipped, else 0."""
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", default="", help="run only scenarios whose name contains this")
     args = ap.parse_args()
@@ -498,7 +500,7 @@ def main():
         print(f"sotto binary not found at {h.sotto_bin()} (set SOTTO_BUILD_DIR)")
         return 2
     passed = failed = skipped = 0
-    for s in SCENARIOS:
+    for s in scenarios:
         if args.k not in s.__name__:
             continue
         t0 = time.time()
@@ -519,6 +521,9 @@ def main():
         return 1
     return 1 if failed else SKIP_EXIT if skipped else 0
 
+
+def main():
+    return run_scenarios(SCENARIOS)
 
 if __name__ == "__main__":
     sys.exit(main())

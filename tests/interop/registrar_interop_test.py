@@ -4,17 +4,15 @@ RFC 3263 NAPTR/SRV, baresip as the far end. Audio is checked by correlation, as 
 
   tests/interop/registrar_interop_test.py [-k NAME]      # SOTTO_BUILD_DIR=build/default by default
 """
-import argparse
 import os
 import signal
 import subprocess
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
-from phone_interop_test import SKIP_EXIT, Skip, check_audio, need, report_of, setup, sotto_phone, tls_args  # noqa: E402
+from phone_interop_test import check_audio, need, report_of, run_scenarios, setup, sotto_phone, tls_args  # noqa: E402
 
 USERS = {"alice": "alice-secret", "bob": "bob-secret"}
 
@@ -294,34 +292,7 @@ SCENARIOS = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-k", default="", help="run only scenarios whose name contains this")
-    args = ap.parse_args()
-    if not os.path.exists(h.sotto_bin()):
-        print(f"sotto binary not found at {h.sotto_bin()} (set SOTTO_BUILD_DIR)")
-        return 2
-    passed = failed = skipped = 0
-    for s in SCENARIOS:
-        if args.k not in s.__name__:
-            continue
-        t0 = time.time()
-        try:
-            s()
-            passed += 1
-            print(f"PASS {s.__name__} ({time.time() - t0:.1f}s)", flush=True)
-        except Skip as e:
-            skipped += 1
-            print(f"SKIPPED {s.__name__}: {e}  <-- interop not checked!", flush=True)
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {s.__name__} ({time.time() - t0:.1f}s): {e}", flush=True)
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if passed + failed + skipped == 0:
-        print(f"no scenario matches -k {args.k!r}")
-        return 1
-    return 1 if failed else SKIP_EXIT if skipped else 0
-
+    return run_scenarios(SCENARIOS)
 
 if __name__ == "__main__":
     sys.exit(main())
