@@ -1,0 +1,79 @@
+#pragma once
+// MediaAnchor: what the B2BUA asks of the media relay. Each call gets one relay with two sides: side `a`
+// faces the caller, side `b` the callee. The B2BUA puts the anchor's local address in the SDP it sends
+// on each leg and, after every completed offer/answer on a leg (the first and each re-INVITE), tells the
+// anchor what that leg negotiated. The anchor decrypts what arrives on one side and re-encrypts it for
+// the other side with that side's own keys (RTP <-> SRTP where the legs differ).
+//
+//   relay::RelayId r = anchor.open(now).value();
+//   sdp for the caller uses anchor.local(r, Side::a); sdp for the callee uses anchor.local(r, Side::b);
+//   anchor.set_leg(now, r, Side::a, {.remote_ip = "127.0.0.1", .remote_rtp_port = 40000, ...});
+//   ... anchor.stats(r, Side::a).auth_failures ...;   anchor.close(r);
+//
+// Implementations: a sans-IO relay core (core/relay) driven by relay sockets in the runtime; tests use a
+// fake. Keys in LegMedia are secrets: never log them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/result.hpp"
+#include "base/time.hpp"
+#include "core/sdes/crypto_attribute.hpp"
+#include "core/sdp/direction.hpp"
+
+namespace sotto::relay {
+
+using RelayId = std::uint64_t;
+
+enum class Side : std::uint8_t { a, b };  // a: the caller's leg, b: the callee's leg
+constexpr Side other(Side s) noexcept { return s == Side::a ? Side::b : Side::a; }
+
+// Where the anchor receives a side's media: RTCP on rtp_port + 1 (RFC 3550), or on rtp_port with rtcp-mux.
+struct AnchorAddress {
+  std::string ip;
+  std::uint16_t rtp_port = 0;
+};
+
+// One leg's media as last negotiated. Both keys nullopt: plain RTP on this leg. `local_key` is the
+// a=crypto line we sent on this leg (it protects what the anchor sends to this peer); `remote_key` the
+// peer's (what the peer sends to the anchor). The anchor compares with the leg's previous LegMedia: a key
+// unchanged (negotiation::same_key) keeps its SRTP context, so RTP ROC/sequence and SRTCP index simply
+// continue; a changed key replaces only that direction's context (RFC 3711 3.3.1, RFC 4568 7.1.4); an
+// outbound master key is never used for a second context (srtp::KeyRegistry).
+struct LegMedia {
+  std::string remote_ip;               // c= of the peer's SDP
+  std::uint16_t remote_rtp_port = 0;   // m= port; 0 = stream rejected/disabled
+  std::uint16_t remote_rtcp_port = 0;  // a=rtcp, else rtp + 1; = rtp with rtcp-mux
+  bool rtcp_mux = false;
+  std::optional<sdes::CryptoAttribute> local_key;
+  std::optional<sdes::CryptoAttribute> remote_key;
+  sdp::Direction direction = sdp::Direction::sendrecv;  // as seen from the anchor towards this peer
+};
+
+struct LegStats {
+  std::uint64_t packets_in = 0;        // RTP+RTCP received and authenticated (or plain) on this side
+  std::uint64_t packets_out = 0;       // RTP+RTCP sent to this side's peer
+  std::uint64_t auth_failures = 0;     // SRTP/SRTCP that failed authentication or replay check (dropped)
+  std::uint64_t dropped = 0;           // other drops: from a stranger before/after latching, malformed
+  std::uint64_t packets_lost = 0;      // from sequence gaps of what this side's peer sent
+  bool latched = false;                // the peer's source address is known (first authenticated packet)
+  std::optional<Timestamp> last_rx;    // last packet accepted from this side's peer
+};
+
+class MediaAnchor {
+ public:
+  virtual ~MediaAnchor() = default;
+  // Reserves both sides' ports for a new call (Errc::limit_exceeded naming the port range when full).
+  virtual Result<RelayId> open(Timestamp now) = 0;
+  virtual AnchorAddress local(RelayId relay, Side side) const = 0;
+  // After each completed offer/answer on that side's leg. Fails (changing nothing) when the media cannot
+  // be used: a key that does not convert to an SRTP policy, an outbound key used before, SRTP switched
+  // on or off in mid-call.
+  virtual Status set_leg(Timestamp now, RelayId relay, Side side, const LegMedia& media) = 0;
+  virtual LegStats stats(RelayId relay, Side side) const = 0;
+  // Ends the relay: sockets closed, contexts (and their keys) wiped. Unknown ids are ignored.
+  virtual void close(RelayId relay) = 0;
+};
+
+}  // namespace sotto::relay
