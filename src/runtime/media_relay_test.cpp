@@ -281,23 +281,5 @@ TEST(MediaRelay, RefusesBadOptions) {
   EXPECT_EQ(id.error().context, "relay 42: no such relay");
 }
 
-TEST(PortRange, ParsesLoHi) {
-  auto r = parse_port_range("30000-40000");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->port_min, 30000);
-  EXPECT_EQ(r->port_max, 40001);
-  r = parse_port_range("30001-30003");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->port_min, 30002);
-  EXPECT_EQ(r->port_max, 30004);
-  for (const char* bad : {"30000", "a-b", "30000-30000", "40000-30000", "0-10", "30000-70000", "30001-30002"}) {
-    auto b = parse_port_range(bad);
-    EXPECT_FALSE(b) << bad;
-    if (!b) {
-      EXPECT_NE(b.error().context.find(std::string("--rtp-ports '") + bad + "'"), std::string::npos);
-    }
-  }
-}
-
 }  // namespace
 }  // namespace sotto::runtime
