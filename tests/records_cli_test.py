@@ -113,6 +113,11 @@ def test_calls_since(c):
     day = datetime.datetime.fromtimestamp(time.time() - 4 * 86400, tz=datetime.timezone.utc).strftime("%Y-%m-%d")
     assert len(calls_json(c, "--since", day)["calls"]) == 4
     assert len(calls_json(c, "--since", "2099-01-01T00:00:00Z")["calls"]) == 0
+    # A `started` value pasted back selects that call and the later ones.
+    started = calls_json(c)["calls"][2]["started"]
+    doc = calls_json(c, "--since", started)
+    assert [x["call_id"] for x in doc["calls"]] == ["partial-1@127.0.0.1", "busy-1@127.0.0.1"], doc
+    assert doc["since"] == started, doc
     for bad in ["1w", "yesterday", "2026-13-01", "2026-12-01T00:00", "-1h", ""]:
         rc, out, err = run("calls", "--since", bad, "--data-dir", c.data)
         assert rc == 2 and out == "", (bad, rc, out, err)
