@@ -178,6 +178,10 @@ def test_empty_missing_and_upgraded(c):
         assert rc == 1 and out == "", (cmd, rc, out, err)
         one_line_error(err, f"sotto {cmd[0]}:", f"no data directory at {missing}")
     assert not os.path.exists(missing)
+    for cmd in (["calls", "--bogus"], ["registrations", "--since", "1h"]):
+        rc, out, err = run(*cmd, "--data-dir", c.data)
+        assert rc == 2 and out == "", (cmd, rc, out, err)
+        one_line_error(err, f"sotto {cmd[0]}:", cmd[1], f"(see sotto {cmd[0]} --help)")
 
     # A version 1 data directory (as the previous release wrote it) is upgraded when a command opens it.
     v1 = os.path.join(c.tmp, "v1")
