@@ -210,7 +210,6 @@ void Phone::hang_up(std::string why) {
 }
 
 void Phone::fill_report_from(Flow flow) {
-  if (auto real = router_->resolved(flow)) flow = *real;
   if (const FlowInfo* i = endpoint_->info(flow)) {
     report_.transport = transport_name(i->kind);
     if (i->tls) {
@@ -223,19 +222,12 @@ void Phone::fill_report_from(Flow flow) {
 
 void Phone::set_in_use(const std::optional<Flow>& flow, bool in_use) {
   if (!flow || !endpoint_) return;
-  Flow f = *flow;
-  if (router_) {
-    if (auto real = router_->resolved(f)) f = *real;
-  }
   // The registrar's connection stays in use while registered, whatever the call does.
-  if (!in_use && keeper_ && keeper_->state() == RegistrationKeeper::State::registered && reg_flow_) {
-    Flow r = *reg_flow_;
-    if (router_) {
-      if (auto real = router_->resolved(r)) r = *real;
-    }
-    if (r.id == f.id) return;
+  if (!in_use && keeper_ && keeper_->state() == RegistrationKeeper::State::registered && reg_flow_ &&
+      reg_flow_->id == flow->id) {
+    return;
   }
-  endpoint_->set_in_use(f, in_use);
+  endpoint_->set_in_use(*flow, in_use);
 }
 
 void Phone::wait_for_next_call(const std::string& why) {
