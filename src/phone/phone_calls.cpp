@@ -113,7 +113,8 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
             report_.sip_reason = ev.reason;
           }
           report_.warning = ev.warning;
-          progress_(fmt::format("call failed: {} {}{}", ev.status, ev.reason, ev.warning.empty() ? "" : " (" + ev.warning + ")"));
+          // No progress line: the failure is said once, by the CLI's last line (or, in `listen`, the
+          // "not answered" line).
           call_done(ev.status >= 300 ? (ev.warning.empty() ? fmt::format("{} {}", ev.status, ev.reason) : ev.warning) : ev.reason);
           break;
       }
@@ -193,7 +194,8 @@ void Phone::update_media(const negotiation::SecureMedia& m) {
 void Phone::hang_up(std::string why) {
   if (call_over_) return;
   const bool ours = why == "--duration" || why == "interrupted";
-  progress_(fmt::format("hanging up ({})", why));
+  // Our own reasons are progress; any other reason is the call's failure, said once at the end.
+  progress_(ours ? fmt::format("hanging up ({})", why) : std::string("hanging up"));
   if (!ours && report_.error.empty()) report_.error = why;
   if (why == "interrupted" && !media_started_ && report_.error.empty()) report_.error = why;
   if (call_ != 0) {
@@ -232,8 +234,10 @@ void Phone::set_in_use(const std::optional<Flow>& flow, bool in_use) {
 
 void Phone::wait_for_next_call(const std::string& why) {
   ++unanswered_calls_;
+  CallReport failed = report_;
+  if (failed.error.empty()) failed.error = why;
   progress_(fmt::format("call from {} not answered ({}); still waiting for a call", report_.peer.empty() ? "?" : report_.peer,
-                        why.empty() ? fmt::format("{} {}", report_.sip_status, report_.sip_reason) : why));
+                        failed.failure()));
   set_in_use(call_flow_, false);
   for (CallTimer k : {CallTimer::answer, CallTimer::setup, CallTimer::duration, CallTimer::bye_wait}) cancel(k);
   // A fresh report for the next call; what the registration said stays.
