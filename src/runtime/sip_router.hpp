@@ -16,7 +16,9 @@
 //
 //   SipRouter router(endpoint, *dns, locate::TransportMode::dns, log);
 //   router.connect(uri, [&](Result<SipRouter::Located> r) { if (r) ua.use_flow(uri, r->flow, {r->secure}); });
-//   router.on_located([&](Flow, const sip::Uri& target, const SipRouter::Located& r) { ua.use_flow(target, r.flow, {r.secure}); });
+//   router.on_located([&](Flow, const sip::Uri& target, const SipRouter::Located& r) {
+//     ua.use_flow(target, r.flow, {r.secure});
+//   });
 //   router.on_unreachable([&](Flow pending) { ua.handle_transport_error(now, pending); });
 //   while (auto t = ua.poll_transmit()) router.send(*t);
 //   endpoint.on_flow_opened([&](Flow f) { router.flow_opened(f); });

@@ -195,7 +195,9 @@ class Network {
     const Peer to_peer = peers_[{from, it->second.id}];
     enqueue(from, to_peer, msg);
     // Like runtime::SipRouter: the located flow replaces the pending one in the UA.
-    if (nodes_[static_cast<std::size_t>(from)].ua) nodes_[static_cast<std::size_t>(from)].ua->use_flow(target, it->second, FlowInfo{to_peer.secure});
+    if (UserAgent* ua = nodes_[static_cast<std::size_t>(from)].ua) {
+      ua->use_flow(target, it->second, FlowInfo{to_peer.secure});
+    }
   }
 
   void enqueue(int from, const Peer& to, const SipMessage& msg) {
