@@ -8,6 +8,7 @@
 #include "core/sip/message_parser.hpp"
 #include "core/ua/request_parts.hpp"
 #include "core/ua/transmit.hpp"
+#include "core/ua/user_agent.hpp"
 #include "io/testing/io_test_support.hpp"
 
 namespace sotto::runtime {
@@ -109,6 +110,100 @@ TEST(SipRouter, MessagesForAPendingFlowWaitForOneLocateThenNothingOfItIsKept) {
   EXPECT_EQ(r.located[0].flow.kind(), sip::txn::FlowKind::connection);
   EXPECT_EQ(r.router->attempts(), 0u);
   EXPECT_TRUE(r.unreachable.empty());
+}
+
+// The router and a UserAgent wired as `sotto phone` wires them: the UA's REGISTER to a URI it has no flow
+// for goes on a pending flow, the router locates it once and tells the UA, and the retransmission (Timer E)
+// then goes down the located flow. Neither side keeps anything of the pending flow.
+TEST(SipRouter, WiredToAUserAgentThePendingFlowIsLocatedOnceAndRetransmissionsUseTheRealFlow) {
+  asio::io_context io;
+  Side registrar(io), alice(io);
+  auto bound = registrar.tm.listen("udp://127.0.0.1:0");
+  ASSERT_TRUE(bound) << bound.error().message();
+  auto ours = alice.tm.listen("udp://127.0.0.1:0");
+  ASSERT_TRUE(ours) << ours.error().message();
+  Router r(io, alice, locate::TransportMode::dns);
+  ua::UaConfig cfg;
+  cfg.aor = sip::parse_uri("sip:alice@127.0.0.1").value();
+  cfg.registrar = sip::parse_uri("sip:127.0.0.1:" + std::to_string(bound->port)).value();
+  cfg.bindings = {ua::LocalBinding{"UDP", "127.0.0.1", ours->port}};
+  ua::UserAgent ua(cfg);
+  r.router->on_located([&](sip::txn::Flow pending, const sip::Uri& target, const SipRouter::Located& l) {
+    r.located.push_back(Router::Report{pending, sip::serialize(target), l.flow});
+    ua.use_flow(target, l.flow, ua::FlowInfo{l.secure});
+  });
+  std::vector<ua::Transmit> sent;
+  const auto pump = [&] {
+    while (auto t = ua.poll_transmit()) {
+      sent.push_back(*t);
+      r.router->send(*t);
+    }
+  };
+  auto now = sip::txn::Timestamp{} + std::chrono::hours(1);
+  ASSERT_TRUE(ua.register_account(now));
+  pump();
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_TRUE(sent[0].target);
+  ASSERT_TRUE(sent[0].flow.is_pending());
+  ASSERT_TRUE(io::testing::run_until(io, [&] { return !registrar.got.empty() || !r.unreachable.empty(); }));
+  ASSERT_EQ(registrar.got.size(), 1u) << (r.log.empty() ? "" : r.log.front());
+  ASSERT_EQ(r.located.size(), 1u);
+  const sip::txn::Flow real = r.located[0].flow;
+  EXPECT_EQ(r.located[0].pending, sent[0].flow);
+  EXPECT_EQ(ua.pending_flows(), 0u);
+  EXPECT_EQ(r.router->attempts(), 0u);
+
+  now += std::chrono::milliseconds(500);  // Timer E
+  ua.handle_timeout(now);
+  pump();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_TRUE(sent[1].retransmission);
+  EXPECT_FALSE(sent[1].target);
+  EXPECT_EQ(sent[1].flow, real);
+  ASSERT_TRUE(io::testing::run_until(io, [&] { return registrar.got.size() >= 2; }));
+  EXPECT_EQ(registrar.got[1].msg.method(), sip::MethodId::register_);
+  EXPECT_EQ(r.located.size(), 1u) << "located once";
+  EXPECT_EQ(r.router->attempts(), 0u);
+}
+
+// Unreachable (a TCP port nobody listens on): the router reports the pending flow once, the UA fails its
+// REGISTER with 503 once and forgets the pending flow.
+TEST(SipRouter, WiredToAUserAgentAnUnreachablePendingFlowFailsItsTransactionOnce) {
+  asio::io_context io;
+  Side alice(io);
+  asio::ip::tcp::acceptor probe(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::uint16_t closed = probe.local_endpoint().port();
+  probe.close();  // nothing listens there any more
+  Router r(io, alice, locate::TransportMode::dns);
+  ua::UaConfig cfg;
+  cfg.aor = sip::parse_uri("sip:alice@127.0.0.1").value();
+  cfg.registrar = sip::parse_uri("sip:127.0.0.1:" + std::to_string(closed) + ";transport=tcp").value();
+  cfg.bindings = {ua::LocalBinding{"TCP", "127.0.0.1", 5099}};
+  ua::UserAgent ua(cfg);
+  auto now = sip::txn::Timestamp{} + std::chrono::hours(1);
+  r.router->on_unreachable([&](sip::txn::Flow pending) {
+    r.unreachable.push_back(pending.id);
+    ua.handle_transport_error(now, pending);
+  });
+  alice.ep.on_flow_opened([&](sip::txn::Flow f) { r.router->flow_opened(f); });
+  alice.ep.on_flow_closed([&](sip::txn::Flow f, const std::string& why) { r.router->flow_closed(f, why); });
+  ASSERT_TRUE(ua.register_account(now));
+  while (auto t = ua.poll_transmit()) r.router->send(*t);
+  ASSERT_TRUE(io::testing::run_until(io, [&] { return !r.unreachable.empty(); }));
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(r.unreachable.size(), 1u);
+  EXPECT_TRUE(r.located.empty());
+  int failed = 0;
+  while (auto e = ua.poll_event()) {
+    if (e->kind == ua::UaEvent::Kind::registration_failed) {
+      ++failed;
+      EXPECT_EQ(e->status, 503);
+    }
+  }
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(ua.pending_flows(), 0u);
+  EXPECT_EQ(r.router->attempts(), 0u);
+  EXPECT_FALSE(ua.poll_transmit());
 }
 
 TEST(SipRouter, AModeThatForbidsTheUasTransportMakesThePlaceholderUnreachable) {
