@@ -9,9 +9,11 @@ reported once.
 import os
 import shutil
 import socket
+import json
 import subprocess
 import sys
 import tempfile
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.abspath(os.environ.get("SOTTO_BUILD_DIR", os.path.join(ROOT, "build", "default")))
@@ -47,6 +49,85 @@ def dead_udp_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+class RejectingPeer:
+    """A UDP SIP peer that answers every INVITE with one final response (and absorbs the ACK)."""
+
+    def __init__(self, status, reason, warning=None):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.status, self.reason, self.warning = status, reason, warning
+        self.invites = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stop:
+            try:
+                data, addr = self.sock.recvfrom(65535)
+            except socket.timeout:
+                continue
+            head = data.decode("utf-8", "replace").split("\r\n\r\n", 1)[0].split("\r\n")
+            if not head[0].startswith("INVITE "):
+                continue
+            self.invites += 1
+            keep = [l for l in head[1:] if l.split(":", 1)[0].strip().lower() in ("via", "from", "call-id", "cseq")]
+            to = next(l for l in head[1:] if l.split(":", 1)[0].strip().lower() == "to")
+            lines = [f"SIP/2.0 {self.status} {self.reason}", *keep, to + ";tag=peer1"]
+            if self.warning:
+                lines.append(f'Warning: 399 peer "{self.warning}"')
+            lines.append("Content-Length: 0")
+            self.sock.sendto(("\r\n".join(lines) + "\r\n\r\n").encode(), addr)
+
+    def close(self):
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+def said_once(name, r, text):
+    """`text` appears exactly once in everything the run printed (stdout and stderr)."""
+    n = (r.stdout + r.stderr).count(text)
+    check(name, n == 1, f"{n} times in stdout {r.stdout!r} stderr {r.stderr!r}")
+
+
+def failures_said_once(udp, target):
+    # A call nobody answers: the reason is the last stderr line, not also a progress line and the summary.
+    r = run(*udp, "call", target, "--timeout", "1", timeout=30)
+    said_once("timeout said once", r, "no answer within 1 s")
+    check("timeout: the last line says it", r.returncode == 1 and r.stderr.splitlines()[-1:] ==
+          ["sotto phone: call failed (no answer within 1 s (--timeout))"], r.stderr)
+
+    # A rejection with a Warning: status and warning once each; the JSON report still has every field.
+    peer = RejectingPeer(488, "Not Acceptable Here", "no common codec")
+    try:
+        uri = f"sip:bob@127.0.0.1:{peer.port}"
+        r = run(*udp, "--timeout", "5", "call", uri, timeout=30)
+        said_once("488 status said once", r, "488 Not Acceptable Here")
+        said_once("warning said once", r, "no common codec")
+        check("rejection: the last line says it", r.returncode == 1 and r.stderr.splitlines()[-1:] ==
+              ["sotto phone: call rejected (488 Not Acceptable Here: no common codec)"], r.stderr)
+        check("rejection: the summary keeps the outcome", "call rejected\n" in r.stdout, r.stdout)
+        r = run(*udp, "--json", "--timeout", "5", "call", uri, timeout=30)
+        rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+        check("--json report is complete", rep.get("result") == "rejected" and rep.get("sip_status") == 488
+              and rep.get("sip_reason") == "Not Acceptable Here" and rep.get("warning") == "no common codec"
+              and rep.get("error") == "no common codec", r.stdout)
+    finally:
+        peer.close()
+
+    peer = RejectingPeer(486, "Busy Here")
+    try:
+        r = run(*udp, "--timeout", "5", "call", f"sip:bob@127.0.0.1:{peer.port}", timeout=30)
+        said_once("486 said once", r, "Busy Here")
+        check("busy: the last line says it", r.stderr.splitlines()[-1:] == ["sotto phone: call rejected (486 Busy Here)"],
+              r.stderr)
+    finally:
+        peer.close()
 
 
 def main():
@@ -111,6 +192,9 @@ def checks(tmp):
     r = run(*udp, "--json", "call", target, "--timeout", "1", timeout=30)
     check("--json: only the report on stdout", r.stdout.startswith("{") and len(r.stdout.splitlines()) == 1,
           r.stdout)
+
+    # A failure is said once in text mode.
+    failures_said_once(udp, target)
 
     # --help and --version still exit 0.
     r = run("phone", "call", "--help")

@@ -63,11 +63,12 @@ int run_phone(PhoneCli& cli) {
   if (json) fmt::print("{}\n", r.json());
   else fmt::print("{}", r.text());
   if (!r.ok()) {
-    std::string why = r.sip_status ? fmt::format("{} {}", r.sip_status, r.sip_reason) : std::string();
-    if (!r.error.empty()) why += (why.empty() ? "" : ": ") + r.error;
-    const bool reg_only = cli.o.mode == phone::PhoneMode::register_ || (r.sip_status == 0 && r.error.rfind("registration", 0) == 0);
-    if (reg_only) fmt::print(stderr, "sotto phone: {}\n", r.error.empty() ? "registration failed" : r.error);
-    else fmt::print(stderr, "sotto phone: call {}{}\n", r.result, why.empty() ? "" : " (" + why + ")");
+    // The one place a failure is said in text mode (the summary leaves it out; --json carries it too).
+    if (cli.o.mode == phone::PhoneMode::register_) {
+      fmt::print(stderr, "sotto phone: {}\n", r.error.empty() ? "registration failed" : r.error);
+    } else {
+      fmt::print(stderr, "sotto phone: {}\n", r.failure_line());
+    }
     return 1;
   }
   return 0;

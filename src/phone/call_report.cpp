@@ -6,20 +6,44 @@
 
 namespace sotto::phone {
 
+namespace {
+
+bool registration_failed(const CallReport& r) { return r.sip_status == 0 && r.registration.rfind("failed", 0) == 0; }
+
+}  // namespace
+
+std::string CallReport::failure() const {
+  const std::string status = sip_status ? fmt::format("{} {}", sip_status, sip_reason) : std::string();
+  if (status.empty() || error.rfind(status, 0) == 0) return error.empty() ? status : error;
+  return error.empty() ? status : status + ": " + error;
+}
+
+std::string CallReport::failure_line() const {
+  if (registration_failed(*this) || (sip_status == 0 && error.rfind("registration", 0) == 0)) {
+    return error.empty() ? "registration failed" : error;
+  }
+  const std::string why = failure();
+  return fmt::format("call {}{}", result, why.empty() ? "" : " (" + why + ")");
+}
+
 std::string CallReport::text() const {
   std::string out;
   auto line = [&](std::string_view k, const std::string& v) {
     if (!v.empty()) out += fmt::format("  {:<14} {}\n", k, v);
   };
-  const std::string status = sip_status ? fmt::format("{} {}", sip_status, sip_reason) : std::string();
+  // A failed run: the status, the error and a Warning it quotes are in failure_line(), printed once by the
+  // CLI; the summary keeps the outcome and the facts around it.
+  const bool failed = !ok();
+  const std::string said = failed ? failure_line() : std::string();
+  const std::string status = sip_status && !failed ? fmt::format("{} {}", sip_status, sip_reason) : std::string();
   if (result == "registered") out += "registered\n";
-  else if (sip_status == 0 && registration.rfind("failed", 0) == 0) out += "registration failed\n";
+  else if (registration_failed(*this)) out += "registration failed\n";
   else out += fmt::format("call {}{}\n", result, status.empty() ? "" : ": " + status);
-  line("registration", registration);
+  line("registration", failed && registration_failed(*this) ? "" : registration);
   line("keep-alive", keepalive_pings ? fmt::format("pings {} pongs {}", keepalive_pings, keepalive_pongs) : "");
   line("peer", peer);
-  line("error", error);
-  line("warning", warning);
+  line("error", failed ? "" : error);
+  line("warning", failed && said.find(warning) != std::string::npos ? "" : warning);
   line("setup", setup_ms > 0 ? fmt::format("{:.1f} ms", setup_ms) : "");
   line("duration", duration_s > 0 ? fmt::format("{:.1f} s", duration_s) : "");
   line("transport", transport);

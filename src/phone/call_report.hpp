@@ -5,6 +5,11 @@
 //   CallReport r;  r.sip_status = 200;  r.transport = "TLS";  r.srtp_suite = "AES_CM_128_HMAC_SHA1_80";
 //   std::cout << r.text();          // human summary, one fact per line
 //   std::cout << r.json() << "\n";  // one JSON object
+//   if (!r.ok()) std::cerr << "sotto phone: " << r.failure_line() << "\n";
+//
+// A failure is said once in text: by failure_line() (the CLI's last line, on stderr). text() then leaves
+// out the status, `error` and what of `warning` and `registration` the failure line already says; json()
+// always carries every field.
 
 #include <cstdint>
 #include <optional>
@@ -34,6 +39,11 @@ struct CallReport {
   std::string registration;            // "200 OK, expires 600 s over TLS to 127.0.0.1:5061 (TLSv1.3)" / "failed: ..."
 
   bool ok() const noexcept { return result == "completed" || result == "registered"; }
+  // Why it failed, once: "486 Busy Here", "488 Not Acceptable Here: <warning>", "no answer within 5 s
+  // (--timeout)"; the status is not repeated when `error` starts with it.
+  std::string failure() const;
+  // The one line a failed run ends with: "call rejected (486 Busy Here)", "registration at ... failed: ...".
+  std::string failure_line() const;
   std::string text() const;
   std::string json() const;
 };

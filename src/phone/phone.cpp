@@ -109,8 +109,12 @@ Status Phone::start() {
   if (!resolver) return fail(Errc::io_error, "DNS: " + resolver.error().context + " (give --dns-server)");
   dns_ = std::move(*resolver);
   router_ = std::make_unique<SipRouter>(*endpoint_, *dns_, opts_.transport, [this](std::string_view l) { progress_(l); });
-  router_->on_unreachable([this](Flow placeholder) {
-    ua_->handle_transport_error(clock_.now(), placeholder);
+  // Pending flows are the UserAgent's: the router reports each one located or unreachable, once.
+  router_->on_located([this](Flow, const sip::Uri& target, const SipRouter::Located& r) {
+    ua_->use_flow(target, r.flow, ua::FlowInfo{r.secure});
+  });
+  router_->on_unreachable([this](Flow pending) {
+    ua_->handle_transport_error(clock_.now(), pending);
     pump();
   });
   if (o.sip_trace) router_->on_sent([this](const sip::SipMessage& m) { progress_(">>> " + sdes::redact_keys(sip::serialize(m))); });
@@ -158,10 +162,9 @@ void Phone::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
 
 void Phone::on_flow_closed(Flow flow, const std::string& why) {
   const auto now = clock_.now();
-  const auto users = router_->flow_closed(flow, why);
+  router_->flow_closed(flow, why);
   if (call_flow_ && call_flow_->id == flow.id && !media_started_ && report_.error.empty()) report_.error = why;
   ua_->handle_transport_error(now, flow);
-  for (Flow p : users) ua_->handle_transport_error(now, p);
   if (reg_flow_ && reg_flow_->id == flow.id) registrar_flow_lost(why);
   pump();
 }
@@ -290,11 +293,7 @@ void Phone::on_registration(const ua::UaEvent& ev) {
 void Phone::registrar_flow_lost(const std::string& why) {
   if (finishing_ || !keeper_) return;
   if (reg_flow_ && endpoint_) {  // unpin directly: the keeper still says registered until on_flow_lost
-    Flow f = *reg_flow_;
-    if (router_) {
-      if (auto real = router_->resolved(f)) f = *real;
-    }
-    endpoint_->set_in_use(f, false);
+    endpoint_->set_in_use(*reg_flow_, false);
   }
   reg_flow_.reset();
   keeper_->on_flow_lost(clock_.now(), why);

@@ -113,7 +113,8 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
             report_.sip_reason = ev.reason;
           }
           report_.warning = ev.warning;
-          progress_(fmt::format("call failed: {} {}{}", ev.status, ev.reason, ev.warning.empty() ? "" : " (" + ev.warning + ")"));
+          // No progress line: the failure is said once, by the CLI's last line (or, in `listen`, the
+          // "not answered" line).
           call_done(ev.status >= 300 ? (ev.warning.empty() ? fmt::format("{} {}", ev.status, ev.reason) : ev.warning) : ev.reason);
           break;
       }
@@ -193,7 +194,8 @@ void Phone::update_media(const negotiation::SecureMedia& m) {
 void Phone::hang_up(std::string why) {
   if (call_over_) return;
   const bool ours = why == "--duration" || why == "interrupted";
-  progress_(fmt::format("hanging up ({})", why));
+  // Our own reasons are progress; any other reason is the call's failure, said once at the end.
+  progress_(ours ? fmt::format("hanging up ({})", why) : std::string("hanging up"));
   if (!ours && report_.error.empty()) report_.error = why;
   if (why == "interrupted" && !media_started_ && report_.error.empty()) report_.error = why;
   if (call_ != 0) {
@@ -210,7 +212,6 @@ void Phone::hang_up(std::string why) {
 }
 
 void Phone::fill_report_from(Flow flow) {
-  if (auto real = router_->resolved(flow)) flow = *real;
   if (const FlowInfo* i = endpoint_->info(flow)) {
     report_.transport = transport_name(i->kind);
     if (i->tls) {
@@ -223,25 +224,20 @@ void Phone::fill_report_from(Flow flow) {
 
 void Phone::set_in_use(const std::optional<Flow>& flow, bool in_use) {
   if (!flow || !endpoint_) return;
-  Flow f = *flow;
-  if (router_) {
-    if (auto real = router_->resolved(f)) f = *real;
-  }
   // The registrar's connection stays in use while registered, whatever the call does.
-  if (!in_use && keeper_ && keeper_->state() == RegistrationKeeper::State::registered && reg_flow_) {
-    Flow r = *reg_flow_;
-    if (router_) {
-      if (auto real = router_->resolved(r)) r = *real;
-    }
-    if (r.id == f.id) return;
+  if (!in_use && keeper_ && keeper_->state() == RegistrationKeeper::State::registered && reg_flow_ &&
+      reg_flow_->id == flow->id) {
+    return;
   }
-  endpoint_->set_in_use(f, in_use);
+  endpoint_->set_in_use(*flow, in_use);
 }
 
 void Phone::wait_for_next_call(const std::string& why) {
   ++unanswered_calls_;
+  CallReport failed = report_;
+  if (failed.error.empty()) failed.error = why;
   progress_(fmt::format("call from {} not answered ({}); still waiting for a call", report_.peer.empty() ? "?" : report_.peer,
-                        why.empty() ? fmt::format("{} {}", report_.sip_status, report_.sip_reason) : why));
+                        failed.failure()));
   set_in_use(call_flow_, false);
   for (CallTimer k : {CallTimer::answer, CallTimer::setup, CallTimer::duration, CallTimer::bye_wait}) cancel(k);
   // A fresh report for the next call; what the registration said stays.

@@ -38,8 +38,16 @@ SipRouter::SipRouter(SipEndpoint& endpoint, io::dns::DnsResolver& dns, locate::T
     : endpoint_(endpoint), dns_(dns), mode_(mode), log_(std::move(log)) {}
 
 void SipRouter::connect(const sip::Uri& uri, LocatedHandler done, std::optional<sip::Transport> only) {
+  Attempt a;
+  a.uri = uri;
+  a.done = std::move(done);
+  start(std::move(a), only);
+}
+
+std::uint64_t SipRouter::start(Attempt a, std::optional<sip::Transport> only) {
   const std::uint64_t id = next_attempt_++;
-  attempts_[id] = Attempt{uri, {}, 0, std::nullopt, {}, std::move(done)};
+  const sip::Uri uri = a.uri;
+  attempts_[id] = std::move(a);
   std::weak_ptr<int> alive = alive_;
   dns_.locate(uri, only ? mode_of(*only) : mode_, [this, alive, id](Result<std::vector<locate::Target>> targets) {
     if (alive.expired()) return;
@@ -63,6 +71,7 @@ void SipRouter::connect(const sip::Uri& uri, LocatedHandler done, std::optional<
     }
     try_next(id);
   });
+  return id;
 }
 
 void SipRouter::try_next(std::uint64_t id) {
@@ -98,9 +107,21 @@ void SipRouter::try_next(std::uint64_t id) {
 void SipRouter::finish(std::uint64_t id, Result<Located> result) {
   auto it = attempts_.find(id);
   if (it == attempts_.end()) return;
-  LocatedHandler done = std::move(it->second.done);
+  Attempt a = std::move(it->second);
   attempts_.erase(it);
-  if (done) done(std::move(result));
+  if (!a.pending) {
+    if (a.done) a.done(std::move(result));
+    return;
+  }
+  // A pending flow: the UserAgent learns the outcome first (use_flow / handle_transport_error), then the
+  // messages that waited go down the located flow. Nothing of the pending flow stays here.
+  if (!result) {
+    if (log_) log_(result.error().context);
+    if (on_unreachable_) on_unreachable_(*a.pending);
+    return;
+  }
+  if (on_located_) on_located_(*a.pending, a.uri, *result);
+  for (const sip::SipMessage& m : a.queue) deliver(result->flow, m);
 }
 
 void SipRouter::flow_opened(sip::txn::Flow flow) {
@@ -113,31 +134,15 @@ void SipRouter::flow_opened(sip::txn::Flow flow) {
   finish(id, Located{flow, t, t.transport == locate::Transport::tls});
 }
 
-std::vector<sip::txn::Flow> SipRouter::flow_closed(sip::txn::Flow flow, const std::string& why) {
-  if (auto it = connecting_.find(flow.id); it != connecting_.end()) {
-    const std::uint64_t id = it->second;
-    connecting_.erase(it);
-    Attempt& a = attempts_.at(id);
-    a.errors.push_back(locate::to_string(a.targets.at(a.index - 1)) + ": " + why);
-    a.flow.reset();
-    try_next(id);
-  }
-  std::vector<sip::txn::Flow> users;
-  for (auto it = destinations_.begin(); it != destinations_.end();) {
-    if (it->second.located && it->second.located->id == flow.id) {
-      users.push_back(sip::txn::Flow{it->first, flow.reliable});
-      it = destinations_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  return users;
-}
-
-std::optional<sip::txn::Flow> SipRouter::resolved(sip::txn::Flow flow) const {
-  auto it = destinations_.find(flow.id);
-  if (it == destinations_.end()) return std::nullopt;
-  return it->second.located;
+void SipRouter::flow_closed(sip::txn::Flow flow, const std::string& why) {
+  auto it = connecting_.find(flow.id);
+  if (it == connecting_.end()) return;
+  const std::uint64_t id = it->second;
+  connecting_.erase(it);
+  Attempt& a = attempts_.at(id);
+  a.errors.push_back(locate::to_string(a.targets.at(a.index - 1)) + ": " + why);
+  a.flow.reset();
+  try_next(id);
 }
 
 void SipRouter::deliver(sip::txn::Flow flow, const sip::SipMessage& msg) {
@@ -150,40 +155,28 @@ void SipRouter::send(const ua::Transmit& t) {
     deliver(t.flow, t.message);
     return;
   }
-  if (auto real = resolved(t.flow)) {
-    deliver(*real, t.message);
-    return;
-  }
-  auto [pit, fresh] = destinations_.try_emplace(t.flow.id);
-  if (!t.retransmission) pit->second.queue.push_back(t.message);  // the first copy goes once located
-  if (!fresh) return;
-  const sip::txn::Flow placeholder = t.flow;
-  const sip::Transport transport = ua::transport_of(*t.target);  // what the UA's Via names
-  if (!allows(mode_, transport)) {
-    destinations_.erase(t.flow.id);
-    if (log_) {
-      log_(fmt::format("cannot send to {} over {}: --transport {} does not allow it", sip::serialize(*t.target),
-                       sip::transport_name(transport), locate::to_string(mode_)));
-    }
-    if (on_unreachable_) on_unreachable_(placeholder);
-    return;
-  }
-  connect(*t.target, [this, placeholder](Result<Located> r) {
-    auto it = destinations_.find(placeholder.id);
-    std::vector<sip::SipMessage> queue;
-    if (it != destinations_.end()) {
-      queue = std::move(it->second.queue);
-      it->second.queue.clear();
-    }
-    if (!r) {
-      if (it != destinations_.end()) destinations_.erase(it);
-      if (log_) log_(r.error().context);
-      if (on_unreachable_) on_unreachable_(placeholder);
+  for (auto& [id, a] : attempts_) {
+    if (a.pending && a.pending->id == t.flow.id) {
+      if (!t.retransmission) a.queue.push_back(t.message);  // the first copy goes once located
       return;
     }
-    destinations_[placeholder.id].located = r->flow;
-    for (const sip::SipMessage& m : queue) deliver(r->flow, m);
-  }, transport);
+  }
+  const sip::txn::Flow pending = t.flow;
+  const sip::Uri target = *t.target;
+  const sip::Transport transport = ua::transport_of(target);  // what the UA's Via names
+  if (!allows(mode_, transport)) {
+    if (log_) {
+      log_(fmt::format("cannot send to {} over {}: --transport {} does not allow it", sip::serialize(target),
+                       sip::transport_name(transport), locate::to_string(mode_)));
+    }
+    if (on_unreachable_) on_unreachable_(pending);
+    return;
+  }
+  Attempt a;
+  a.uri = target;
+  a.pending = pending;
+  if (!t.retransmission) a.queue.push_back(t.message);
+  start(std::move(a), transport);
 }
 
 }  // namespace sotto::runtime

@@ -193,6 +193,25 @@ void TransactionLayer::handle_transport_error(Timestamp now, TxnId id) {
   drain(id, *it->second);
 }
 
+std::size_t TransactionLayer::rebind_flow(Flow from, Flow to) {
+  std::size_t moved = 0;
+  for (auto& [id, e] : txns_) {
+    if (e->flow.id == from.id) {
+      e->flow = to;
+      ++moved;
+    }
+  }
+  for (LayerTransmit& t : out_) {
+    if (t.flow.id == from.id) t.flow = to;
+  }
+  return moved;
+}
+
+std::size_t TransactionLayer::count_on(Flow flow) const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(txns_.begin(), txns_.end(), [&](const auto& kv) { return kv.second->flow.id == flow.id; }));
+}
+
 void TransactionLayer::handle_timeout(Timestamp now) {
   std::vector<TxnId> due;
   for (auto& [id, e] : txns_) {

@@ -100,12 +100,19 @@ class TransactionLayer {
   void handle_message(Timestamp now, Flow from, SipMessage message);
   void handle_transport_error(Timestamp now, TxnId id);
   void handle_timeout(Timestamp now);
+  // The io layer located a pending flow and connected it: every transaction on `from` (same `id`) moves to
+  // `to`, and so do its messages not yet polled; retransmissions and later events name `to`. Nothing keeps
+  // `from` afterwards. `to` should have the reliability `from` was created with (the transport the Via names),
+  // since timers A/E/G were chosen by it. Returns how many transactions moved.
+  std::size_t rebind_flow(Flow from, Flow to);
 
   std::optional<LayerTransmit> poll_transmit();
   std::optional<LayerEvent> poll_event();
   std::optional<Timestamp> next_timeout() const;
 
   std::size_t size() const noexcept { return txns_.size(); }
+  // How many transactions send on `flow` (same `id`).
+  std::size_t count_on(Flow flow) const noexcept;
   // The server transaction a CANCEL targets (same key as the INVITE, 9.2), or 0.
   TxnId find_invite_for_cancel(const SipMessage& cancel) const;
 

@@ -279,6 +279,43 @@ TEST(Layer, RefusesRequestsWithoutRfc3261Branch) {
   EXPECT_NE(r.error().context.find("z9hG4bK"), std::string::npos);
 }
 
+TEST(Layer, RebindMovesClientTransactionsFromAPendingFlowToTheLocatedOne) {
+  TransactionLayer l;
+  const Flow pending = Flow::pending(1, false);
+  const Flow real = Flow::udp(4);
+  ASSERT_TRUE(l.send_request(t0, request("INVITE"), pending));
+  ASSERT_TRUE(l.send_request(t0, request("OPTIONS", "z9hG4bKoptions1"), pending));
+  ASSERT_TRUE(l.send_request(t0, request("OPTIONS", "z9hG4bKelsewhere"), Flow::udp(9)));
+  // Not polled yet: the queued first copies move too.
+  EXPECT_EQ(l.rebind_flow(pending, real), 2u);
+  EXPECT_EQ(l.count_on(pending), 0u);
+  EXPECT_EQ(l.count_on(real), 2u);
+  EXPECT_EQ(l.count_on(Flow::udp(9)), 1u);
+  std::vector<std::uint64_t> flows;
+  while (auto t = l.poll_transmit()) flows.push_back(t->flow.id);
+  EXPECT_EQ(flows, (std::vector<std::uint64_t>{real.id, real.id, Flow::udp(9).id}));
+  // Timer A/E: retransmissions go down the real flow; nothing names the pending flow any more.
+  l.handle_timeout(t0 + 500ms);
+  std::size_t retransmissions = 0;
+  while (auto t = l.poll_transmit()) {
+    EXPECT_TRUE(t->retransmission);
+    EXPECT_NE(t->flow.id, pending.id);
+    if (t->flow.id == real.id) ++retransmissions;
+  }
+  EXPECT_EQ(retransmissions, 2u);
+  // A response on the real flow matches the moved transaction; its events name the real flow.
+  l.handle_message(t0 + 600ms, real, respond(request("INVITE"), 486, "Busy Here"));
+  auto e = l.poll_event();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind, LayerEvent::Kind::response);
+  EXPECT_EQ(e->message->status(), 486);
+  auto ack = l.poll_transmit();
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->flow, real);
+  EXPECT_EQ(ack->message.method(), MethodId::ack);
+  EXPECT_EQ(l.rebind_flow(pending, Flow::udp(5)), 0u) << "nothing is left on the pending flow";
+}
+
 TEST(Flow, EachKindIsBuiltByItsConstructor) {
   constexpr Flow c = Flow::connection(7);
   static_assert(c.kind() == FlowKind::connection && c.number() == 7 && c.reliable);

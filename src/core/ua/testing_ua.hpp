@@ -192,7 +192,12 @@ class Network {
       conns_[std::make_tuple(to, from, transport)] = b;
       it = conns_.find(key);
     }
-    enqueue(from, peers_[{from, it->second.id}], msg);
+    const Peer to_peer = peers_[{from, it->second.id}];
+    enqueue(from, to_peer, msg);
+    // Like runtime::SipRouter: the located flow replaces the pending one in the UA.
+    if (UserAgent* ua = nodes_[static_cast<std::size_t>(from)].ua) {
+      ua->use_flow(target, it->second, FlowInfo{to_peer.secure});
+    }
   }
 
   void enqueue(int from, const Peer& to, const SipMessage& msg) {

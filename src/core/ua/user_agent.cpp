@@ -65,7 +65,35 @@ std::string UserAgent::hop_transport(const sip::Uri& next_hop) const {
 void UserAgent::use_flow(const sip::Uri& next_hop, Flow flow, FlowInfo info) {
   flows_[flow.id] = info;
   dead_flows_.erase(flow.id);
-  hop_flows_[hop_key(next_hop)] = flow;
+  const std::string key = hop_key(next_hop);
+  hop_flows_[key] = flow;
+  auto p = std::find_if(pending_.begin(), pending_.end(), [&](const auto& kv) { return kv.second.key == key; });
+  if (p != pending_.end()) end_pending(p->first, flow);  // one pending flow per hop (hop_for)
+}
+
+void UserAgent::end_pending(std::uint64_t from, std::optional<Flow> to) {
+  auto it = pending_.find(from);
+  if (it == pending_.end()) return;
+  const Flow pending = Flow{from, it->second.reliable};
+  pending_.erase(it);
+  if (to) {
+    layer_.rebind_flow(pending, *to);
+    for (auto& [id, owner] : client_) {
+      if (owner.flow.id == from) owner.flow = *to;
+    }
+  }
+  flush_layer();
+  for (auto t = out_.begin(); t != out_.end();) {
+    if (t->flow.id != from) {
+      ++t;
+    } else if (to) {
+      t->flow = *to;
+      t->target.reset();
+      ++t;
+    } else {
+      t = out_.erase(t);  // to a destination that cannot be reached
+    }
+  }
 }
 
 void UserAgent::set_binding(LocalBinding b) {
@@ -86,10 +114,13 @@ UserAgent::Hop UserAgent::hop_for(std::optional<Flow> preferred, const sip::Uri&
     return Hop{it->second, std::nullopt, flow_transport(it->second, next_hop)};
   }
   const std::string transport = transport_for(next_hop);
-  const Flow pending = Flow::pending(placeholders_.size() + 1, is_reliable(transport));
-  auto [it, inserted] = placeholders_.try_emplace(key, pending.id);
-  placeholder_targets_[it->second] = next_hop;
-  return Hop{Flow{it->second, pending.reliable}, next_hop, transport};
+  // Requests to one hop share its pending flow until the io layer locates or fails it.
+  for (const auto& [id, p] : pending_) {
+    if (p.key == key) return Hop{Flow{id, p.reliable}, p.target, transport};
+  }
+  const Flow pending = Flow::pending(next_pending_++, is_reliable(transport));
+  pending_.emplace(pending.id, PendingHop{key, next_hop, pending.reliable});
+  return Hop{pending, next_hop, transport};
 }
 
 Result<TxnId> UserAgent::start_request(Timestamp now, SipMessage req, std::optional<Flow> preferred,
@@ -101,7 +132,7 @@ Result<TxnId> UserAgent::start_request(Timestamp now, SipMessage req, std::optio
   req.push_front(hdr::via, make_via(*b, new_branch(*rng_)));
   auto id = layer_.send_request(now, req, hop.flow);
   if (!id) return Unexpected(id.error());
-  client_[*id] = ClientRequest{purpose, call, std::move(req), hop.flow, next_hop, auth};
+  client_[*id] = ClientRequest{purpose, call, std::move(req), hop.flow, next_hop, auth, hop.target.has_value()};
   flush_layer();
   return *id;
 }
@@ -142,7 +173,7 @@ void UserAgent::flush_layer() {
   while (auto t = layer_.poll_transmit()) {
     Transmit out{t->flow, std::nullopt, std::move(t->message), t->retransmission};
     if (t->flow.is_pending()) {
-      if (auto it = placeholder_targets_.find(t->flow.id); it != placeholder_targets_.end()) out.target = it->second;
+      if (auto it = pending_.find(t->flow.id); it != pending_.end()) out.target = it->second.target;
     }
     out_.push_back(std::move(out));
   }
@@ -325,6 +356,7 @@ void UserAgent::handle_transport_error(Timestamp now, Flow flow) {
   for (auto& [h, c] : calls_) {
     if (c.flow && c.flow->id == flow.id) c.flow.reset();
   }
+  if (flow.is_pending()) end_pending(flow.id, std::nullopt);
   pump(now);
 }
 

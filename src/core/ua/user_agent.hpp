@@ -50,12 +50,14 @@ class UserAgent {
   // Inputs. `msg` must already be parsed and checked (sip::parse_message).
   void handle_message(Timestamp now, Flow flow, sip::SipMessage msg, FlowInfo info);
   void handle_timeout(Timestamp now);
-  // The flow (a connection, or a placeholder of a Transmit with a target) failed or closed: its
-  // transactions fail (503) and dialogs fall back to their remote target.
+  // The flow (a connection, or the pending flow of a Transmit with a target that could not be reached)
+  // failed or closed: its transactions fail (503) and dialogs fall back to their remote target. A pending
+  // flow is forgotten, and its messages not yet polled are dropped.
   void handle_transport_error(Timestamp now, Flow flow);
   // The io layer located `next_hop` (RFC 3263) and opened `flow` to it. Requests to that hop go down this
   // flow, and its transport (not the URI's) decides Via, Contact and whether SDES keys may ride on it: a
-  // sip: URI that DNS resolved to TLS is secure signalling.
+  // sip: URI that DNS resolved to TLS is secure signalling. A pending flow the UA made for that hop is
+  // forgotten: its transactions (retransmissions, ACKs) and messages not yet polled move to `flow`.
   void use_flow(const sip::Uri& next_hop, Flow flow, FlowInfo info);
   // Sets (or adds) the local binding of `b.transport`: e.g. a phone without a TLS listener names the local
   // end of its connection in Via and Contact, and is reached back down that connection.
@@ -85,6 +87,8 @@ class UserAgent {
   bool has_call(CallHandle h) const { return calls_.count(h) != 0; }
   const Call* find_call(CallHandle h) const;
   const Registration& registration() const noexcept { return reg_; }
+  // Pending flows (FlowKind::pending) waiting for use_flow or handle_transport_error.
+  std::size_t pending_flows() const noexcept { return pending_.size(); }
 
  private:
   enum class Purpose : std::uint8_t { register_, invite, reinvite, cancel, bye, info };
@@ -92,14 +96,24 @@ class UserAgent {
     Purpose purpose = Purpose::register_;
     CallHandle call = 0;
     sip::SipMessage request;
-    Flow flow;           // as sent: an io flow or a placeholder
+    Flow flow;           // an io flow, or a pending flow until use_flow moves it
     sip::Uri next_hop;   // for connection reuse (hop_key)
     AuthAttempt auth;
+    // Sent to a URI (a pending flow) rather than down a known flow: a dialog it makes then follows its
+    // remote target instead of keeping the flow the io layer located for the request.
+    bool to_uri = false;
   };
   struct Hop {
     Flow flow;
     std::optional<sip::Uri> target;
     std::string transport;
+  };
+  // A destination with no flow yet: the Transmits to it carry `target`, and the io layer answers with
+  // use_flow (located) or handle_transport_error (unreachable), which ends the entry.
+  struct PendingHop {
+    std::string key;  // hop_key(target)
+    sip::Uri target;
+    bool reliable = false;
   };
 
   // user_agent.cpp: plumbing
@@ -125,6 +139,8 @@ class UserAgent {
   Call* call_by_dialog(const dialog::DialogId& id);
   sip::Uri dialog_next_hop(const Call& c) const;
   std::string flow_transport(Flow f, const sip::Uri& fallback) const;
+  // Moves everything on pending flow `from` to `to` (or drops its unsent messages when `to` is empty).
+  void end_pending(std::uint64_t from, std::optional<Flow> to);
   // The transport requests to `next_hop` will use: its known flow's, else what the URI says.
   std::string hop_transport(const sip::Uri& next_hop) const;
 
@@ -167,8 +183,10 @@ class UserAgent {
   std::unordered_map<std::uint64_t, FlowInfo> flows_;   // io flows we have heard from
   std::set<std::uint64_t> dead_flows_;
   std::unordered_map<std::string, Flow> hop_flows_;          // hop_key -> io flow learned from responses
-  std::unordered_map<std::string, std::uint64_t> placeholders_;  // hop_key -> placeholder id
-  std::unordered_map<std::uint64_t, sip::Uri> placeholder_targets_;
+  // The one record of pending flows in sotto (docs/UA.md): pending flow id -> its destination. The io
+  // layer keeps none; it only holds messages while it locates one (runtime::SipRouter).
+  std::map<std::uint64_t, PendingHop> pending_;
+  std::uint64_t next_pending_ = 1;
   std::deque<Transmit> out_;
   std::deque<UaEvent> events_;
 };

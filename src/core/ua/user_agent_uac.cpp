@@ -126,7 +126,7 @@ void UserAgent::on_invite_2xx(Timestamp now, Call& c, const ClientRequest& owner
       return;
     }
     c.dialog = std::move(*d);
-    if (!flow.is_pending()) c.flow = flow;
+    if (!flow.is_pending() && !owner.to_uri) c.flow = flow;
   } else if (c.dialog) {
     c.dialog->on_response(resp);
   }
