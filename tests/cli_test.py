@@ -114,8 +114,8 @@ def failures_said_once(udp, target):
         check("rejection: the summary keeps the outcome", "call rejected\n" in r.stdout, r.stdout)
         r = run(*udp, "--json", "--timeout", "5", "call", uri, timeout=30)
         rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
-        check("--json report is complete", rep.get("result") == "rejected" and rep.get("sip_status") == 488
-              and rep.get("sip_reason") == "Not Acceptable Here" and rep.get("warning") == "no common codec"
+        check("--json report is complete", rep.get("result") == "rejected" and rep.get("status") == 488
+              and rep.get("reason_phrase") == "Not Acceptable Here" and rep.get("warning") == "no common codec"
               and rep.get("error") == "no common codec", r.stdout)
     finally:
         peer.close()
