@@ -150,7 +150,7 @@ DigestCheck DigestServer::check(Timestamp now, std::string_view source_ip, const
   std::optional<std::int64_t> issued = nonce_issued(answer->nonce, source_ip);
   const std::int64_t now_s = to_seconds(now);
   const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(config_.nonce_lifetime).count();
-  if (!issued || *issued > now_s || now_s - *issued > lifetime) {
+  if (!issued || *issued < 0 || *issued > now_s || now_s - *issued > lifetime) {
     out.verdict = DigestVerdict::stale;
     return out;
   }

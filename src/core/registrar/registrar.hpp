@@ -93,6 +93,7 @@ class Registrar final : public Locations, public Authenticator {
 
  private:
   sip::SipMessage reply(const sip::SipMessage& request, int status, std::string_view reason) const;
+  std::string warn_agent() const;
   sip::SipMessage bad_request(const sip::SipMessage& request, std::string_view why) const;
   sip::SipMessage challenge(Timestamp now, const RequestContext& ctx, const sip::SipMessage& request, DigestRole role,
                             bool stale);
