@@ -148,7 +148,13 @@ sip::SipMessage Registrar::challenge(Timestamp now, const RequestContext& ctx, c
                                      DigestRole role, bool stale) {
   sip::SipMessage r = role == DigestRole::registrar ? reply(request, 401, "Unauthorized")
                                                     : reply(request, 407, "Proxy Authentication Required");
-  digest_.add_challenges(now, ctx.source_ip, role, stale, rng_, r);
+  bool md5_only = false;
+  if (const sip::Header* ua = request.find(sip::HeaderId::user_agent)) {
+    for (const std::string& prefix : config_.md5_only_user_agents) {
+      if (!prefix.empty() && ua->value.starts_with(prefix)) md5_only = true;
+    }
+  }
+  digest_.add_challenges(now, ctx.source_ip, role, stale, rng_, r, md5_only);
   return r;
 }
 

@@ -40,6 +40,9 @@ struct RegistrarConfig {
   Duration nonce_lifetime = std::chrono::seconds(300);
   std::size_t max_tracked_nonces = 65536;
   ThrottleConfig throttle;
+  // User-Agent prefixes that get only the MD5 challenge: clients that fail on a challenge set containing an
+  // algorithm they do not know (baresip 1.0 with libre 1.x: "Register: Function not implemented").
+  std::vector<std::string> md5_only_user_agents = {"baresip v0.", "baresip v1."};
   SecureBytes secret;                              // nonce / tag key; empty: 32 random bytes at construction
 };
 
