@@ -46,7 +46,8 @@ class FailureThrottle {
   // Forgets sources whose window and block are over.
   void expire(Timestamp now);
 
-  ThrottleStats stats() const;
+  ThrottleStats stats() const;  // O(tracked sources)
+  std::size_t tracked() const noexcept { return sources_.size(); }
 
  private:
   struct Source {

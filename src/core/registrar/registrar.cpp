@@ -275,6 +275,10 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
     working = std::move(keep);
   } else {
     for (const sip::ContactValue& c : *contacts) {
+      if (!c.address.uri.is_sip()) {
+        out.response = bad_request(request, "Contact: only sip: and sips: URIs can be registered");
+        return out;
+      }
       Binding n;
       n.user = user;
       n.contact = c.address.uri;
@@ -481,8 +485,7 @@ std::vector<BindingChange> Registrar::handle_timeout(Timestamp now) {
 
 std::optional<Timestamp> Registrar::next_timeout() const {
   std::optional<Timestamp> t = table_.next_expiry();
-  const ThrottleStats ts = throttle_.stats();
-  if (ts.tracked != 0 || digest_.tracked_nonces() != 0) {
+  if (throttle_.tracked() != 0 || digest_.tracked_nonces() != 0) {
     if (!t || next_housekeeping_ < *t) t = next_housekeeping_;
   }
   return t;

@@ -672,6 +672,10 @@ TEST(RegistrarMalformed, BadContactExpiresAndRegIdAreNamed) {
   EXPECT_EQ(out.response->status(), 400);
   EXPECT_EQ(header_values(*out.response, "Warning"),
             std::vector<std::string>{"399 localhost \"Contact expires: expected a number\""});
+  RegisterSpec t;
+  t.cseq = 3;
+  t.contacts = {"<tel:+441234567890>"};
+  EXPECT_EQ(h.register_with_auth(t, "secret").response->status(), 400);
   RegisterSpec r = outbound_spec("41000", 5);
   r.contacts = {std::string("<sips:alice@127.0.0.1:5070>;+sip.instance=\"<") + kInstance + ">\";reg-id=0"};
   EXPECT_EQ(h.register_with_auth(r, "secret").response->status(), 400);
