@@ -270,6 +270,7 @@ TEST(RegistrarThrottle, FailuresBlockTheSourceThenItIsUnblocked) {
   auto fresh = h.send(RegisterSpec{});
   ASSERT_TRUE(fresh.response);
   EXPECT_EQ(fresh.response->status(), 401);
+  EXPECT_EQ(h.reg->stats().throttle.blocked_now, 0u);
   RegisterSpec ok;
   ok.cseq = 20;
   EXPECT_EQ(h.send(answered(parse(register_text(ok)), *fresh.response, "alice", "secret")).response->status(), 200);
@@ -302,7 +303,14 @@ TEST(RegistrarThrottle, TrackedSourcesAreBounded) {
   cfg.throttle.max_sources = 3;
   RegistrarHarness h(cfg);
   h.accounts.add("alice", "secret");
+  // 127.0.0.1 gets itself blocked first.
   auto first = h.send(RegisterSpec{});
+  for (std::uint32_t i = 0; i < 5; ++i) {
+    RegisterSpec s;
+    s.cseq = 2 + i;
+    (void)h.send(answered(parse(register_text(s)), *first.response, "alice", "guess", DigestAlgorithm::sha256, i + 1));
+  }
+  ASSERT_EQ(h.reg->stats().throttle.blocked_now, 1u);
   for (int i = 0; i < 10; ++i) {
     h.ctx.source_ip = "127.0.1." + std::to_string(i);
     auto c = h.send(RegisterSpec{});
@@ -312,7 +320,11 @@ TEST(RegistrarThrottle, TrackedSourcesAreBounded) {
     h.now += 1s;
   }
   EXPECT_EQ(h.reg->stats().throttle.tracked, 3u);
-  EXPECT_EQ(h.reg->stats().throttle.failures, 10u);
+  EXPECT_EQ(h.reg->stats().throttle.failures, 15u);
+  // The idle unblocked sources were forgotten first: the blocked one is still blocked.
+  h.ctx.source_ip = "127.0.0.1";
+  EXPECT_FALSE(h.send(RegisterSpec{}).response);
+  EXPECT_EQ(h.reg->stats().throttle.blocked_now, 1u);
 }
 
 TEST(RegistrarPolicy, ForbiddenTransportRefusedOnlyAfterACorrectDigest) {
