@@ -77,8 +77,11 @@ sip::Transport contact_transport(const sip::Uri& u) {
   return u.scheme == sip::UriScheme::sips ? sip::Transport::tls : sip::Transport::udp;
 }
 
+// RFC 5626 6 / RFC 5627: two contacts with instance ids are the same binding when instance (and reg-id)
+// match; otherwise (one without an instance: a phone that started or stopped sending one) the contact URIs
+// are compared (RFC 3261 10.3 step 7, 19.1.4).
 bool same_key(const Binding& a, const Binding& b) {
-  if (!a.instance.empty() || !b.instance.empty()) return a.instance == b.instance && a.reg_id == b.reg_id;
+  if (!a.instance.empty() && !b.instance.empty()) return a.instance == b.instance && a.reg_id == b.reg_id;
   return sip::uri_equivalent(a.contact, b.contact);
 }
 

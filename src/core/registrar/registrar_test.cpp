@@ -452,6 +452,29 @@ TEST(RegistrarBindings, SeveralContactsRefreshQueryAndRemoveOne) {
   EXPECT_EQ(h.reg->lookup(h.now, "alice").size(), 2u);
 }
 
+// linphone-style: +sip.instance without reg-id (no outbound). After a restart on another port and Call-ID the
+// instance names the same phone: its binding is replaced, not doubled.
+TEST(RegistrarBindings, SameInstanceOnANewPortReplacesTheBinding) {
+  Registered h;
+  RegisterSpec s;
+  s.contacts = {std::string("<sips:alice@127.0.0.1:45000;transport=tls>;+sip.instance=\"<urn:uuid:1234>\"")};
+  ASSERT_EQ(h.register_with_auth(s, "secret").response->status(), 200);
+  RegisterSpec again;
+  again.call_id = "after-restart";
+  again.contacts = {std::string("<sips:alice@127.0.0.1:45123;transport=tls>;+sip.instance=\"<urn:uuid:1234>\"")};
+  auto out = h.register_with_auth(again, "secret");
+  ASSERT_EQ(out.response->status(), 200);
+  ASSERT_EQ(out.changes.size(), 1u);
+  EXPECT_EQ(out.changes[0].kind, BindingChangeKind::refreshed);
+  auto found = h.reg->lookup(h.now, "alice");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].contact.port, std::optional<std::uint16_t>(45123));
+  EXPECT_EQ(found[0].instance, "urn:uuid:1234");
+  EXPECT_FALSE(found[0].outbound);
+  EXPECT_EQ(header_values(*out.response, "Contact"),
+            std::vector<std::string>{"<sips:alice@127.0.0.1:45123;transport=tls>;expires=3600;+sip.instance=\"<urn:uuid:1234>\""});
+}
+
 TEST(RegistrarBindings, WildcardRemovesEverything) {
   Registered h;
   RegisterSpec s;
