@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 
 #include "base/hex.hpp"
 #include "core/sip/header_fields.hpp"
@@ -88,6 +90,23 @@ bool same_key(const Binding& a, const Binding& b) {
 std::uint32_t seconds_left(Timestamp now, Timestamp until) {
   if (until <= now) return 0;
   return static_cast<std::uint32_t>(std::chrono::ceil<std::chrono::seconds>(until - now).count());
+}
+
+// SIP-date (RFC 3261 20.17, RFC 1123): "Sun, 06 Dec 2026 22:07:34 GMT".
+std::string sip_date(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) return {};
+  // Names written here, not by strftime: they must not follow the process locale.
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 || tm.tm_mon > 11) return {};
+  char buf[48];
+  const int n = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                              kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buf) return {};
+  return std::string(buf, static_cast<std::size_t>(n));
 }
 
 SecureBytes secret_or_random(SecureBytes s, RandomSource& rng) {
@@ -399,8 +418,9 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
   table_.replace(user, working);
   out.changes = std::move(changes);
 
-  // 10.3 step 8: 200 with every current binding.
+  // 10.3 step 8: 200 with every current binding, and the Date (some phones set their clock from it).
   sip::SipMessage ok = reply(request, 200, "OK");
+  if (std::string d = sip_date(unix_now); !d.empty()) ok.add(sip::hdr::date, d);
   for (const Binding& b : working) {
     sip::ContactValue cv;
     cv.address.uri = b.contact;

@@ -72,6 +72,8 @@ TEST(RegistrarDigest, Sha256AnswerRegisters) {
   EXPECT_EQ(out.changes[0].binding.expires_unix, h.unix_now + 3600);
   EXPECT_EQ(header_values(*out.response, "Contact"),
             std::vector<std::string>{"<sips:alice@127.0.0.1:5070;transport=tls>;expires=3600"});
+  EXPECT_EQ(header_values(*out.response, "Date"), std::vector<std::string>{"Fri, 15 Jan 2027 08:00:00 GMT"});
+  EXPECT_TRUE(sip::parse_message(sip::serialize(*out.response)));  // Date and Contact pass check_message
   auto found = h.reg->lookup(h.now, "alice");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].flow, h.ctx.flow);
