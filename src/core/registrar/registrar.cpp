@@ -87,6 +87,13 @@ bool same_key(const Binding& a, const Binding& b) {
   return sip::uri_equivalent(a.contact, b.contact);
 }
 
+// What a store keys a binding on (instance and reg-id, else the contact as written): when a refresh changes it,
+// the change is reported as removed + added so that the old row goes.
+std::string identity(const Binding& b) {
+  if (!b.instance.empty()) return "i " + b.instance + " " + std::to_string(b.reg_id);
+  return "c " + sip::serialize(b.contact);
+}
+
 std::uint32_t seconds_left(Timestamp now, Timestamp until) {
   if (until <= now) return 0;
   return static_cast<std::uint32_t>(std::chrono::ceil<std::chrono::seconds>(until - now).count());
@@ -367,9 +374,15 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
           continue;
         }
         if (n.call_id == it->call_id) n.temp_gruu = it->temp_gruu;  // RFC 5627 5.3: valid while the Call-ID is
-        *it = std::move(n);
+        if (identity(*it) != identity(n)) {
+          changes.push_back({BindingChangeKind::removed, *it});
+          *it = std::move(n);
+          changes.push_back({BindingChangeKind::added, *it});
+        } else {
+          *it = std::move(n);
+          changes.push_back({BindingChangeKind::refreshed, *it});
+        }
         if (i < touched.size()) touched[i] = true;
-        changes.push_back({BindingChangeKind::refreshed, *it});
       } else if (expires != 0) {
         working.push_back(std::move(n));
         touched.push_back(true);
