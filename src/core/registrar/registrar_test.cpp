@@ -234,6 +234,37 @@ TEST(RegistrarDigest, ReplayedNonceCountIsRefused) {
   EXPECT_EQ(h.reg->stats().auth_failed, 0u);  // replays are not password guesses
 }
 
+// At most max_tracked_nonces nonces are remembered; a forgotten one can never be replayed: its next use,
+// even with a higher nc, is answered stale=true.
+TEST(RegistrarDigest, NonceMemoryIsBoundedAndForgettingNeverReopensAReplay) {
+  RegistrarConfig cfg;
+  cfg.max_tracked_nonces = 2;
+  RegistrarHarness h(cfg);
+  h.accounts.add("alice", "secret");
+  std::vector<SipMessage> challenges;
+  std::uint32_t cseq = 1;
+  for (int i = 0; i < 3; ++i) {
+    RegisterSpec s;
+    s.cseq = cseq++;
+    challenges.push_back(*h.send(s).response);
+    RegisterSpec a;
+    a.cseq = cseq++;
+    EXPECT_EQ(h.send(answered(parse(register_text(a)), challenges.back(), "alice", "secret")).response->status(), 200);
+    h.now += 1s;
+  }
+  // The first nonce was forgotten when the third was used.
+  RegisterSpec again;
+  again.cseq = cseq++;
+  auto out = h.send(answered(parse(register_text(again)), challenges[0], "alice", "secret", DigestAlgorithm::sha256, 2));
+  EXPECT_EQ(out.response->status(), 401);
+  EXPECT_TRUE(testing::challenges(*out.response)[0].stale);
+  // The newest one still counts on.
+  again.cseq = cseq++;
+  EXPECT_EQ(h.send(answered(parse(register_text(again)), challenges[2], "alice", "secret", DigestAlgorithm::sha256, 2))
+                .response->status(),
+            200);
+}
+
 TEST(RegistrarThrottle, FailuresBlockTheSourceThenItIsUnblocked) {
   Registered h;
   auto first = h.send(RegisterSpec{});
