@@ -167,7 +167,7 @@ void LoadRunner::start_account(std::size_t i) {
     const auto now = clock_.now();
     if (!st) {
       if (phase_ == Phase::probe) {
-        fatal_ = Error{Errc::io_error, fmt::format("cannot reach the server {}: {}", report_.server, st.error().context)};
+        fatal_ = Error{Errc::io_error, st.error().context};  // "cannot reach sips:...: what failed"
         finish();
         return;
       }
