@@ -64,8 +64,8 @@ std::string format_text(const LoadReport& r) {
   out += failures_text(g.failures);
   if (r.calls) {
     const CallFigures& c = *r.calls;
-    out += fmt::format("  calls            {} attempted, {} answered, {} completed (hold {} s)\n", c.attempted, c.answered,
-                       c.completed, r.hold_time_s);
+    out += fmt::format("  calls            {} attempted, {} answered, {} completed (at most {} at once, hold {} s)\n",
+                       c.attempted, c.answered, c.completed, r.concurrent_calls, r.hold_time_s);
     out += fmt::format("  call setups      {:.1f}/s over {:.2f} s; INVITE -> 200 {}\n", c.setups_per_second(), c.window_s,
                        latency_text(c.setup_ms));
     out += failures_text(c.failures);
@@ -130,6 +130,7 @@ std::string format_json(const LoadReport& r) {
                   {"failed", c.attempted - c.completed}, {"failures", c.failures},
                   {"setups_per_second", c.setups_per_second()}, {"window_s", c.window_s},
                   {"setup_ms", latency_json(c.setup_ms)}, {"hold_time_s", r.hold_time_s},
+                  {"concurrent", r.concurrent_calls},
                   {"srtp", {{"packets_sent", sent}, {"packets_received", received},
                             {"packets_lost", total.a_lost}, {"loss_percent", total.loss_percent()},
                             {"auth_failures", auth}}},

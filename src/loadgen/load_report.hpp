@@ -73,6 +73,7 @@ struct LoadReport {
   std::optional<RegisterFigures> unregistrations;
   std::optional<CallFigures> calls;
   double hold_time_s = 0;
+  std::size_t concurrent_calls = 0;  // calls: --concurrent
   double elapsed_s = 0;
   bool ok() const;  // nothing failed
 };

@@ -61,6 +61,7 @@ Result<LoadReport> LoadRunner::run() {
   report_.rate = opts_.rate;
   report_.concurrency = opts_.concurrency;
   report_.hold_time_s = opts_.raw.hold_time_s;
+  report_.concurrent_calls = opts_.concurrent;
   accounts_.resize(opts_.accounts);
   run_started_ = clock_.now();
   begin_registrations();

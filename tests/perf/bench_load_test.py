@@ -114,10 +114,10 @@ def calls_10_pairs_with_sdes_srtp_media_both_ways():
         check_register_figures(rep["unregistrations"], 20, "unregistrations")  # the run cleans up
         c = rep["calls"]
         assert set(c) == {"attempted", "answered", "completed", "failed", "failures", "setups_per_second", "window_s",
-                          "setup_ms", "hold_time_s", "srtp", "list"}, c.keys()
+                          "setup_ms", "hold_time_s", "concurrent", "srtp", "list"}, c.keys()
         assert c["attempted"] == 10 and c["answered"] == 10 and c["completed"] == 10, c
         assert c["failed"] == 0 and c["failures"] == {} and c["setups_per_second"] > 0, c
-        assert c["hold_time_s"] == 2, c
+        assert c["hold_time_s"] == 2 and c["concurrent"] == 10, c
         check_latency(c["setup_ms"], 10, "setup_ms")
         s = c["srtp"]
         assert s["auth_failures"] == 0 and s["packets_sent"] > 0 and s["packets_received"] > 0, s
