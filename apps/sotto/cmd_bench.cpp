@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 
 #include <asio/io_context.hpp>
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -78,6 +80,22 @@ int run_bench_load(loadgen::LoadOptions o, loadgen::LoadKind kind) {
   if (!checked) {
     fmt::print(stderr, "sotto bench {}: {}\n", name, checked.error().context);
     return 2;
+  }
+  // One descriptor per account (its TLS connection), two UDP sockets per call leg: raise the soft limit to the
+  // hard one, and say so at once when even that is too few.
+  const std::size_t legs = kind == loadgen::LoadKind::calls ? 2 * checked->concurrent : 0;
+  const rlim_t needed = static_cast<rlim_t>(checked->accounts + 2 * legs + 64);
+  if (rlimit lim{}; getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    if (lim.rlim_cur < needed && lim.rlim_cur < lim.rlim_max) {
+      lim.rlim_cur = lim.rlim_max;
+      (void)setrlimit(RLIMIT_NOFILE, &lim);
+      (void)getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < needed) {
+      fmt::print(stderr, "sotto bench {}: --count {} needs about {} file descriptors; the limit is {} (raise ulimit -n)\n",
+                 name, o.count, needed, lim.rlim_cur);
+      return 2;
+    }
   }
   asio::io_context io;
   loadgen::LoadRunner runner(io, std::move(*checked), kind, [](std::string_view line) {
