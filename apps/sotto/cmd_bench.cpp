@@ -119,6 +119,8 @@ void add_load_options(CLI::App* cmd, loadgen::LoadOptions& o, const char* count_
   cmd->add_option("--password-file", o.password_file, "The accounts' password, from the first line of FILE (else SOTTO_PASSWORD)")
       ->type_name("FILE");
   cmd->add_option("--domain", o.domain, "Domain of the accounts' AORs (default: the server's host)")->type_name("HOST");
+  cmd->add_option("--dns-server", o.dns_servers, "DNS server for a --server given by name, IP[:PORT] (repeatable; "
+                                                 "default: the system's)")->type_name("ADDR");
   cmd->add_option("--count", o.count, count_what)->type_name("N");
   cmd->add_option("--rate", o.rate, "Attempts started per second, e.g. 200 or 200/s (default: as fast as --concurrency lets)")
       ->type_name("R");

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "io/dns/dns_resolver_options.hpp"
 #include "loadgen/rate_pacer.hpp"
 
 namespace sotto::loadgen {
@@ -84,6 +85,9 @@ Result<CheckedLoadOptions> check_load_options(const LoadOptions& o, LoadKind kin
       return fail(Errc::invalid_argument, "--domain: '" + o.domain + "' is not a host name or IP address");
     }
     c.domain = d->host;
+  }
+  for (const std::string& d : o.dns_servers) {
+    if (auto s = io::dns::parse_dns_server(d); !s) return fail(Errc::invalid_argument, "--dns-server: " + s.error().context);
   }
   if (o.count == 0) return fail(Errc::invalid_argument, "--count must be at least 1");
   if (o.count > 100000) return fail(Errc::invalid_argument, "--count: at most 100000 accounts in one process");

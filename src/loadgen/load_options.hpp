@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/result.hpp"
 #include "core/sip/uri.hpp"
@@ -26,6 +27,7 @@ struct LoadOptions {
   std::string password_file;   // --password-file: one password for every account (first line)
   std::optional<std::string> password_env;  // SOTTO_PASSWORD, as the CLI found it
   std::string domain;          // --domain: the accounts' domain; default the server's host
+  std::vector<std::string> dns_servers;  // --dns-server (repeatable); none: the system's resolv.conf
   std::size_t count = 0;       // --count: accounts (register) or caller/callee pairs (calls)
   std::string rate;            // --rate R or R/s: starts per second; empty = unpaced
   std::size_t concurrency = 0; // --concurrency: registrations in flight at most; 0 = 100

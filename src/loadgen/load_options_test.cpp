@@ -99,6 +99,7 @@ TEST_F(LoadOptionsTest, EachBadFlagIsNamed) {
       {[](LoadOptions& o) { o.users = "alice:pw"; }, "--users: 'alice' has no %d"},
       {[](LoadOptions& o) { o.domain = "a b"; }, "--domain: 'a b'"},
       {[](LoadOptions& o) { o.domain = "example.test:5061"; }, "--domain: 'example.test:5061'"},
+      {[](LoadOptions& o) { o.dns_servers = {"127.0.0.1:5353", "ns.example"}; }, "--dns-server: "},
       {[](LoadOptions& o) { o.count = 0; }, "--count must be at least 1"},
       {[](LoadOptions& o) { o.count = 100001; }, "--count: at most 100000"},
       {[](LoadOptions& o) { o.rate = "0"; }, "--rate: '0' is not a rate"},

@@ -49,10 +49,12 @@ LoadClientConfig LoadRunner::client_config(std::size_t n) const {
 }
 
 Result<LoadReport> LoadRunner::run() {
+  // Only a --server given by name is looked up (RFC 3263, TLS only); an IP literal needs no DNS.
   io::dns::DnsResolverOptions dns;
-  dns.servers = {"127.0.0.1"};  // the server is an IP literal or a name the system resolves through /etc/hosts
+  dns.servers = opts_.raw.dns_servers;
+  dns.use_system_config = dns.servers.empty();
   auto resolver = io::dns::DnsResolver::create(io_, dns);
-  if (!resolver) return fail(Errc::io_error, "DNS: " + resolver.error().context);
+  if (!resolver) return fail(Errc::io_error, "DNS: " + resolver.error().context + " (give --dns-server)");
   dns_ = std::move(*resolver);
 
   report_.command = kind_ == LoadKind::register_ ? "register" : "calls";
