@@ -49,9 +49,9 @@ void LoadRunner::launch_calls() {
   CallFigures& f = *report_.calls;
   const auto now = clock_.now();
   if (free_pairs_.empty() && in_flight_ == 0 && next_ < phase_total_) {
-    // Not one pair registered: the calls cannot be placed at all.
+    // No pair left (none registered, or every one set aside after a timeout): the rest cannot be placed.
     f.attempted += phase_total_ - next_;
-    f.failures["not placed: no registered caller/callee pair"] += phase_total_ - next_;
+    f.failures["not placed: no usable caller/callee pair (not registered, or an earlier call to it timed out)"] += phase_total_ - next_;
     finished_ += phase_total_ - next_;
     next_ = phase_total_;
   }
@@ -274,8 +274,11 @@ void LoadRunner::maybe_call_done(std::size_t idx) {
   const std::size_t n = opts_.raw.count;
   if (accounts_[c.pair].call == idx + 1) accounts_[c.pair].call = 0;
   if (accounts_[n + c.pair].call == idx + 1) accounts_[n + c.pair].call = 0;
-  // Both accounts still registered: the pair takes the next call.
-  if (accounts_[c.pair].state == AccountState::registered && accounts_[n + c.pair].state == AccountState::registered) {
+  // Both accounts still registered: the pair takes the next call. Not after a call that timed out before
+  // the callee saw it: its INVITE may still arrive there and be taken for the next call's.
+  const bool stray_invite_possible = c.timed_out && c.callee_call == 0;
+  if (!stray_invite_possible && accounts_[c.pair].state == AccountState::registered &&
+      accounts_[n + c.pair].state == AccountState::registered) {
     free_pairs_.push_back(c.pair);
   }
   --in_flight_;
