@@ -46,6 +46,7 @@ void LoadClient::connect(ConnectHandler done) {
     // account back down it (RFC 5923 spirit, as `sotto phone` without a certificate).
     if (const runtime::FlowInfo* info = endpoint_->info(r->flow)) {
       ua_->set_binding(ua::LocalBinding{"TLS", host_of(info->local), info->local.port});
+      if (info->tls) tls_summary_ = info->tls->version + " " + info->tls->cipher;
     }
     ua_->use_flow(config_.server, r->flow, ua::FlowInfo{r->secure});
     flow_ = r->flow;

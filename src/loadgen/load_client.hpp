@@ -53,6 +53,8 @@ class LoadClient {
   // command given to ua().
   void pump();
   bool connected() const noexcept { return flow_.has_value(); }
+  // "TLSv1.3 TLS_AES_128_GCM_SHA256" once connected; empty before.
+  const std::string& tls_summary() const noexcept { return tls_summary_; }
   // Closes the connection without events (end of the run, or a registration that timed out).
   void close();
 
@@ -73,6 +75,7 @@ class LoadClient {
   std::unique_ptr<ua::UserAgent> ua_;
   io::Timer timer_;
   std::optional<sip::txn::Flow> flow_;
+  std::string tls_summary_;
   bool pumping_ = false;
   bool closed_ = false;
 };

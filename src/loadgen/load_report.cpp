@@ -58,6 +58,7 @@ std::string format_text(const LoadReport& r) {
                      r.rate > 0 ? fmt::format("{}/s", r.rate) : std::string("unpaced"), r.concurrency);
   out += fmt::format("  TLS handshakes   {}/{} ok, {:.1f}/s over {:.2f} s; {}\n", r.tls.succeeded, r.tls.attempted,
                      r.tls.per_second(), r.tls.window_s, latency_text(r.tls.latency_ms));
+  for (const auto& [what, n] : r.tls.negotiated) out += fmt::format("    {:>6}  {}\n", n, what);
   const RegisterFigures& g = r.registrations;
   out += fmt::format("  registrations    {}/{} ok, {:.1f}/s over {:.2f} s; {}\n", g.succeeded, g.attempted, g.per_second(),
                      g.window_s, latency_text(g.latency_ms));
@@ -102,6 +103,7 @@ std::string format_json(const LoadReport& r) {
   j["concurrency"] = r.concurrency;
   j["tls_handshakes"] = {{"attempted", r.tls.attempted}, {"succeeded", r.tls.succeeded},
                          {"per_second", r.tls.per_second()}, {"window_s", r.tls.window_s},
+                         {"negotiated", r.tls.negotiated},
                          {"latency_ms", latency_json(r.tls.latency_ms)}};
   j["registrations"] = register_json(r.registrations);
   j["unregistrations"] = r.unregistrations ? register_json(*r.unregistrations) : nlohmann::json(nullptr);

@@ -30,6 +30,7 @@ struct HandshakeFigures {
   std::size_t succeeded = 0;
   LatencyStats latency_ms;  // TCP connect + TLS handshake + certificate check
   double window_s = 0;      // first connect -> last handshake done
+  std::map<std::string, std::size_t> negotiated;  // "TLSv1.3 TLS_AES_128_GCM_SHA256" -> connections
   double per_second() const { return window_s > 0 ? static_cast<double>(succeeded) / window_s : 0; }
 };
 

@@ -178,6 +178,7 @@ void LoadRunner::start_account(std::size_t i) {
       return;
     }
     ++report_.tls.succeeded;
+    ++report_.tls.negotiated[acc.client->tls_summary().empty() ? "(unknown)" : acc.client->tls_summary()];
     report_.tls.latency_ms.add(ms_between(acc.started, now));
     last_handshake_ = now;
     report_.tls.window_s = std::chrono::duration<double>(last_handshake_ - phase_started_).count();

@@ -73,6 +73,8 @@ def register_50_accounts_over_tls_with_digest():
         assert rep["server"] == f"sips:127.0.0.1:{kam.tls_port}", rep["server"]
         t = rep["tls_handshakes"]
         assert t["attempted"] == 50 and t["succeeded"] == 50 and t["per_second"] > 0, t
+        assert sum(t["negotiated"].values()) == 50, t
+        assert all(k.split()[0] in ("TLSv1.2", "TLSv1.3") for k in t["negotiated"]), t
         check_latency(t["latency_ms"], 50, "tls_handshakes")
         check_register_figures(rep["registrations"], 50, "registrations")
         assert rep["unregistrations"] is None and rep["calls"] is None and rep["ok"] is True, rep
