@@ -252,8 +252,8 @@ void LoadRunner::maybe_call_done(std::size_t idx) {
     m.b_lost = s.packets_lost;
     m.b_auth_failures = s.srtp_rx.auth_failures;
   }
-  c.caller_leg.reset();
-  c.callee_leg.reset();
+  retire(c.caller_leg);
+  retire(c.callee_leg);
   const bool media_both_ways = m.a_received > 0 && m.b_received > 0;
   const bool media_failed = rec.reason.rfind("media: ", 0) == 0;
   if (rec.result.empty()) {
@@ -286,7 +286,12 @@ void LoadRunner::maybe_call_done(std::size_t idx) {
   launch_calls();
 }
 
+void LoadRunner::retire(std::unique_ptr<runtime::MediaLeg>& leg) {
+  if (leg) retired_legs_.emplace_back(clock_.now(), std::move(leg));
+}
+
 void LoadRunner::sweep_calls(Timestamp now) {
+  std::erase_if(retired_legs_, [&](const auto& r) { return now - r.first > std::chrono::seconds(1); });
   const std::vector<std::size_t> live(live_calls_.begin(), live_calls_.end());
   for (std::size_t idx : live) {
     if (phase_ != Phase::calling) return;

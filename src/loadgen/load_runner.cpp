@@ -24,6 +24,7 @@ LoadRunner::LoadRunner(asio::io_context& io, CheckedLoadOptions options, LoadKin
 LoadRunner::~LoadRunner() {
   // Media legs and clients hold sockets and timers on io_: close them before io_ goes.
   active_.clear();
+  retired_legs_.clear();
   accounts_.clear();
 }
 

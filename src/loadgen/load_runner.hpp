@@ -83,6 +83,7 @@ class LoadRunner {
   void call_failed(std::size_t index, std::string result, int status, std::string reason);
   void maybe_call_done(std::size_t index);
   void sweep_calls(Timestamp now);
+  void retire(std::unique_ptr<runtime::MediaLeg>& leg);
   Result<std::unique_ptr<runtime::MediaLeg>> open_leg();
 
   asio::io_context& io_;
@@ -112,6 +113,9 @@ class LoadRunner {
   std::vector<ActiveCall> active_;      // by call index (0-based), kept until the report
   std::set<std::size_t> live_calls_;    // indexes of calls not over
   std::vector<std::size_t> free_pairs_;
+  // Stopped legs, destroyed a second later: a stopped leg's socket still has its cancelled receive queued
+  // on the io_context, whose completion reads the socket object (io::UdpSocket::async_receive).
+  std::vector<std::pair<Timestamp, std::unique_ptr<runtime::MediaLeg>>> retired_legs_;
   Timestamp last_answer_{};
 };
 
