@@ -92,8 +92,12 @@ def register_50_accounts_over_tls_with_digest():
 def unregister_removes_every_binding():
     wd, pki, kam = kamailio("bench-unreg")
     try:
-        rc, rep, err = bench(["register", *common(kam, pki, "carol%d"), "--count", "5", "--unregister",
-                              "--rate", "50/s", "--concurrency", "2"])
+        # The password from a file this time (not on the command line).
+        with open(wd.file("pw.txt"), "w") as f:
+            f.write(PASSWORD + "\n")
+        rc, rep, err = bench(["register", "--server", f"sips:127.0.0.1:{kam.tls_port}", "--ca-file", pki["ca"],
+                              "--users", "carol%d", "--password-file", wd.file("pw.txt"), "--domain", kam.domain,
+                              "--json", "--count", "5", "--unregister", "--rate", "50/s", "--concurrency", "2"])
         assert rc == 0, f"exit {rc}: {err}\n{rep}"
         assert rep["rate"] == 50 and rep["concurrency"] == 2, rep
         check_register_figures(rep["registrations"], 5, "registrations")
