@@ -46,6 +46,7 @@ double CallMedia::loss_percent() const {
 }
 
 bool LoadReport::ok() const {
+  if (interrupted) return false;
   if (registrations.succeeded != registrations.attempted || tls.succeeded != tls.attempted) return false;
   if (unregistrations && unregistrations->succeeded != unregistrations->attempted) return false;
   if (calls && (calls->completed != calls->attempted)) return false;
@@ -90,7 +91,7 @@ std::string format_text(const LoadReport& r) {
                        latency_text(u.latency_ms));
     out += failures_text(u.failures);
   }
-  out += fmt::format("  elapsed          {:.2f} s\n", r.elapsed_s);
+  out += fmt::format("  elapsed          {:.2f} s{}\n", r.elapsed_s, r.interrupted ? " (interrupted)" : "");
   return out;
 }
 
@@ -141,6 +142,7 @@ std::string format_json(const LoadReport& r) {
     j["calls"] = nullptr;
   }
   j["elapsed_s"] = r.elapsed_s;
+  j["interrupted"] = r.interrupted;
   j["ok"] = r.ok();
   return j.dump() + "\n";
 }

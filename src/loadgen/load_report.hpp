@@ -76,6 +76,7 @@ struct LoadReport {
   double hold_time_s = 0;
   std::size_t concurrent_calls = 0;  // calls: --concurrent
   double elapsed_s = 0;
+  bool interrupted = false;  // SIGINT/SIGTERM: the figures cover the run up to then
   bool ok() const;  // nothing failed
 };
 

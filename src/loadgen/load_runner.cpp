@@ -19,7 +19,7 @@ std::string status_text(int status, const std::string& reason) {
 
 LoadRunner::LoadRunner(asio::io_context& io, CheckedLoadOptions options, LoadKind kind, Progress progress)
     : io_(io), opts_(std::move(options)), kind_(kind), progress_(std::move(progress)), pacer_(opts_.rate),
-      pacer_timer_(io, clock_), sweep_timer_(io, clock_) {}
+      pacer_timer_(io, clock_), sweep_timer_(io, clock_), signals_(io, SIGINT, SIGTERM) {}
 
 LoadRunner::~LoadRunner() {
   // Media legs and clients hold sockets and timers on io_: close them before io_ goes.
@@ -69,6 +69,12 @@ Result<LoadReport> LoadRunner::run() {
   run_started_ = clock_.now();
   begin_registrations();
   sweep_timer_.arm(clock_.now() + kSweep, [this](Timestamp now) { sweep(now); });
+  signals_.async_wait([this](std::error_code ec, int) {
+    if (ec) return;
+    progress_("interrupted: reporting what was measured so far (bindings made are left to expire)");
+    report_.interrupted = true;
+    finish();
+  });
   io_.run();
   report_.elapsed_s = since(run_started_);
   if (fatal_) return Unexpected(*fatal_);
@@ -322,9 +328,14 @@ void LoadRunner::finish() {
   phase_ = Phase::done;
   pacer_timer_.cancel();
   sweep_timer_.cancel();
+  std::error_code ignored;
+  signals_.cancel(ignored);
   for (ActiveCall& c : active_) {
     if (c.caller_leg) c.caller_leg->stop();
     if (c.callee_leg) c.callee_leg->stop();
+  }
+  if (report_.calls) {
+    for (std::size_t idx : live_calls_) report_.calls->calls[idx].result = "interrupted";  // still up
   }
   for (Account& a : accounts_) {
     if (a.client) a.client->close();

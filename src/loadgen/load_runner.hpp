@@ -10,6 +10,7 @@
 //   Result<LoadReport> r = run.run();   // an error when the server cannot be reached at all
 
 #include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -96,6 +97,7 @@ class LoadRunner {
   RatePacer pacer_;
   io::Timer pacer_timer_;
   io::Timer sweep_timer_;
+  asio::signal_set signals_;  // SIGINT, SIGTERM: stop where the run is and report it
   enum class Phase : std::uint8_t { probe, registering, calling, unregistering, done } phase_ = Phase::probe;
   std::size_t next_ = 0;        // next account (or call) to start
   std::size_t in_flight_ = 0;

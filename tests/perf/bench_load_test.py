@@ -7,8 +7,10 @@ report's shape, never timings: the figures themselves go to docs/PERFORMANCE.md.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
@@ -148,6 +150,30 @@ def calls_10_pairs_with_sdes_srtp_media_both_ways():
         wd.cleanup()
 
 
+def interrupt_reports_what_was_measured():
+    wd, pki, kam = kamailio("bench-sigint")
+    try:
+        err_path = wd.file("stderr.txt")
+        with open(err_path, "w") as err:
+            p = subprocess.Popen([h.sotto_bin(), "bench", "calls", *common(kam, pki, "bob%d"), "--count", "3",
+                                  "--calls", "30", "--hold-time", "30"], stdout=subprocess.PIPE, stderr=err, text=True)
+        deadline = time.time() + 20
+        while time.time() < deadline and "placing 30 calls" not in open(err_path).read():
+            time.sleep(0.1)
+        assert "placing 30 calls" in open(err_path).read(), open(err_path).read()
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=20)
+        rep = json.loads(out)
+        assert p.returncode == 1 and rep["interrupted"] is True and rep["ok"] is False, (p.returncode, rep)
+        check_register_figures(rep["registrations"], 6, "registrations")
+        assert 1 <= rep["calls"]["attempted"] <= 3 and rep["calls"]["completed"] == 0, rep["calls"]
+        assert [c["result"] for c in rep["calls"]["list"]] == ["interrupted"] * rep["calls"]["attempted"], rep["calls"]
+        assert "interrupted: reporting what was measured so far" in open(err_path).read()
+    finally:
+        kam.stop()
+        wd.cleanup()
+
+
 def wrong_password_is_counted_by_status():
     wd, pki, kam = kamailio("bench-401")
     try:
@@ -204,6 +230,7 @@ SCENARIOS = [
     register_50_accounts_over_tls_with_digest,
     unregister_removes_every_binding,
     calls_10_pairs_with_sdes_srtp_media_both_ways,
+    interrupt_reports_what_was_measured,
     wrong_password_is_counted_by_status,
     unreachable_server_is_one_error,
     bad_flags_exit_2_naming_the_flag,
