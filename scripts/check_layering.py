@@ -11,7 +11,7 @@ Layers (docs in README.md, "Layout"):
   media     <- base, crypto, core/*
   interop/*, bench <- base, crypto, core/*, interop/*   (references for tests and benchmarks)
   runtime   <- everything above except interop/bench
-  features (phone, server, audit) <- everything above; never another feature
+  features (phone, server, audit, tlscheck, loadgen) <- everything above; never another feature
 
 Three checks:
   1. every DEPS arrow between sotto targets is allowed by the table above;
@@ -29,7 +29,7 @@ import sys
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
 src = root / "src"
 
-FEATURES = {"phone", "server", "audit", "tlscheck"}
+FEATURES = {"phone", "server", "audit", "tlscheck", "loadgen"}
 
 
 def layer(folder: str) -> str:
