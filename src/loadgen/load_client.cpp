@@ -26,6 +26,10 @@ LoadClient::LoadClient(asio::io_context& io, const io::Clock& clock, io::dns::Dn
   endpoint_->on_flow_closed([this](sip::txn::Flow f, const std::string& why) { on_flow_closed(f, why); });
   endpoint_->on_flow_opened([this](sip::txn::Flow f) { router_->flow_opened(f); });
   router_ = std::make_unique<runtime::SipRouter>(*endpoint_, dns, locate::TransportMode::tls, [](std::string_view) {});
+  // Pending flows are the UserAgent's: the router reports each one located or unreachable, once.
+  router_->on_located([this](sip::txn::Flow, const sip::Uri& target, const runtime::SipRouter::Located& r) {
+    ua_->use_flow(target, r.flow, ua::FlowInfo{r.secure});
+  });
   router_->on_unreachable([this](sip::txn::Flow placeholder) {
     ua_->handle_transport_error(clock_.now(), placeholder);
     pump();
@@ -72,9 +76,8 @@ void LoadClient::on_message(sip::txn::Flow flow, const runtime::FlowInfo& info, 
 void LoadClient::on_flow_closed(sip::txn::Flow flow, const std::string& why) {
   if (closed_) return;
   const auto now = clock_.now();
-  const auto users = router_->flow_closed(flow, why);
+  router_->flow_closed(flow, why);
   ua_->handle_transport_error(now, flow);
-  for (sip::txn::Flow p : users) ua_->handle_transport_error(now, p);
   const bool ours = flow_ && flow_->id == flow.id;
   if (ours) flow_.reset();
   pump();
