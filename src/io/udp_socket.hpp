@@ -11,6 +11,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/udp.hpp>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <system_error>
@@ -47,9 +48,12 @@ class UdpSocket {
   // not be moved while a receive is pending.
   template <class Handler>
   void async_receive(std::span<std::uint8_t> buf, Handler&& handler) {
-    sock_.async_receive_from(asio::buffer(buf.data(), buf.size()), sender_,
-                             [this, h = std::forward<Handler>(handler)](std::error_code ec, std::size_t n) mutable {
-                               h(ec, n, Endpoint::from(sender_));
+    // The sender's address lives in a shared block the handler keeps, not in *this: a socket destroyed
+    // while a receive is pending completes that receive (operation_aborted) after it is gone.
+    auto sender = sender_;
+    sock_.async_receive_from(asio::buffer(buf.data(), buf.size()), *sender,
+                             [sender, h = std::forward<Handler>(handler)](std::error_code ec, std::size_t n) mutable {
+                               h(ec, n, ec ? Endpoint{} : Endpoint::from(*sender));
                              });
   }
 
@@ -76,7 +80,7 @@ class UdpSocket {
  private:
   asio::ip::udp::socket sock_;
   Endpoint local_;
-  asio::ip::udp::endpoint sender_;
+  std::shared_ptr<asio::ip::udp::endpoint> sender_ = std::make_shared<asio::ip::udp::endpoint>();
 };
 
 }  // namespace sotto::io
