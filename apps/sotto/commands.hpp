@@ -31,6 +31,7 @@ void add_user_command(CLI::App& app, Commands& cmds);
 void add_ca_command(CLI::App& app, Commands& cmds);
 void add_provision_command(CLI::App& app, Commands& cmds);
 void add_config_command(CLI::App& app, Commands& cmds);
+void add_serve_command(CLI::App& app, Commands& cmds);
 
 // One line for a command-line error, prefixed by the command that was being parsed ("sotto phone: ...",
 // "sotto bench srtp: ..."), e.g. "sotto phone: The following argument was not expected: --bogus (see
@@ -62,6 +63,7 @@ inline Commands register_commands(CLI::App& app) {
   add_ca_command(app, c);
   add_provision_command(app, c);
   add_config_command(app, c);
+  add_serve_command(app, c);
   return c;
 }
 

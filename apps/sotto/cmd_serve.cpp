@@ -1,0 +1,181 @@
+// `sotto serve`: the secure SIP server (docs/SERVER.md). Reads the configuration (file, flags over it,
+// defaults), makes the data directory, its database and CA when missing, then runs the server until
+// SIGTERM/SIGINT has drained it. Every configuration error is reported before anything listens (exit 2).
+#include <fmt/core.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <asio.hpp>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "config/server_config.hpp"
+#include "io/listen_spec.hpp"
+#include "pki/authority.hpp"
+#include "server/server.hpp"
+#include "server_cli.hpp"
+#include "server_flags.hpp"
+
+namespace sotto::app {
+namespace {
+
+constexpr std::string_view kCmd = "sotto serve";
+
+struct ServeCli {
+  std::string config_file;
+  ServerFlags flags;
+  double drain_timeout_s = 10;
+};
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string now_rfc3339_ms() {
+  timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  const std::time_t t = tv.tv_sec;
+  ::gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", buf, tv.tv_usec / 1000);
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        else out += c;
+    }
+  }
+  return out;
+}
+
+server::Server::Log make_log(config::LogFormat format) {
+  if (format == config::LogFormat::json) {
+    return [](std::string_view line) {
+      fmt::print(stderr, "{{\"ts\":\"{}\",\"msg\":\"{}\"}}\n", now_rfc3339_ms(), json_escape(line));
+      std::fflush(stderr);
+    };
+  }
+  return [](std::string_view line) {
+    fmt::print(stderr, "{} {}\n", now_rfc3339_ms(), line);
+    std::fflush(stderr);
+  };
+}
+
+// The configuration file (when given), the flags over it, the defaults: exit 2 on any error.
+Result<config::EffectiveConfig> load_config(const ServeCli& cli) {
+  config::ServerConfig file;
+  if (!cli.config_file.empty()) {
+    std::ifstream in(cli.config_file, std::ios::binary);
+    if (!in) return fail(Errc::invalid_argument, fmt::format("{}: --config {}: cannot be read", kCmd, cli.config_file));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    config::ParseOptions o;
+    o.check_listen = check_listen;
+    auto parsed = config::parse_config(ss.str(), cli.config_file, o);
+    if (!parsed) return Unexpected(parsed.error());  // "FILE:LINE:COL: ..." lines
+    file = std::move(*parsed);
+  }
+  auto flags = flags_config(cli.flags);
+  if (!flags) return fail(Errc::invalid_argument, fmt::format("{}: {}", kCmd, flags.error().context));
+  auto eff = config::resolve(config::merge(file, *flags));
+  if (!eff) {
+    return fail(Errc::invalid_argument,
+                fmt::format("{}: {}{}", kCmd, cli.config_file.empty() ? "" : cli.config_file + ": ", eff.error().context));
+  }
+  return eff;
+}
+
+int run_serve(const ServeCli& cli) {
+  auto eff = load_config(cli);
+  if (!eff) {
+    fmt::print(stderr, "{}\n", eff.error().context);
+    return 2;
+  }
+  if (!(cli.drain_timeout_s >= 0 && cli.drain_timeout_s <= 3600)) {
+    fmt::print(stderr, "{}: --drain-timeout: expected seconds from 0 to 3600, got {}\n", kCmd, cli.drain_timeout_s);
+    return 2;
+  }
+  server::ServerOptions o;
+  for (const std::string& l : eff->listen) o.listen.push_back(io::parse_listen_spec(l).value());  // checked above
+  o.domains = eff->domains;
+  o.data_dir = eff->data_dir;
+  o.media_ip = eff->media_ip;
+  o.rtp_ports = eff->rtp_ports;
+  o.drain_timeout = std::chrono::milliseconds(std::llround(cli.drain_timeout_s * 1000));
+  const std::string realm = eff->realm.value_or("");
+
+  // The data directory, its database and (unless the operator gave a certificate) its CA and server
+  // certificate, each made when missing.
+  const auto paths = pki::authority_paths(o.data_dir);
+  if (eff->cert) {
+    o.cert_file = *eff->cert;
+    o.key_file = *eff->key;
+    for (const auto& [flag, path] : {std::pair{"--cert", o.cert_file}, std::pair{"--key", o.key_file}}) {
+      std::ifstream probe(path);
+      if (!probe) {
+        fmt::print(stderr, "{}: {} {}: cannot be read\n", kCmd, flag, path);
+        return 2;
+      }
+    }
+    o.ca_path = eff->ca_file ? *eff->ca_file : (std::filesystem::exists(paths.ca_cert) ? paths.ca_cert.string() : "");
+  } else {
+    auto made = ensure_data_dir_authority(o.data_dir, realm, join(eff->cert_names, ","), stderr);
+    if (!made) return fail_with(kCmd, made.error());
+    o.cert_file = made->paths.server_cert.string();
+    o.key_file = made->paths.server_key.string();
+    o.ca_path = made->paths.ca_cert.string();
+  }
+  if (eff->ca_file) o.ca_file = *eff->ca_file;
+  auto st = open_store(o.data_dir, realm, /*create=*/true);
+  if (!st) return fail_with(kCmd, st.error());
+  o.realm = (*st)->info().realm;
+
+  auto log = make_log(eff->log_format);
+  if (eff->http) log(fmt::format("warning: --http {}: the metrics/admin listener is not part of this build", *eff->http));
+  if (!eff->trunks.empty()) log(fmt::format("warning: {} trunk(s) configured: trunks are not routed yet", eff->trunks.size()));
+
+  asio::io_context io;
+  server::Server server(io, o, std::move(*st), log);
+  if (Status s = server.start(); !s) {
+    fmt::print(stderr, "{}: {}\n", kCmd, s.error().context);
+    return s.error().code == Errc::invalid_argument ? 2 : 1;
+  }
+  log(fmt::format("sotto serve {}: listening on {}; domains {}; data dir {} (realm {}); CA {}; media {} ports {}-{}; pid {}",
+                  SOTTO_VERSION, join(server.listeners(), ", "), join(o.domains, ", "), o.data_dir, o.realm,
+                  o.ca_path.empty() ? "(none)" : o.ca_path, o.media_ip, o.rtp_ports.lo, o.rtp_ports.hi, ::getpid()));
+  return server.run();
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Commands& cmds) {
+  static ServeCli cli;
+  auto* sub = app.add_subcommand("serve", "Run the secure SIP server: registrar, B2BUA, SRTP media relay (docs/SERVER.md)");
+  sub->add_option("--config", cli.config_file, "TOML configuration file (docs/CONFIG.md); flags override its keys");
+  add_server_flags(sub, cli.flags);
+  sub->add_option("--drain-timeout", cli.drain_timeout_s,
+                  "On SIGTERM: seconds calls may continue before they are ended (default 10)");
+  cmds.entries.emplace_back(sub, [] { return run_serve(cli); });
+}
+
+}  // namespace sotto::app

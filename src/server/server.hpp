@@ -1,0 +1,81 @@
+#pragma once
+// Server: `sotto serve` on one io_context — the transports and SIP endpoint of the shared runtime, the
+// requests that are ours (every --domain and listener address), signals (SIGTERM/SIGINT drain, SIGHUP
+// reloads the certificate) and the store.
+//
+//   server::Server s(io, options, std::move(store), [](std::string_view line) { std::cerr << line << "\n"; });
+//   if (auto st = s.start(); !st) die(st.error().context);   // names the listener or file at fault
+//   return s.run();                                            // 0 after a drain
+
+#include <asio.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "io/system_clock.hpp"
+#include "io/timer.hpp"
+#include "io/transport_manager.hpp"
+#include "runtime/sip_endpoint.hpp"
+#include "server/server_options.hpp"
+#include "store/store.hpp"
+
+namespace sotto::server {
+
+using runtime::FlowInfo;
+using runtime::SipEndpoint;
+using sip::txn::Flow;
+
+class Server {
+ public:
+  using Log = std::function<void(std::string_view)>;
+
+  Server(asio::io_context& io, ServerOptions options, std::unique_ptr<store::Store> store, Log log);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Checks the certificate and key, then opens every listener. Errors name the listener or file.
+  Status start();
+  // Runs until a drain has finished; the exit status (0).
+  int run();
+
+  // SIGHUP: the certificate and key read again for new handshakes; live connections keep theirs.
+  void reload_certificate();
+  // SIGTERM/SIGINT: no new connections or dialogs; calls end after drain_timeout (at once on a second).
+  void drain();
+
+  // The bound listeners ("tls://127.0.0.1:5061"), for the startup line and tests.
+  std::vector<std::string> listeners() const;
+
+ private:
+  void on_transport_event(io::TransportEvent&& ev);
+  void on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg);
+  void on_request(Flow flow, const FlowInfo& info, const sip::SipMessage& req);
+  void respond(Flow flow, const sip::SipMessage& req, int status, std::string_view reason,
+               const std::function<void(sip::SipMessage&)>& extra = {});
+  bool is_ours(const sip::Uri& uri) const;
+  void wait_for_signal();
+  void follow_deadlines();
+  void on_timer(io::Timestamp now);
+  void finish_drain();
+
+  asio::io_context& io_;
+  ServerOptions opts_;
+  std::unique_ptr<store::Store> store_;
+  Log log_;
+  io::SystemClock clock_;
+  std::unique_ptr<io::TransportManager> transports_;
+  std::unique_ptr<SipEndpoint> endpoint_;
+  io::Timer timer_;
+  asio::signal_set signals_;
+  std::vector<std::string> bound_;
+  std::vector<std::string> our_hosts_;  // lower-case domains and listener addresses
+
+  bool draining_ = false;
+  std::optional<io::Timestamp> drain_deadline_;
+  std::optional<io::Timestamp> stop_at_;
+  int exit_status_ = 0;
+};
+
+}  // namespace sotto::server
