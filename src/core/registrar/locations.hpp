@@ -35,7 +35,7 @@ struct RequestContext {
 struct Binding {
   std::string user;              // account name (the AOR's user part)
   sip::Uri contact;              // as registered (without the expires parameter)
-  std::string instance;          // +sip.instance (RFC 5626), empty when none
+  std::string instance;          // +sip.instance (RFC 5626) without quotes and <>: "urn:uuid:...", empty when none
   std::uint32_t reg_id = 0;      // reg-id (RFC 5626), 0 when none
   sip::txn::Flow flow;           // the flow it registered over
   bool flow_alive = true;        // false once that connection closed (until the phone registers again)
@@ -47,6 +47,7 @@ struct Binding {
   std::int64_t expires_unix = 0; // wall-clock expiry (persisted)
   Timestamp expires{};           // monotonic expiry
   std::string pub_gruu;          // RFC 5627, empty when the client did not ask
+  std::string temp_gruu;         // RFC 5627 temporary GRUU (sip:tgruu.<random>@domain;gr), empty when none
   // RFC 5626: requests to this binding must go down `flow` (outbound); without it they go to `contact`
   // unless the contact is unreachable from here (then also down `flow`).
   bool outbound = false;
