@@ -11,67 +11,15 @@
 #include <cerrno>
 #include <cstring>
 
+#include "store/sqlite_store_impl.hpp"
+
 namespace sotto::store {
 namespace {
 
-struct DbCloser {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
 constexpr int kBusyTimeoutMs = 5000;
 
-class SqliteStore final : public Store {
- public:
-  SqliteStore(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
-
-  Status init(const OpenOptions& options);
-
-  const StoreInfo& info() const override { return info_; }
-  Status add_user(const UserRecord& user) override;
-  Result<std::optional<UserRecord>> find_user(std::string_view name) override;
-  Result<std::vector<UserRecord>> list_users() override;
-  Result<bool> remove_user(std::string_view name) override;
-  Result<bool> set_credentials(std::string_view name, const Credentials& credentials, std::int64_t now_unix) override;
-
- private:
-  Unexpected<Error> db_fail(std::string_view what) const {
-    return fail(Errc::io_error, path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_.get()));
-  }
-  Status exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err != nullptr ? err : "unknown error";
-      sqlite3_free(err);
-      return fail(Errc::io_error, path_ + ": " + msg);
-    }
-    return {};
-  }
-  Result<StmtPtr> prepare(std::string_view sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK) {
-      return db_fail("prepare");
-    }
-    return StmtPtr(s);
-  }
-  static void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
-    sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  static std::string column_text(sqlite3_stmt* s, int i) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-    return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
-  }
-  Result<UserRecord> read_user(sqlite3_stmt* s) const;
-  Result<std::optional<std::string>> meta_value(std::string_view key);
-
-  DbPtr db_;
-  std::string path_;
-  StoreInfo info_;
-};
+using detail::DbPtr;
+using detail::SqliteStore;
 
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE meta (
@@ -89,6 +37,80 @@ CREATE TABLE users (
   updated_at  INTEGER NOT NULL
 );
 )sql";
+
+// Version 2: registrar bindings and call records (docs/SERVER.md "Database", docs/RECORDS.md). Text
+// columns hold the records' own spellings ("TLS", "no-answer", "secure"), so the file reads well in
+// sqlite3 and a bad hand edit is refused by the CHECKs.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE bindings (
+  user          TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  binding_key   TEXT NOT NULL,
+  contact       TEXT NOT NULL,
+  instance      TEXT NOT NULL,
+  reg_id        INTEGER NOT NULL,
+  transport     TEXT NOT NULL CHECK (transport IN ('TLS', 'TCP', 'UDP')),
+  source_ip     TEXT NOT NULL,
+  source_port   INTEGER NOT NULL,
+  call_id       TEXT NOT NULL,
+  cseq          INTEGER NOT NULL,
+  expires_unix  INTEGER NOT NULL,
+  pub_gruu      TEXT NOT NULL,
+  outbound      INTEGER NOT NULL CHECK (outbound IN (0, 1)),
+  flow          TEXT NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (user, binding_key)
+);
+CREATE INDEX bindings_by_expiry ON bindings(expires_unix);
+CREATE TABLE calls (
+  id            INTEGER PRIMARY KEY,
+  call_id       TEXT NOT NULL,
+  from_uri      TEXT NOT NULL,
+  to_uri        TEXT NOT NULL,
+  started_ms    INTEGER NOT NULL,
+  answered_ms   INTEGER,
+  ended_ms      INTEGER NOT NULL,
+  result        TEXT NOT NULL CHECK (result IN ('answered', 'busy', 'no-answer', 'rejected', 'cancelled', 'failed')),
+  status        INTEGER NOT NULL,
+  verdict       TEXT NOT NULL CHECK (verdict IN ('secure', 'partial', 'insecure')),
+  reasons       TEXT NOT NULL
+);
+CREATE INDEX calls_by_start ON calls(started_ms);
+CREATE TABLE call_legs (
+  call              INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+  ordinal           INTEGER NOT NULL,
+  side              TEXT NOT NULL CHECK (side IN ('caller', 'callee')),
+  peer              TEXT NOT NULL,
+  address           TEXT NOT NULL,
+  transport         TEXT NOT NULL CHECK (transport IN ('TLS', 'TCP', 'UDP')),
+  tls_version       TEXT NOT NULL,
+  tls_cipher        TEXT NOT NULL,
+  peer_certificate  TEXT NOT NULL,
+  media             INTEGER NOT NULL CHECK (media IN (0, 1)),
+  srtp_suite        TEXT,
+  packets_in        INTEGER NOT NULL,
+  packets_out       INTEGER NOT NULL,
+  auth_failures     INTEGER NOT NULL,
+  packets_lost      INTEGER NOT NULL,
+  PRIMARY KEY (call, ordinal)
+) WITHOUT ROWID;
+)sql";
+
+}  // namespace
+
+namespace detail {
+
+// Upgrades from `from_version` to kSchemaVersion inside the transaction init() holds, so an upgrade
+// interrupted by a crash leaves the old version intact.
+Status SqliteStore::migrate(int from_version) {
+  if (from_version < 2) {
+    if (auto st = exec(kSchemaV2); !st) return st;
+  }
+  auto up = prepare("UPDATE meta SET value = ?1 WHERE key = 'schema_version'");
+  if (!up) return Unexpected(up.error());
+  bind_text(up->get(), 1, std::to_string(kSchemaVersion));
+  if (sqlite3_step(up->get()) != SQLITE_DONE) return db_fail("upgrading the schema");
+  return {};
+}
 
 Result<std::optional<std::string>> SqliteStore::meta_value(std::string_view key) {
   auto st = prepare("SELECT value FROM meta WHERE key = ?1");
@@ -131,6 +153,7 @@ Status SqliteStore::init(const OpenOptions& options) {
     const std::string realm = options.realm.value_or(std::string(kDefaultRealm));
     if (auto v = validate_realm(realm); !v) return rollback(v.error());
     if (auto st = exec(kSchemaV1); !st) return rollback(st.error());
+    if (auto st = exec(kSchemaV2); !st) return rollback(st.error());
     auto ins = prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('realm', ?2)");
     if (!ins) return rollback(ins.error());
     bind_text(ins->get(), 1, std::to_string(kSchemaVersion));
@@ -160,6 +183,10 @@ Status SqliteStore::init(const OpenOptions& options) {
                                                  std::to_string(kSchemaVersion) + "); use a newer sotto"});
   }
   if (v < 1) return rollback(Error{Errc::malformed_input, path_ + ": schema_version " + **version + " is invalid"});
+  if (v < kSchemaVersion) {
+    if (auto st = migrate(v); !st) return rollback(st.error());
+    v = kSchemaVersion;
+  }
   if (options.realm && *options.realm != **realm) {
     return rollback(Error{Errc::invalid_argument, "--realm " + *options.realm + " differs from realm '" + **realm +
                                                       "' fixed when " + path_ +
@@ -265,7 +292,7 @@ Result<bool> SqliteStore::set_credentials(std::string_view name, const Credentia
   return sqlite3_changes(db_.get()) > 0;
 }
 
-}  // namespace
+}  // namespace detail
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& file, const OpenOptions& options) {
   const std::string path = file.string();

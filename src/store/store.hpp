@@ -1,6 +1,6 @@
 #pragma once
-// Store: the server's persistent state behind one small interface (accounts now; bindings and call
-// records later), so a PostgreSQL backend can sit beside the SQLite one.
+// Store: the server's persistent state behind one small interface (accounts, registrar bindings, call
+// records), so a PostgreSQL backend can sit beside the SQLite one. Every write is durable when it returns.
 //
 //   auto st = store::open_data_dir("./sotto-data", {.realm = std::nullopt, .create = true});
 //   if (!st) die(st.error().message());
@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "store/binding_record.hpp"
+#include "store/call_record.hpp"
 #include "store/user_policy.hpp"
 
 namespace sotto::store {
 
-inline constexpr int kSchemaVersion = 1;
+// 1: meta, users. 2: + bindings, calls, call_legs (a version 1 database is upgraded on open).
+inline constexpr int kSchemaVersion = 2;
 inline constexpr std::string_view kDefaultRealm = "sotto";
 
 struct UserRecord {
@@ -50,6 +53,25 @@ class Store {
   virtual Result<bool> remove_user(std::string_view name) = 0;
   virtual Result<bool> set_credentials(std::string_view name, const Credentials& credentials,
                                        std::int64_t now_unix) = 0;
+
+  // Registrar bindings (binding_record.hpp). put_binding inserts, or replaces the binding with the same
+  // binding_key(); Errc::invalid_state "no user 'alice'" when the account does not exist (removing an
+  // account removes its bindings). put_bindings writes several in one transaction (one sync), for bursts.
+  virtual Status put_binding(const BindingRecord& binding) = 0;
+  virtual Status put_bindings(const std::vector<BindingRecord>& bindings) = 0;
+  // By binding_key(); false when there was none.
+  virtual Result<bool> remove_binding(const BindingRecord& binding) = 0;
+  // Bindings with expires_unix > now_unix, by user, then contact.
+  virtual Result<std::vector<BindingRecord>> list_bindings(std::int64_t now_unix) = 0;
+  // Deletes bindings with expires_unix <= now_unix; how many.
+  virtual Result<std::size_t> remove_expired(std::int64_t now_unix) = 0;
+
+  // Call records (call_record.hpp): the call and its legs in one transaction. Errc::invalid_argument for
+  // a record that cannot be stored (a leg side other than caller/callee is impossible by type; an empty
+  // call_id or a negative time is refused).
+  virtual Status add_call(const CallRecord& call) = 0;
+  // Calls with started_unix_ms >= since_unix_ms, oldest first (ties in the order they were added).
+  virtual Result<std::vector<CallRecord>> list_calls(std::int64_t since_unix_ms) = 0;
 };
 
 struct OpenOptions {

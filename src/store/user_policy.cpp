@@ -112,6 +112,22 @@ std::vector<std::string> transport_names(TransportSet t) {
   return out;
 }
 
+std::string_view transport_label(Transport t) noexcept {
+  switch (t) {
+    case Transport::tls: return "TLS";
+    case Transport::tcp: return "TCP";
+    case Transport::udp: return "UDP";
+  }
+  return "TLS";
+}
+
+Result<Transport> parse_transport_label(std::string_view text) {
+  for (Transport t : {Transport::tls, Transport::tcp, Transport::udp}) {
+    if (text == transport_label(t)) return t;
+  }
+  return fail(Errc::malformed_input, "transport '" + std::string(text) + "': expected TLS, TCP or UDP");
+}
+
 std::string format_transport_list(TransportSet t) {
   std::string out;
   for (const auto& n : transport_names(t)) {

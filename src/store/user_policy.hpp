@@ -59,6 +59,9 @@ Result<TransportSet> parse_transport_list(std::string_view csv);               /
 std::string format_suite_list(const std::vector<srtp::SuiteId>& suites);   // "AES_CM_128_HMAC_SHA1_80,..."
 std::string format_transport_list(TransportSet t);                          // "tls,udp" (fixed order)
 std::vector<std::string> transport_names(TransportSet t);
+// One transport as records and `sotto calls` show it: "TLS", "TCP", "UDP" (the audit's spelling).
+std::string_view transport_label(Transport t) noexcept;
+Result<Transport> parse_transport_label(std::string_view text);  // "TLS" | "TCP" | "UDP"
 
 // A user name is the user part of sips:NAME@domain and the digest username: 1-64 of A-Z a-z 0-9 . _ - + ~
 // (no escaping needed anywhere, no ':' to confuse HA1).
