@@ -73,7 +73,25 @@ Status Server::start() {
     if (!b) return fail(Errc::io_error, "--listen " + spec.to_string() + ": " + b.error().context);
     bound_.push_back(fmt::format("{}://{}", io::to_string(spec.kind), b->to_string()));
     our_hosts_.push_back(lower(uri_host(*b)));
+    listener_hosts_.push_back(b->address.to_string());
   }
+
+  const Duration every = std::chrono::seconds(10);
+  auto summary = [&](std::string what) {
+    return std::make_unique<io::LogSummary>(std::move(what), every, clock_, io_, [this](std::string_view l) { log_(l); });
+  };
+  auth_failures_log_ = summary("failed digest");
+  blocked_log_ = summary("request from a blocked source dropped");
+  refused_log_ = summary("REGISTER over a transport the account does not allow");
+  refresh_log_ = summary("registration refreshed");
+
+  accounts_ = std::make_unique<StoreAccounts>(*store_);
+  registrar::RegistrarConfig rc;
+  rc.realm = opts_.realm;
+  rc.domains = opts_.domains;
+  rc.addresses = listener_hosts_;
+  registrar_ = std::make_unique<registrar::Registrar>(rc, *accounts_, crypto::system_random());
+  if (Status st = restore_bindings(); !st) return st;
   wait_for_signal();
   return {};
 }
@@ -88,8 +106,34 @@ int Server::run() {
 // --- messages -------------------------------------------------------------------------------------------
 
 void Server::on_transport_event(io::TransportEvent&& ev) {
+  std::optional<io::ConnectionId> closed;
+  if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) closed = c->connection;
   endpoint_->on_transport_event(std::move(ev));
+  if (closed) on_flow_closed(*closed);
   follow_deadlines();
+}
+
+void Server::on_flow_closed(io::ConnectionId id) {
+  const Flow flow = Flow::connection(id);
+  if (registrar_) {
+    auto marked = registrar_->flow_closed(flow);
+    if (!marked.empty()) {
+      log_(fmt::format("connection of {} binding(s) closed ({}...): reachable again when the phone re-registers",
+                       marked.size(), marked.front().user));
+    }
+  }
+  flow_bindings_.erase(flow.id);
+  std::erase_if(binding_flow_, [&](const auto& kv) { return kv.second == flow.id; });
+}
+
+registrar::RequestContext Server::context_of(Flow flow, const FlowInfo& info) const {
+  registrar::RequestContext c;
+  c.flow = flow;
+  c.transport = info.kind;
+  c.source_ip = info.remote.address.to_string();
+  c.source_port = info.remote.port;
+  c.secure = info.secure;
+  return c;
 }
 
 void Server::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
@@ -104,7 +148,6 @@ bool Server::is_ours(const sip::Uri& uri) const {
 }
 
 void Server::on_request(Flow flow, const FlowInfo& info, const sip::SipMessage& req) {
-  (void)info;
   const sip::MethodId m = req.method().id();
   if (m == sip::MethodId::ack) return;  // ACKs of our final responses: nothing to do (stateless)
   const bool in_dialog = [&] {
@@ -113,6 +156,10 @@ void Server::on_request(Flow flow, const FlowInfo& info, const sip::SipMessage& 
   }();
   if (draining_ && !in_dialog && m != sip::MethodId::options) {
     respond(flow, req, 503, "Service Unavailable", [](sip::SipMessage& r) { (void)r.add_raw("Retry-After", "30"); });
+    return;
+  }
+  if (m == sip::MethodId::register_) {
+    on_register(flow, info, req);
     return;
   }
   if (!is_ours(req.request_uri())) {
@@ -202,6 +249,7 @@ void Server::follow_deadlines() {
   auto take = [&](std::optional<io::Timestamp> t) {
     if (t && (!next || *t < *next)) next = t;
   };
+  if (registrar_) take(registrar_->next_timeout());
   take(drain_deadline_);
   take(stop_at_);
   if (!next) {
@@ -216,6 +264,9 @@ void Server::on_timer(io::Timestamp now) {
     log_("stopped");
     io_.stop();
     return;
+  }
+  if (registrar_) {
+    if (auto t = registrar_->next_timeout(); t && now >= *t) registrar_timeout(now);
   }
   if (drain_deadline_ && now >= *drain_deadline_) {
     log_("drain timeout: ending the remaining calls");

@@ -9,15 +9,19 @@
 
 #include <asio.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "core/registrar/registrar.hpp"
+#include "io/log_summary.hpp"
 #include "io/system_clock.hpp"
 #include "io/timer.hpp"
 #include "io/transport_manager.hpp"
 #include "runtime/sip_endpoint.hpp"
 #include "server/server_options.hpp"
+#include "server/store_adapters.hpp"
 #include "store/store.hpp"
 
 namespace sotto::server {
@@ -55,6 +59,17 @@ class Server {
   void respond(Flow flow, const sip::SipMessage& req, int status, std::string_view reason,
                const std::function<void(sip::SipMessage&)>& extra = {});
   bool is_ours(const sip::Uri& uri) const;
+  registrar::RequestContext context_of(Flow flow, const FlowInfo& info) const;
+  void on_flow_closed(io::ConnectionId id);
+
+  // server_register.cpp: REGISTER, bindings on disk, pinned connections.
+  Status restore_bindings();
+  void on_register(Flow flow, const FlowInfo& info, const sip::SipMessage& req);
+  // Writes the changes to the store (one transaction). False when that failed (logged).
+  bool persist(const std::vector<registrar::BindingChange>& changes);
+  // Pins the connections that carry bindings (no idle deadline, never evicted), unpins the others.
+  void track_flows(const std::vector<registrar::BindingChange>& changes);
+  void registrar_timeout(io::Timestamp now);
   void wait_for_signal();
   void follow_deadlines();
   void on_timer(io::Timestamp now);
@@ -71,6 +86,18 @@ class Server {
   asio::signal_set signals_;
   std::vector<std::string> bound_;
   std::vector<std::string> our_hosts_;  // lower-case domains and listener addresses
+  std::vector<std::string> listener_hosts_;  // "127.0.0.1", "::1"
+
+  // The registrar and what it needs.
+  std::unique_ptr<StoreAccounts> accounts_;
+  std::unique_ptr<registrar::Registrar> registrar_;
+  std::map<std::string, std::uint64_t> binding_flow_;          // store::binding_key -> connection flow id
+  std::map<std::uint64_t, std::size_t> flow_bindings_;         // connection flow id -> bindings on it
+  // Floods are summarised, one line per interval: failed digests, blocked sources, refreshes.
+  std::unique_ptr<io::LogSummary> auth_failures_log_;
+  std::unique_ptr<io::LogSummary> blocked_log_;
+  std::unique_ptr<io::LogSummary> refused_log_;
+  std::unique_ptr<io::LogSummary> refresh_log_;
 
   bool draining_ = false;
   std::optional<io::Timestamp> drain_deadline_;

@@ -144,3 +144,60 @@ def listening_sockets(pid):
             parts = line.split()
             found.append((parts[0], parts[4]))
     return sorted(found)
+
+
+def challenges(response, header="WWW-Authenticate"):
+    """The digest challenges of a 401/407: list of dicts (realm, nonce, algorithm, qop, opaque)."""
+    import re as _re
+    out = []
+    for line in response.split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() != header.lower():
+            continue
+        params = dict((k.lower(), v.strip('"')) for k, v in _re.findall(r'(\w+)=("[^"]*"|[^,\s]+)', value))
+        out.append(params)
+    return out
+
+
+def digest_header(method, uri, user, password, ch, header="Authorization"):
+    """An Authorization header answering challenge `ch` (MD5 or SHA-256, qop=auth)."""
+    import hashlib
+    alg = ch.get("algorithm", "MD5").upper()
+    H = (lambda s: hashlib.sha256(s.encode()).hexdigest()) if alg == "SHA-256" else (lambda s: hashlib.md5(s.encode()).hexdigest())
+    ha1 = H(f"{user}:{ch['realm']}:{password}")
+    ha2 = H(f"{method}:{uri}")
+    cnonce, nc = uuid.uuid4().hex[:16], "00000001"
+    resp = H(f"{ha1}:{ch['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+    opaque = f', opaque="{ch["opaque"]}"' if "opaque" in ch else ""
+    return (f'{header}: Digest username="{user}", realm="{ch["realm"]}", nonce="{ch["nonce"]}", uri="{uri}", '
+            f'response="{resp}", algorithm={ch.get("algorithm", "MD5")}, qop=auth, nc={nc}, cnonce="{cnonce}"{opaque}\r\n')
+
+
+def register_udp(port, user, password, domain="localhost", expires=60, contact_port=5999, algorithm="MD5"):
+    """REGISTER over UDP with digest: returns (first response, second response or None)."""
+    ruri = f"sip:{domain}"
+    call_id = uuid.uuid4().hex
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(3)
+    lport = s.getsockname()[1]
+
+    def msg(cseq, auth=""):
+        return (f"REGISTER {ruri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{uuid.uuid4().hex[:12]};rport\r\n"
+                f"Max-Forwards: 70\r\nFrom: <sip:{user}@{domain}>;tag={uuid.uuid4().hex[:8]}\r\nTo: <sip:{user}@{domain}>\r\n"
+                f"Call-ID: {call_id}\r\nCSeq: {cseq} REGISTER\r\nContact: <sip:{user}@127.0.0.1:{lport}>\r\n"
+                f"Expires: {expires}\r\n{auth}Content-Length: 0\r\n\r\n")
+    try:
+        s.sendto(msg(1).encode(), ("127.0.0.1", port))
+        first = s.recv(65535).decode(errors="replace")
+        chs = [c for c in challenges(first) if c.get("algorithm", "MD5").upper() == algorithm]
+        if not first.startswith("SIP/2.0 401 ") or not chs:
+            return first, None
+        s.sendto(msg(2, digest_header("REGISTER", ruri, user, password, chs[0])).encode(), ("127.0.0.1", port))
+        try:
+            second = s.recv(65535).decode(errors="replace")
+        except socket.timeout:
+            second = None
+        return first, second
+    finally:
+        s.close()

@@ -16,8 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "interop"))
 import harness as h  # noqa: E402
 from phone_interop_test import run_scenarios  # noqa: E402
-from serve_harness import (Serve, listening_sockets, request, status_line, stream_exchange, tls_connect,  # noqa: E402
-                           udp_exchange)
+from serve_harness import (Serve, challenges, listening_sockets, register_udp, request, status_line,  # noqa: E402
+                           stream_exchange, tls_connect, udp_exchange)
 
 
 def cert_serial(sock):
@@ -133,10 +133,72 @@ def configuration_errors_exit_2_before_anything_listens():
         wd.cleanup()
 
 
+def db_bindings(data_dir):
+    import sqlite3
+    con = sqlite3.connect(f"file:{os.path.join(data_dir, 'sotto.db')}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT user, contact, transport FROM bindings ORDER BY user").fetchall()
+    finally:
+        con.close()
+
+
+def registration_is_on_disk_before_the_200_and_restored_after_kill_9():
+    wd = h.Workdir("serve-reg")
+    try:
+        s = Serve(wd)
+        s.sotto("user", "add", "alice", "--password", "alice-secret")
+        phone = wd.spawn([h.sotto_bin(), "phone", "--account", "sips:alice@localhost", "--password", "alice-secret",
+                          "--proxy", f"sips:127.0.0.1:{s.tls_port}", "--ca-file", s.ca, "--duration", "30", "register"],
+                         "alice.log")
+        deadline = time.time() + 10
+        while "registered as" not in open(wd.file("alice.log")).read():
+            assert time.time() < deadline and phone.poll() is None, open(wd.file("alice.log")).read()
+            time.sleep(0.1)
+        # The phone has its 200: the binding must already be on disk.
+        rows = db_bindings(s.data_dir)
+        assert len(rows) == 1 and rows[0][0] == "alice" and rows[0][2] == "TLS", rows
+        assert "registered alice at sips:alice@127.0.0.1:" in s.log(), s.log()
+        s.proc.kill()  # no chance to write anything more
+        s.proc.wait(timeout=5)
+        s2 = Serve(wd, data_dir=s.data_dir, tls_port=s.tls_port, log="serve2.log")
+        s2.wait_log("restored 1 binding(s) from the database", 5)
+        phone.send_signal(signal.SIGINT)
+        phone.wait(timeout=15)
+        assert s2.stop() == 0
+    finally:
+        wd.cleanup()
+
+
+def register_over_udp_to_a_tls_only_account_is_refused_after_the_digest():
+    wd = h.Workdir("serve-udp-reg")
+    try:
+        udp = h.free_port(socket.SOCK_DGRAM)
+        s = Serve(wd, udp_port=udp)
+        s.sotto("user", "add", "alice", "--password", "alice-secret")  # default policy: TLS only
+        first, second = register_udp(udp, "alice", "alice-secret")
+        assert status_line(first) == "SIP/2.0 401 Unauthorized", first
+        # Refused only after a correct digest, with the reason (refusing earlier would reveal the account).
+        assert second is not None and status_line(second) == "SIP/2.0 403 Transport UDP not allowed for this account", second
+        assert "\r\nWarning: 399 " in second and "Transport UDP not allowed" in second, second
+        # An unknown user gets the same challenge as a known one, and a wrong password the same answer.
+        nobody_first, nobody_second = register_udp(udp, "nobody", "x")
+        alice_wrong_first, alice_wrong_second = register_udp(udp, "alice", "wrong")
+        assert status_line(nobody_first) == status_line(alice_wrong_first) == "SIP/2.0 401 Unauthorized"
+        shape = lambda r: sorted((c.get("algorithm"), c.get("qop"), c.get("realm")) for c in challenges(r))  # noqa: E731
+        assert shape(nobody_first) == shape(first), (nobody_first, first)
+        assert status_line(nobody_second) == status_line(alice_wrong_second), (nobody_second, alice_wrong_second)
+        assert db_bindings(s.data_dir) == [], "nothing registered"
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     starts_with_nothing_answers_options_and_drains_on_sigterm,
     sighup_reloads_the_certificate_without_dropping_connections,
     configuration_errors_exit_2_before_anything_listens,
+    registration_is_on_disk_before_the_200_and_restored_after_kill_9,
+    register_over_udp_to_a_tls_only_account_is_refused_after_the_digest,
 ]
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+// Server: REGISTER through the registrar, binding changes on disk before the response goes out, bindings
+// restored at start, and the connections that carry bindings pinned (RFC 5626: calls reach a phone
+// without a listener down the connection it registered over).
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "core/sip/response_builder.hpp"
+#include "server/server.hpp"
+
+namespace sotto::server {
+namespace {
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::string key_of(const registrar::Binding& b) { return store::binding_key(to_record(b, 0)); }
+
+std::string where(const registrar::Binding& b) {
+  const bool v6 = b.source_ip.find(':') != std::string::npos;
+  return fmt::format("{} from {}{}{}:{}", sip::transport_name(b.transport), v6 ? "[" : "", b.source_ip, v6 ? "]" : "",
+                     b.source_port);
+}
+
+}  // namespace
+
+Status Server::restore_bindings() {
+  const std::int64_t now_unix = unix_now();
+  (void)store_->remove_expired(now_unix);
+  auto rows = store_->list_bindings(now_unix);
+  if (!rows) return fail(Errc::io_error, "reading the bindings from the database: " + rows.error().context);
+  auto bindings = from_records(*rows);
+  const std::size_t n = bindings.size();
+  registrar_->restore(clock_.now(), now_unix, std::move(bindings));
+  if (n > 0) {
+    log_(fmt::format("restored {} binding(s) from the database (reachable at their contact, or down their "
+                     "connection once the phone registers again)", n));
+  }
+  return {};
+}
+
+void Server::on_register(Flow flow, const FlowInfo& info, const sip::SipMessage& req) {
+  const registrar::RequestContext ctx = context_of(flow, info);
+  const std::int64_t now_unix = unix_now();
+  const registrar::RegistrarStats before = registrar_->stats();
+  registrar::RegisterOutcome out = registrar_->handle_register(clock_.now(), now_unix, ctx, req);
+  const registrar::RegistrarStats after = registrar_->stats();
+  const std::string from = info.remote.to_string();
+  if (after.auth_failed > before.auth_failed) {
+    auth_failures_log_->note(fmt::format("REGISTER from {}: wrong password or unknown user", from));
+  }
+  if (after.transport_refused > before.transport_refused) {
+    refused_log_->note(fmt::format("REGISTER from {} over {}: the account does not allow this transport", from,
+                                   sip::transport_name(info.kind)));
+  }
+  if (!out.response) {
+    blocked_log_->note(fmt::format("REGISTER from {} dropped: source blocked after failed attempts", from));
+    return;
+  }
+  if (!out.changes.empty()) {
+    // Durable before the 200 (issue 8, section 5): a binding the phone was told about is on disk.
+    if (!persist(out.changes)) {
+      auto r = sip::make_response(req, 500, "Server Internal Error");
+      if (r) {
+        (void)r->add_raw("Retry-After", "5");
+        (void)endpoint_->send(flow, *r);
+      }
+      return;
+    }
+    track_flows(out.changes);
+    for (const registrar::BindingChange& c : out.changes) {
+      const registrar::Binding& b = c.binding;
+      switch (c.kind) {
+        case registrar::BindingChangeKind::added:
+          log_(fmt::format("registered {} at {} over {} (expires in {} s)", b.user, sip::serialize(b.contact), where(b),
+                           b.expires_unix - now_unix));
+          break;
+        case registrar::BindingChangeKind::refreshed:
+          refresh_log_->note(fmt::format("{} at {} over {}", b.user, sip::serialize(b.contact), where(b)));
+          break;
+        case registrar::BindingChangeKind::removed:
+          log_(fmt::format("unregistered {} at {}", b.user, sip::serialize(b.contact)));
+          break;
+      }
+    }
+  }
+  if (Status st = endpoint_->send(flow, *out.response); !st) log_("REGISTER response not sent: " + st.error().message());
+}
+
+bool Server::persist(const std::vector<registrar::BindingChange>& changes) {
+  const std::int64_t now_unix = unix_now();
+  std::vector<store::BindingRecord> puts;
+  for (const registrar::BindingChange& c : changes) {
+    if (c.kind == registrar::BindingChangeKind::removed) {
+      if (auto r = store_->remove_binding(to_record(c.binding, now_unix)); !r) {
+        log_("database: binding of " + c.binding.user + " not removed: " + r.error().context);
+        return false;
+      }
+    } else {
+      puts.push_back(to_record(c.binding, now_unix));
+    }
+  }
+  if (!puts.empty()) {
+    if (Status st = store_->put_bindings(puts); !st) {
+      log_("database: bindings not written (answering 500): " + st.error().context);
+      return false;
+    }
+  }
+  return true;
+}
+
+void Server::track_flows(const std::vector<registrar::BindingChange>& changes) {
+  auto drop = [this](std::uint64_t flow_id) {
+    auto it = flow_bindings_.find(flow_id);
+    if (it == flow_bindings_.end()) return;
+    if (--it->second == 0) {
+      flow_bindings_.erase(it);
+      endpoint_->set_in_use(Flow::connection(flow_id), false);
+    }
+  };
+  for (const registrar::BindingChange& c : changes) {
+    const std::string key = key_of(c.binding);
+    auto old = binding_flow_.find(key);
+    const bool keep = c.kind != registrar::BindingChangeKind::removed && c.binding.flow.reliable &&
+                      c.binding.flow.kind() == sip::txn::FlowKind::connection && c.binding.flow_alive;
+    if (old != binding_flow_.end()) {
+      if (keep && old->second == c.binding.flow.id) continue;  // same connection as before
+      drop(old->second);
+      binding_flow_.erase(old);
+    }
+    if (!keep) continue;
+    binding_flow_[key] = c.binding.flow.id;
+    if (flow_bindings_[c.binding.flow.id]++ == 0) endpoint_->set_in_use(c.binding.flow, true);
+  }
+}
+
+void Server::registrar_timeout(io::Timestamp now) {
+  auto expired = registrar_->handle_timeout(now);
+  if (expired.empty()) return;
+  (void)persist(expired);
+  track_flows(expired);
+  for (const registrar::BindingChange& c : expired) {
+    log_(fmt::format("binding expired: {} at {}", c.binding.user, sip::serialize(c.binding.contact)));
+  }
+}
+
+}  // namespace sotto::server
