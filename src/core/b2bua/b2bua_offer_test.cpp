@@ -1,0 +1,239 @@
+// Early media (183 with SDP) and late offer (INVITE without SDP) through the B2BUA, with scripted
+// peers whose SDP comes from the real negotiator.
+#include <gtest/gtest.h>
+
+#include "base/testing/deterministic_random.hpp"
+#include "core/b2bua/testing_b2bua.hpp"
+#include "core/negotiation/answerer.hpp"
+#include "core/negotiation/negotiated_session.hpp"
+#include "core/sdp/sdp.hpp"
+#include "core/ua/call.hpp"
+
+namespace sotto::b2bua {
+namespace {
+
+using testing::uri;
+using Kind = ua::UaEvent::Kind;
+using ua::CallState;
+using sip::SipMessage;
+using namespace std::chrono_literals;
+
+B2buaConfig server_config() {
+  B2buaConfig c;
+  c.domains = {"localhost"};
+  c.bindings = {ua::LocalBinding{"TLS", "127.0.0.1", 5061}};
+  return c;
+}
+
+// What a sotto phone with default settings answers over TLS (fresh keys each call).
+std::string answer_for(const std::string& offer, std::uint16_t rtp_port) {
+  auto parsed = sdp::parse_sdp(offer);
+  EXPECT_TRUE(parsed) << offer;
+  if (!parsed) return {};
+  const ua::UaConfig cfg = testing::phone("peer", 5090);
+  auto caps = ua::local_caps(cfg, ua::CallOptions{"127.0.0.1", rtp_port, "IP4"}, "77", sdp::Direction::sendrecv);
+  auto out = negotiation::make_answer(*parsed, caps, cfg.media_policy, negotiation::SignallingContext::tls());
+  EXPECT_TRUE(out && std::holds_alternative<negotiation::Answer>(*out));
+  if (!out || !std::holds_alternative<negotiation::Answer>(*out)) return {};
+  return sdp::serialize(std::get<negotiation::Answer>(*out).sdp);
+}
+
+SipMessage reply(const SipMessage& req, int status, const std::string& reason, const std::string& tag) {
+  auto r = sip::make_response(req, status, reason, status == 100 ? "" : tag);
+  EXPECT_TRUE(r);
+  return r ? *r : SipMessage{};
+}
+
+// A callee that answers 183 with SDP (early media), then 200 with the same SDP when told to.
+struct EarlyMediaCallee {
+  std::optional<SipMessage> invite;
+  std::optional<Flow> flow;
+  std::string sdp;
+  int acks = 0;
+  int byes = 0;
+  void operator()(testing::Net& net, int node, Flow f, const SipMessage& msg) {
+    if (!msg.is_request()) return;
+    if (msg.method() == sip::MethodId::ack) {
+      ++acks;
+      return;
+    }
+    if (msg.method() == sip::MethodId::invite) {
+      invite = msg;
+      flow = f;
+      sdp = answer_for(msg.body(), 36000);
+      SipMessage early = reply(msg, 183, "Session Progress", "calleetag");
+      early.add(sip::hdr::contact, *sip::parse_contact("<sips:bob@127.0.0.1:5072>"));
+      early.add(sip::hdr::content_type, std::string("application/sdp"));
+      early.set_body(sdp);
+      net.send(node, f, early);
+      return;
+    }
+    if (msg.method() == sip::MethodId::bye) ++byes;
+    net.send(node, f, reply(msg, 200, "OK", "calleetag"));
+  }
+  void answer(testing::Net& net, int node) {
+    SipMessage ok = reply(*invite, 200, "OK", "calleetag");
+    ok.add(sip::hdr::contact, *sip::parse_contact("<sips:bob@127.0.0.1:5072>"));
+    ok.add(sip::hdr::content_type, std::string("application/sdp"));
+    ok.set_body(sdp);
+    net.send(node, *flow, ok);
+  }
+};
+
+TEST(B2buaOffer, EarlyMediaFromTheCalleeReachesTheCallerWithItsOwnKeysAndThe200RepeatsIt) {
+  sotto::testing::DeterministicRandom rng{3};
+  testing::FakeLocations locations;
+  testing::FakeAuthenticator auth;
+  testing::FakeAnchor anchor;
+  testing::FakePolicies policies;
+  B2bua server(server_config(), locations, auth, anchor, policies, rng);
+  ua::UserAgent alice(testing::phone("alice", 5071));
+  EarlyMediaCallee callee;
+  testing::Net net;
+  net.attach(server);
+  const int a = net.add_phone("alice", alice);
+  const int b = net.add_script("bob", {ua::LocalBinding{"TLS", "127.0.0.1", 5072}}, std::ref(callee));
+  auth.passwords = {{"alice", "pw-alice"}};
+  policies.users["alice"] = UserPolicy{};
+  policies.users["bob"] = UserPolicy{};
+  registrar::Binding bind;
+  bind.user = "bob";
+  bind.contact = uri("sips:bob@127.0.0.1:6072");
+  bind.flow = net.connect(b, "TLS");
+  locations.bindings["bob"].push_back(bind);
+
+  auto h = alice.call(net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(net.run_until([&] { return net.count(a, "183") == 1; }));
+  const SipMessage early = net.received(a, "183").front();
+  ASSERT_FALSE(early.body().empty());
+  // The relay has both legs already (early media flows), with different keys per leg.
+  ASSERT_EQ(anchor.on(relay::Side::a).size(), 1u);
+  ASSERT_EQ(anchor.on(relay::Side::b).size(), 1u);
+  EXPECT_FALSE(negotiation::same_key(*anchor.on(relay::Side::a)[0].media.local_key,
+                                     *anchor.on(relay::Side::b)[0].media.local_key));
+  EXPECT_EQ(anchor.on(relay::Side::b)[0].media.remote_rtp_port, 36000);
+  EXPECT_EQ(early.body().find(callee.sdp), std::string::npos);  // not the callee's SDP: ours for leg A
+  EXPECT_NE(early.body().find("m=audio " + std::to_string(anchor.local(1, relay::Side::a).rtp_port)), std::string::npos);
+
+  callee.answer(net, b);
+  ASSERT_TRUE(net.run_until([&] { return net.has_state(a, CallState::established); }));
+  const SipMessage ok = net.received(a, "200").front();
+  EXPECT_EQ(ok.body(), early.body());  // the 200 repeats the early answer
+  EXPECT_EQ(callee.acks, 1);
+  // Leg B's keys did not change between 183 and 200: the relay keeps the context.
+  auto lb = anchor.on(relay::Side::b);
+  ASSERT_EQ(lb.size(), 2u);
+  EXPECT_TRUE(negotiation::same_key(*lb[0].media.local_key, *lb[1].media.local_key));
+  EXPECT_TRUE(negotiation::same_key(*lb[0].media.remote_key, *lb[1].media.remote_key));
+  EXPECT_EQ(anchor.on(relay::Side::a).size(), 1u);
+}
+
+// A caller that sends an INVITE without SDP, answers the offer in the 200 with its ACK, then BYE.
+struct LateOfferCaller {
+  std::optional<SipMessage> ok;
+  std::string answer;
+  bool send_bad_answer = false;
+  void operator()(testing::Net& net, int node, Flow f, const SipMessage& msg) {
+    if (msg.is_request()) {
+      if (msg.method() != sip::MethodId::ack) net.send(node, f, reply(msg, 200, "OK", ""));
+      return;
+    }
+    if (msg.status() != 200 || ok) return;
+    ok = msg;
+    answer = send_bad_answer ? std::string("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                           "m=audio 42000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+                             : answer_for(msg.body(), 42000);
+    SipMessage ack = SipMessage::request(sip::MethodId::ack, msg.header(sip::hdr::contact)->address.uri);
+    ack.add(sip::hdr::via, *sip::parse_via("SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bKlateack"));
+    ack.add(sip::hdr::max_forwards, std::uint8_t{70});
+    ack.add(sip::hdr::from, *msg.header(sip::hdr::from));
+    ack.add(sip::hdr::to, *msg.header(sip::hdr::to));
+    ack.add(sip::hdr::call_id, *msg.header(sip::hdr::call_id));
+    ack.add(sip::hdr::cseq, sip::CSeq{1, sip::MethodId::ack});
+    ack.add(sip::hdr::content_type, std::string("application/sdp"));
+    ack.set_body(answer);
+    net.send(node, f, ack);
+  }
+};
+
+SipMessage offerless_invite() {
+  SipMessage inv = SipMessage::request(sip::MethodId::invite, uri("sips:bob@localhost"));
+  inv.add(sip::hdr::via, *sip::parse_via("SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bKlate1"));
+  inv.add(sip::hdr::max_forwards, std::uint8_t{70});
+  inv.add(sip::hdr::from, *sip::parse_name_addr("<sips:alice@localhost>;tag=late", "From"));
+  inv.add(sip::hdr::to, *sip::parse_name_addr("<sips:bob@localhost>", "To"));
+  inv.add(sip::hdr::call_id, std::string("late-offer-call"));
+  inv.add(sip::hdr::cseq, sip::CSeq{1, sip::MethodId::invite});
+  inv.add(sip::hdr::contact, *sip::parse_contact("<sips:alice@127.0.0.1:5071>"));
+  return inv;
+}
+
+struct LateOffer : ::testing::Test {
+  sotto::testing::DeterministicRandom rng{9};
+  testing::FakeLocations locations;
+  testing::FakeAuthenticator auth;
+  testing::FakeAnchor anchor;
+  testing::FakePolicies policies;
+  B2bua server{server_config(), locations, auth, anchor, policies, rng};
+  ua::UaConfig bob_cfg = [] {
+    ua::UaConfig c = testing::phone("bob", 5072);
+    c.auto_answer = true;
+    return c;
+  }();
+  ua::UserAgent bob{bob_cfg};
+  LateOfferCaller caller;
+  testing::Net net;
+  int a = 0;
+  int b = 0;
+
+  void SetUp() override {
+    net.attach(server);
+    a = net.add_script("alice", {ua::LocalBinding{"TLS", "127.0.0.1", 5071}}, std::ref(caller));
+    b = net.add_phone("bob", bob);
+    auth.trusted = {"alice"};
+    policies.users["alice"] = UserPolicy{};
+    policies.users["bob"] = UserPolicy{};
+    registrar::Binding bind;
+    bind.user = "bob";
+    bind.contact = uri("sips:bob@127.0.0.1:6072");
+    bind.flow = net.connect(b, "TLS");
+    locations.bindings["bob"].push_back(bind);
+  }
+};
+
+TEST_F(LateOffer, TheCalleeGetsOurOfferTheCallerGetsAnOfferIn200AndAnswersInAck) {
+  net.send(a, net.flow_to_server(a, "TLS"), offerless_invite());
+  ASSERT_TRUE(net.run_until([&] { return net.has_state(b, CallState::established) && anchor.on(relay::Side::a).size() == 1; }));
+  // bob got an offer from us (SRTP, default codecs with telephone-event) and answered it.
+  auto invites = net.received(b, "INVITE");
+  ASSERT_EQ(invites.size(), 1u);
+  EXPECT_NE(invites[0].body().find("RTP/SAVP"), std::string::npos);
+  EXPECT_NE(invites[0].body().find("telephone-event/8000"), std::string::npos);
+  // The caller's 200 carried our offer for leg A; its ACK's answer set the relay's side a.
+  ASSERT_TRUE(caller.ok);
+  EXPECT_NE(caller.ok->body().find("a=crypto:1 "), std::string::npos);
+  auto la = anchor.on(relay::Side::a);
+  ASSERT_TRUE(la[0].media.local_key && la[0].media.remote_key);
+  EXPECT_EQ(la[0].media.remote_rtp_port, 42000);
+  auto lb = anchor.on(relay::Side::b);
+  ASSERT_EQ(lb.size(), 1u);
+  EXPECT_FALSE(negotiation::same_key(*la[0].media.local_key, *lb[0].media.local_key));
+  EXPECT_EQ(net.server_event(B2buaEvent::Kind::call_ended), nullptr);
+}
+
+TEST_F(LateOffer, AnAckWithoutSrtpUnderRequireEndsTheCallWithByeOnBothLegs) {
+  caller.send_bad_answer = true;
+  net.send(a, net.flow_to_server(a, "TLS"), offerless_invite());
+  ASSERT_TRUE(net.run_until([&] { return net.has_state(b, CallState::terminated); }));
+  EXPECT_EQ(net.count(b, "BYE"), 1u);
+  ASSERT_TRUE(net.run_until([&] { return net.count(a, "BYE") == 1; }));
+  const B2buaEvent* ended = net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->record.result, CallResult::failed);
+  EXPECT_NE(ended->record.reason.find("caller's answer"), std::string::npos) << ended->record.reason;
+  EXPECT_TRUE(anchor.on(relay::Side::a).empty());
+}
+
+}  // namespace
+}  // namespace sotto::b2bua
