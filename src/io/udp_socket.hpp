@@ -6,6 +6,7 @@
 //   auto s = io::UdpSocket::bind(io, *io::Endpoint::parse("127.0.0.1:0")).value();
 //   s.async_receive(buf, [](std::error_code ec, std::size_t n, const io::Endpoint& from) { ... });
 //   s.send_to(peer, bytes);   // false: the datagram is lost (UDP), never an exception
+//   s.async_wait_readable([&](std::error_code) { std::size_t n = s.receive_batch(slots); ... s.send_batch(out); });
 
 #include <asio/io_context.hpp>
 #include <asio/ip/udp.hpp>
@@ -19,6 +20,15 @@
 #include "io/endpoint.hpp"
 
 namespace sotto::io {
+
+// One datagram of a batch (receive_batch / send_batch), in memory the caller owns and reuses, so a
+// batch costs no allocation. Receiving: `buffer` is where it lands, `size` what arrived (0 when the OS
+// had to truncate it), `peer` the sender. Sending: the first `size` bytes of `buffer` go to `peer`.
+struct Datagram {
+  std::span<std::uint8_t> buffer;
+  std::size_t size = 0;
+  asio::ip::udp::endpoint peer;
+};
 
 class UdpSocket {
  public:
@@ -45,6 +55,19 @@ class UdpSocket {
 
   // Sends now, without blocking; false when the system refused (the datagram is lost, as UDP allows).
   bool send_to(const Endpoint& to, std::span<const std::uint8_t> bytes) noexcept;
+
+  // Batched I/O for media: one recvmmsg/sendmmsg system call per batch on Linux, one call per datagram
+  // elsewhere. `handler(ec)` runs when a datagram is waiting; receive_batch then takes up to
+  // out.size() (at most kMaxBatch) that are waiting, without blocking, and returns how many.
+  static constexpr std::size_t kMaxBatch = 64;
+  template <class Handler>
+  void async_wait_readable(Handler&& handler) {
+    sock_.async_wait(asio::socket_base::wait_read, std::forward<Handler>(handler));
+  }
+  std::size_t receive_batch(std::span<Datagram> out) noexcept;
+  // Sends each datagram to its peer now, without blocking; returns how many the system took (the rest
+  // are lost, as UDP allows).
+  std::size_t send_batch(std::span<const Datagram> batch) noexcept;
   void close() noexcept;
 
   // For asynchronous sends with a caller-managed backlog (UdpTransport).

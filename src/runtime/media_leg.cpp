@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "core/srtp/successor.hpp"
+
 namespace sotto::runtime {
 
 Result<MediaTarget> media_target(const sdp::NegotiatedStream& s) {
@@ -120,19 +122,18 @@ Status MediaLeg::update(io::Endpoint remote_rtp, io::Endpoint remote_rtcp, std::
   // Build everything first: a refused policy changes nothing.
   std::unique_ptr<srtp::Context> tx, rx;
   if (new_rx) {
-    auto r = srtp::Context::create(srtp::Direction::inbound, *new_rx);
-    if (!r) return Unexpected(r.error());
-    rx = std::make_unique<srtp::Context>(std::move(*r));
     // RFC 3711 section 3.3.1: after a re-key the ROC goes on, it is never reset. Except when the peer
     // moved (RFC 4568 section 7.1.4): a new address or port comes with a new key and a new crypto
     // context whose ROC starts at zero.
-    if (remote_rtp == remote_rtp_) rx->continue_from(*rx_);
+    auto r = srtp::successor(srtp::Direction::inbound, *new_rx, remote_rtp == remote_rtp_ ? rx_.get() : nullptr);
+    if (!r) return Unexpected(r.error());
+    rx = std::make_unique<srtp::Context>(std::move(*r));
   }
   if (new_tx) {  // last: claiming the key in the registry is what may fail
-    auto t = srtp::Context::create(srtp::Direction::outbound, *new_tx, options_.outbound_keys);
+    // RFC 3711 3.3.1: the ROC, and with it the sequence, go on; so does the SRTCP index.
+    auto t = srtp::successor(srtp::Direction::outbound, *new_tx, tx_.get(), options_.outbound_keys);
     if (!t) return Unexpected(t.error());
     tx = std::make_unique<srtp::Context>(std::move(*t));
-    tx->continue_from(*tx_);  // RFC 3711 3.3.1: the ROC, and with it the sequence, go on; so does the SRTCP index
   }
   if (tx) {
     suite_name_ = std::string(tx->suite().name);

@@ -1,0 +1,247 @@
+#include "core/relay/relay.hpp"
+
+#include <utility>
+
+#include "core/negotiation/negotiated_session.hpp"
+#include "core/rtp/rtp_header.hpp"
+#include "core/sdes/to_policy.hpp"
+#include "core/srtp/successor.hpp"
+
+namespace sotto::relay {
+
+struct Relay::SideState {
+  bool configured = false;
+  LegMedia media;
+  std::optional<netpkt::IpEndpoint> sdp_rtp;   // from the SDP; nullopt: port 0 or c=0.0.0.0 (hold)
+  std::optional<netpkt::IpEndpoint> sdp_rtcp;
+  std::optional<netpkt::IpEndpoint> latched_rtp;   // the source of the last accepted packet
+  std::optional<netpkt::IpEndpoint> latched_rtcp;
+  std::unique_ptr<srtp::Context> in;    // the peer's key: what arrives on this side
+  std::unique_ptr<srtp::Context> out;   // our key: what we send to this side's peer
+  LegStats stats;
+  LossCounter loss;
+};
+
+namespace {
+
+const char* side_name(Side s) { return s == Side::a ? "side a" : "side b"; }
+
+bool is_unspecified(const netpkt::IpAddress& a) {
+  const std::size_t n = a.v6 ? 16 : 4;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a.bytes[i] != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(Drop d) noexcept {
+  switch (d) {
+    case Drop::no_media: return "no media negotiated on this side";
+    case Drop::malformed: return "malformed packet";
+    case Drop::auth_failure: return "authentication failed";
+    case Drop::stranger: return "from a source other than the latched peer";
+    case Drop::no_destination: return "the other side has no destination";
+    case Drop::protect_failed: return "re-encryption failed";
+  }
+  return "?";
+}
+
+std::string describe(const RelayEvent& e) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(e.silent_for).count();
+  return "relay " + std::to_string(e.relay) + " dead (no media for " + std::to_string(s) + " s)";
+}
+
+bool looks_like_rtcp(std::span<const std::uint8_t> packet) noexcept {
+  return packet.size() >= 2 && packet[1] >= 192 && packet[1] <= 223;
+}
+
+Relay::Relay(RelayId id, RelayOptions options)
+    : id_(id), options_(options), sides_{std::make_unique<SideState>(), std::make_unique<SideState>()} {}
+Relay::Relay(Relay&&) noexcept = default;
+Relay& Relay::operator=(Relay&&) noexcept = default;
+Relay::~Relay() = default;
+
+Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
+  SideState& s = state(side);
+  const std::string who = side_name(side);
+  if (m.local_key.has_value() != m.remote_key.has_value()) {
+    return fail(Errc::invalid_argument, who + ": SRTP needs both our key and the peer's key, or neither");
+  }
+  const bool secure = m.local_key.has_value();
+  if (s.configured && (s.in != nullptr) != secure) {
+    return fail(Errc::invalid_argument, who + ": SRTP cannot be switched " + (secure ? "on" : "off") + " in mid-call");
+  }
+  std::optional<netpkt::IpEndpoint> rtp, rtcp;
+  if (m.remote_rtp_port != 0) {
+    auto ip = netpkt::parse_ip_address(m.remote_ip);
+    if (!ip) return fail(Errc::invalid_argument, who + ": remote media address '" + m.remote_ip + "' is not an IP address");
+    if (!is_unspecified(*ip)) {  // c=0.0.0.0: the old way to hold (RFC 3264 section 8.4): send nothing
+      const std::uint16_t rtcp_port = m.rtcp_mux ? m.remote_rtp_port
+                                      : m.remote_rtcp_port != 0 ? m.remote_rtcp_port
+                                                                : static_cast<std::uint16_t>(m.remote_rtp_port + 1);
+      rtp = netpkt::IpEndpoint{*ip, m.remote_rtp_port};
+      rtcp = netpkt::IpEndpoint{*ip, rtcp_port};
+    }
+  }
+  // A peer at a new address is a new peer (transfer): its contexts start afresh (RFC 4568 section 7.1.4).
+  const bool moved = s.sdp_rtp && rtp && *s.sdp_rtp != *rtp;
+
+  // Build everything first: a refused key changes nothing. The outbound key last: claiming it is final.
+  std::unique_ptr<srtp::Context> in, out;
+  if (secure) {
+    if (!s.configured || !negotiation::same_key(s.media.remote_key, m.remote_key)) {
+      auto p = sdes::to_policy(*m.remote_key);
+      if (!p) return fail(p.error().code, who + ": the peer's key: " + p.error().context);
+      // The peer's ROC goes on under its new key (RFC 3711 section 3.3.1), unless it is a new peer.
+      auto c = srtp::successor(srtp::Direction::inbound, *p, moved ? nullptr : s.in.get());
+      if (!c) return fail(c.error().code, who + ": the peer's key: " + c.error().context);
+      in = std::make_unique<srtp::Context>(std::move(*c));
+    }
+    if (!s.configured || !negotiation::same_key(s.media.local_key, m.local_key)) {
+      auto p = sdes::to_policy(*m.local_key);
+      if (!p) return fail(p.error().code, who + ": our key: " + p.error().context);
+      // Our indexes go on under our new key, unless the peer is new and expects ROC 0.
+      auto c = srtp::successor(srtp::Direction::outbound, *p, moved ? nullptr : s.out.get(), options_.outbound_keys);
+      if (!c) return fail(c.error().code, who + ": our key: " + c.error().context);
+      out = std::make_unique<srtp::Context>(std::move(*c));
+    }
+  }
+
+  if (in) s.in = std::move(in);
+  if (out) s.out = std::move(out);
+  if (moved) {
+    s.latched_rtp.reset();
+    s.latched_rtcp.reset();
+    s.stats.latched = false;
+  }
+  s.sdp_rtp = rtp;
+  s.sdp_rtcp = rtcp;
+  s.media = m;
+  s.configured = true;
+  last_activity_ = now;  // the dead-media clock starts again with each negotiation
+  dead_reported_ = false;
+  return {};
+}
+
+std::optional<netpkt::IpEndpoint> Relay::destination(Side side, Socket kind) const noexcept {
+  const SideState& s = state(side);
+  if (!s.configured || !s.sdp_rtp) return std::nullopt;  // nothing negotiated, port 0, or c=0.0.0.0
+  if (kind == Socket::rtp) return s.latched_rtp ? s.latched_rtp : s.sdp_rtp;
+  if (s.latched_rtcp) return s.latched_rtcp;
+  if (s.media.rtcp_mux) return s.latched_rtp ? s.latched_rtp : s.sdp_rtp;
+  return s.sdp_rtcp;
+}
+
+PacketOutcome Relay::handle_packet(Timestamp now, Side side, const netpkt::IpEndpoint& from, bool is_rtcp,
+                                   std::span<std::uint8_t> buffer, std::size_t len) noexcept {
+  SideState& s = state(side);
+  if (!s.configured || s.media.remote_rtp_port == 0) {
+    ++s.stats.dropped;
+    return Unexpected(Drop::no_media);
+  }
+  if (len > buffer.size() || len < (is_rtcp ? 8u : 12u) || (buffer[0] >> 6) != 2) {
+    ++s.stats.dropped;
+    return Unexpected(Drop::malformed);
+  }
+  std::optional<netpkt::IpEndpoint>& latched = is_rtcp ? s.latched_rtcp : s.latched_rtp;
+
+  if (s.in) {
+    const srtp::PacketResult r = is_rtcp ? s.in->unprotect_rtcp(buffer, len) : s.in->unprotect_rtp(buffer, len);
+    if (!r) {
+      switch (r.error()) {
+        case srtp::SrtpError::auth_failure:
+        case srtp::SrtpError::replay:
+        case srtp::SrtpError::too_old:
+        case srtp::SrtpError::unknown_mki:
+          ++s.stats.auth_failures;
+          return Unexpected(Drop::auth_failure);
+        default:
+          ++s.stats.dropped;
+          return Unexpected(Drop::malformed);
+      }
+    }
+    len = *r;
+    latched = from;  // authenticated: this is the peer, wherever it is now (symmetric RTP)
+  } else {
+    // Plain RTP cannot authenticate: the first source latches while nothing is latched; the SDP's
+    // address always takes over; anything else is a stranger.
+    if (!latched) {
+      latched = from;
+    } else if (*latched != from) {
+      const auto& sdp = is_rtcp ? (s.media.rtcp_mux ? s.sdp_rtp : s.sdp_rtcp) : s.sdp_rtp;
+      if (sdp && *sdp == from) {
+        latched = from;
+      } else {
+        ++s.stats.dropped;
+        return Unexpected(Drop::stranger);
+      }
+    }
+  }
+  s.stats.latched = true;
+  ++s.stats.packets_in;
+  s.stats.last_rx = now;
+  last_activity_ = now;
+  dead_reported_ = false;
+  if (!is_rtcp) {
+    if (auto h = rtp::parse_rtp_header(std::span<const std::uint8_t>(buffer.data(), len))) {
+      s.loss.on_packet(h->ssrc, h->sequence);
+    }
+  }
+
+  const Side to = other(side);
+  SideState& o = state(to);
+  const auto dest = destination(to, is_rtcp ? Socket::rtcp : Socket::rtp);
+  if (!dest) {
+    ++s.stats.not_forwarded;
+    return Unexpected(Drop::no_destination);
+  }
+  if (o.out) {
+    const srtp::PacketResult r = is_rtcp ? o.out->protect_rtcp(buffer, len) : o.out->protect_rtp(buffer, len);
+    if (!r) {
+      ++s.stats.not_forwarded;
+      return Unexpected(Drop::protect_failed);
+    }
+    len = *r;
+  }
+  ++o.stats.packets_out;
+  return Forward{to, is_rtcp && !o.media.rtcp_mux ? Socket::rtcp : Socket::rtp, *dest, len};
+}
+
+bool Relay::on_hold() const noexcept {
+  for (const auto& s : sides_) {
+    if (!s->configured) continue;
+    if (s->media.direction != sdp::Direction::sendrecv || !s->sdp_rtp) return true;
+  }
+  return false;
+}
+
+std::optional<Timestamp> Relay::next_timeout() const noexcept {
+  if (dead_reported_ || (!sides_[0]->configured && !sides_[1]->configured) || on_hold()) return std::nullopt;
+  return last_activity_ + options_.dead_after;
+}
+
+void Relay::handle_timeout(Timestamp now) {
+  const auto deadline = next_timeout();
+  if (!deadline || now < *deadline) return;
+  event_ = RelayEvent{id_, now - last_activity_};
+  dead_reported_ = true;
+}
+
+std::optional<RelayEvent> Relay::poll_event() { return std::exchange(event_, std::nullopt); }
+
+LegStats Relay::stats(Side side) const noexcept {
+  const SideState& s = state(side);
+  LegStats st = s.stats;
+  st.packets_lost = s.loss.lost();
+  return st;
+}
+
+std::string Relay::suite(Side side) const {
+  const SideState& s = state(side);
+  if (!s.configured) return "";
+  return s.out ? std::string(s.out->suite().name) : "RTP";
+}
+
+}  // namespace sotto::relay

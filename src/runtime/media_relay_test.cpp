@@ -1,0 +1,248 @@
+// MediaRelay on loopback in real time: two UDP sockets act as phones, each with its own SRTP contexts
+// (core/relay/testing_relay.hpp); packets must flow both ways through the relay, re-encrypted for the
+// other leg; a stranger's forged packets are dropped and counted; dead media is reported; the port
+// range is honoured.
+#include <gtest/gtest.h>
+
+#include <asio/ip/udp.hpp>
+#include <map>
+
+#include "core/relay/testing_relay.hpp"
+#include "io/system_clock.hpp"
+#include "runtime/media_relay.hpp"
+
+namespace sotto::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+using relay::Side;
+using relay::testing::Packet;
+using relay::testing::Phone;
+
+bool run_until(asio::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds bound = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (io.stopped()) io.restart();
+    io.run_one_for(20ms);
+  }
+  return true;
+}
+
+// A phone's UDP socket on loopback: records what arrives.
+struct Endpoint {
+  explicit Endpoint(asio::io_context& io) : sock(io, {asio::ip::make_address("127.0.0.1"), 0}) { receive(); }
+  std::uint16_t port() const { return sock.local_endpoint().port(); }
+  void send(const Packet& p, std::uint16_t to_port) {
+    sock.send_to(asio::buffer(p.buf.data(), p.len), {asio::ip::make_address("127.0.0.1"), to_port});
+  }
+  void receive() {
+    sock.async_receive_from(asio::buffer(buf), from, [this](std::error_code ec, std::size_t n) {
+      if (ec) return;
+      got.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+      receive();
+    });
+  }
+  asio::ip::udp::socket sock;
+  asio::ip::udp::endpoint from;
+  std::array<std::uint8_t, 2048> buf{};
+  std::vector<std::vector<std::uint8_t>> got;
+};
+
+// Ports outside 20000-30000, where other VoIP traffic on this machine may be.
+MediaRelayOptions quiet(srtp::KeyRegistry& registry) {
+  MediaRelayOptions o;
+  o.port_min = 32000;
+  o.port_max = 33000;
+  o.relay.outbound_keys = &registry;
+  return o;
+}
+
+TEST(MediaRelay, RelaysBothWaysReencryptedForTheOtherLeg) {
+  asio::io_context io;
+  io::SystemClock clock;
+  srtp::KeyRegistry registry;
+  auto anchor = MediaRelay::create(io, clock, quiet(registry)).value();
+  const relay::RelayId id = anchor->open(clock.now()).value();
+  const relay::AnchorAddress at_a = anchor->local(id, Side::a), at_b = anchor->local(id, Side::b);
+  EXPECT_EQ(at_a.ip, "127.0.0.1");
+  EXPECT_EQ(at_a.rtp_port % 2, 0);
+  EXPECT_NE(at_a.rtp_port, at_b.rtp_port);
+  EXPECT_GE(at_a.rtp_port, 32000);
+  EXPECT_LT(at_b.rtp_port, 33000);
+
+  Endpoint alice_rtp(io), alice_rtcp(io), bob_rtp(io);
+  Phone alice(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, alice_rtp.port()), 0xA11CE, 65500, &registry);
+  Phone bob(srtp::SuiteId::AEAD_AES_128_GCM, relay::testing::ep(1, bob_rtp.port()), 0xB0B, 100, &registry);
+  bob.rtcp_mux = true;
+  relay::LegMedia a_media = alice.leg_media();
+  a_media.remote_rtcp_port = alice_rtcp.port();
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::a, a_media));
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::b, bob.leg_media()));
+
+  // 100 packets each way (Alice's sequence wraps), and RTCP; what each sent, by sequence number.
+  constexpr int kPackets = 100;
+  std::map<std::uint16_t, std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>> from_alice, from_bob;
+  for (int i = 0; i < kPackets; ++i) {
+    Packet p = alice.rtp();
+    from_alice[static_cast<std::uint16_t>(alice.seq - 1)] = {alice.last_plain, p.bytes()};
+    alice_rtp.send(p, at_a.rtp_port);
+    Packet q = bob.rtp();
+    from_bob[static_cast<std::uint16_t>(bob.seq - 1)] = {bob.last_plain, q.bytes()};
+    bob_rtp.send(q, at_b.rtp_port);
+  }
+  Packet sr_a = alice.rtcp();
+  const auto alice_rtcp_plain = alice.last_plain;
+  alice_rtcp.send(sr_a, static_cast<std::uint16_t>(at_a.rtp_port + 1));
+  Packet sr_b = bob.rtcp();  // rtcp-mux: on Bob's RTP socket, to the anchor's RTP port
+  const auto bob_rtcp_plain = bob.last_plain;
+  bob_rtp.send(sr_b, at_b.rtp_port);
+
+  ASSERT_TRUE(run_until(io, [&] { return bob_rtp.got.size() >= kPackets + 1 && alice_rtp.got.size() >= kPackets && alice_rtcp.got.size() >= 1; }))
+      << "bob got " << bob_rtp.got.size() << ", alice got " << alice_rtp.got.size() << " + " << alice_rtcp.got.size();
+
+  std::size_t rtp_checked = 0;
+  auto check = [&](Phone& receiver, const std::vector<std::uint8_t>& wire,
+                   std::map<std::uint16_t, std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>>& sent) {
+    if (relay::looks_like_rtcp(wire)) return;
+    const std::uint16_t seq = rtp::load_be16(&wire[2]);
+    ASSERT_TRUE(sent.contains(seq));
+    EXPECT_NE(wire, sent[seq].second) << "re-encrypted, not forwarded";
+    auto plain = receiver.receive(wire.data(), wire.size(), false);
+    ASSERT_TRUE(plain) << "seq " << seq;
+    EXPECT_EQ(*plain, sent[seq].first);
+    ++rtp_checked;
+  };
+  for (const auto& w : bob_rtp.got) check(bob, w, from_alice);
+  for (const auto& w : alice_rtp.got) check(alice, w, from_bob);
+  EXPECT_EQ(rtp_checked, 2u * kPackets);
+
+  // SRTCP: Alice's (to Bob, multiplexed on his RTP port) and Bob's (to Alice's RTCP port).
+  bool bob_got_rtcp = false;
+  for (const auto& w : bob_rtp.got) {
+    if (!relay::looks_like_rtcp(w)) continue;
+    auto plain = bob.receive(w.data(), w.size(), true);
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(*plain, alice_rtcp_plain);
+    bob_got_rtcp = true;
+  }
+  EXPECT_TRUE(bob_got_rtcp);
+  auto plain = alice.receive(alice_rtcp.got[0].data(), alice_rtcp.got[0].size(), true);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(*plain, bob_rtcp_plain);
+
+  const relay::LegStats sa = anchor->stats(id, Side::a), sb = anchor->stats(id, Side::b);
+  EXPECT_EQ(sa.packets_in, kPackets + 1u);
+  EXPECT_EQ(sb.packets_in, kPackets + 1u);
+  EXPECT_EQ(sa.packets_out, kPackets + 1u);
+  EXPECT_EQ(sb.packets_out, kPackets + 1u);
+  EXPECT_EQ(sa.auth_failures + sb.auth_failures, 0u);
+  EXPECT_TRUE(sa.latched);
+  EXPECT_EQ(anchor->suite(id, Side::a), "AES_CM_128_HMAC_SHA1_80");
+  EXPECT_EQ(anchor->suite(id, Side::b), "AEAD_AES_128_GCM");
+  EXPECT_EQ(alice.refused + bob.refused, 0u);
+
+  // A stranger's forged packets: dropped, counted, never reaching Bob.
+  Endpoint stranger(io);
+  const std::size_t bob_before = bob_rtp.got.size();
+  for (int i = 0; i < 5; ++i) {
+    Packet forged = relay::testing::with_room(srtp::testing::make_rtp(0xA11CE, static_cast<std::uint16_t>(200 + i), 160));
+    forged.len += 10;
+    stranger.send(forged, at_a.rtp_port);
+  }
+  ASSERT_TRUE(run_until(io, [&] { return anchor->stats(id, Side::a).auth_failures == 5; }));
+  run_until(io, [] { return false; }, 100ms);
+  EXPECT_EQ(bob_rtp.got.size(), bob_before);
+
+  anchor->close(id);
+  EXPECT_EQ(anchor->relay_count(), 0u);
+  EXPECT_EQ(anchor->stats(id, Side::a).packets_in, 0u) << "unknown ids give zeros";
+}
+
+TEST(MediaRelay, ReportsDeadMedia) {
+  asio::io_context io;
+  io::SystemClock clock;
+  srtp::KeyRegistry registry;
+  MediaRelayOptions o = quiet(registry);
+  o.relay.dead_after = 1s;
+  o.check_interval = 100ms;
+  std::vector<std::pair<relay::RelayId, std::string>> dead;
+  MediaRelay* self = nullptr;
+  auto anchor = MediaRelay::create(io, clock, o, [&](relay::RelayId r, const std::string& why) {
+    dead.emplace_back(r, why);
+    self->close(r);  // as the B2BUA does when it ends the call
+  }).value();
+  self = anchor.get();
+  const relay::RelayId id = anchor->open(clock.now()).value();
+  Phone alice(std::nullopt, relay::testing::ep(1, 9), 1, 1, &registry);
+  Phone bob(std::nullopt, relay::testing::ep(1, 11), 2, 1, &registry);
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::a, alice.leg_media()));
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::b, bob.leg_media()));
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(run_until(io, [&] { return !dead.empty(); }, 5s));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_EQ(dead[0].first, id);
+  EXPECT_EQ(dead[0].second, "relay " + std::to_string(id) + " dead (no media for 1 s)");
+  EXPECT_EQ(anchor->relay_count(), 0u);
+  run_until(io, [] { return false; }, 300ms);
+  EXPECT_EQ(dead.size(), 1u) << "reported once";
+}
+
+TEST(MediaRelay, OpenFailsWhenThePortRangeIsFull) {
+  asio::io_context io;
+  io::SystemClock clock;
+  srtp::KeyRegistry registry;
+  MediaRelayOptions o = quiet(registry);
+  o.port_min = 33100;   // two pairs: one relay
+  o.port_max = 33104;
+  auto anchor = MediaRelay::create(io, clock, o).value();
+  auto first = anchor->open(clock.now());
+  ASSERT_TRUE(first) << first.error().message();
+  auto second = anchor->open(clock.now());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::limit_exceeded);
+  EXPECT_NE(second.error().context.find("no free RTP/RTCP port pair on 127.0.0.1 in 33100-33103"), std::string::npos)
+      << second.error().context;
+  anchor->close(*first);
+  EXPECT_TRUE(anchor->open(clock.now())) << "ports come back when a relay closes";
+}
+
+TEST(MediaRelay, RefusesBadOptions) {
+  asio::io_context io;
+  io::SystemClock clock;
+  MediaRelayOptions o;
+  o.media_ip = "media.example";
+  auto r = MediaRelay::create(io, clock, o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().context, "media address 'media.example' is not an IP address");
+  o.media_ip = "127.0.0.1";
+  o.port_min = 40000;
+  o.port_max = 40001;
+  r = MediaRelay::create(io, clock, o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().context, "RTP port range 40000-40001 has no room for an RTP/RTCP pair");
+  auto id = MediaRelay::create(io, clock, {}).value()->set_leg(clock.now(), 42, Side::a, {});
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().context, "relay 42: no such relay");
+}
+
+TEST(PortRange, ParsesLoHi) {
+  auto r = parse_port_range("30000-40000");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->port_min, 30000);
+  EXPECT_EQ(r->port_max, 40001);
+  r = parse_port_range("30001-30003");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->port_min, 30002);
+  EXPECT_EQ(r->port_max, 30004);
+  for (const char* bad : {"30000", "a-b", "30000-30000", "40000-30000", "0-10", "30000-70000", "30001-30002"}) {
+    auto b = parse_port_range(bad);
+    EXPECT_FALSE(b) << bad;
+    if (!b) {
+      EXPECT_NE(b.error().context.find(std::string("--rtp-ports '") + bad + "'"), std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sotto::runtime
