@@ -95,10 +95,11 @@ std::optional<std::int64_t> DigestServer::nonce_issued(std::string_view nonce, s
 }
 
 void DigestServer::add_challenges(Timestamp now, std::string_view source_ip, DigestRole role, bool stale,
-                                  RandomSource& rng, sip::SipMessage& response) const {
+                                  RandomSource& rng, sip::SipMessage& response, bool md5_only) const {
   const std::string nonce = make_nonce(now, source_ip, rng);
   const std::string_view name = role == DigestRole::registrar ? "WWW-Authenticate" : "Proxy-Authenticate";
   for (std::string_view alg : {"SHA-256", "MD5"}) {
+    if (md5_only && alg != "MD5") continue;
     std::string v = "Digest realm=" + quote(config_.realm) + ", nonce=" + quote(nonce) + ", opaque=" + quote(opaque_) +
                     ", algorithm=" + std::string(alg) + ", qop=\"auth\"";
     if (stale) v += ", stale=true";
@@ -110,20 +111,20 @@ DigestCheck DigestServer::check(Timestamp now, std::string_view source_ip, const
                                 DigestRole role, const Accounts& accounts) {
   DigestCheck out;
   const sip::HeaderId id = role == DigestRole::registrar ? sip::HeaderId::authorization : sip::HeaderId::proxy_authorization;
+  // The first answer for our realm in a form we offered: MD5 or SHA-256 with qop=auth (no RFC 2069 answers:
+  // they carry no nonce-count). Some clients answer every challenge (one header per algorithm).
   std::optional<auth::DigestAuthorization> answer;
   for (const sip::Header& h : request.headers()) {
     if (h.id != id) continue;
     auto a = auth::parse_authorization(h.value);
-    if (a && a->realm == config_.realm) {
-      answer = std::move(*a);
-      break;
-    }
+    if (!a || a->realm != config_.realm) continue;
+    if (a->algorithm != auth::DigestAlgorithm::sha256 && a->algorithm != auth::DigestAlgorithm::md5) continue;
+    if (a->qop != std::optional<std::string>("auth") || !a->nc || !a->cnonce) continue;
+    answer = std::move(*a);
+    break;
   }
   if (!answer) return out;
-  // Only what we offered: MD5 or SHA-256 with qop=auth (no RFC 2069 answers: they carry no nonce-count).
   const bool sha256 = answer->algorithm == auth::DigestAlgorithm::sha256;
-  if (!sha256 && answer->algorithm != auth::DigestAlgorithm::md5) return out;
-  if (answer->qop != std::optional<std::string>("auth") || !answer->nc || !answer->cnonce) return out;
 
   out.user = answer->username;
   std::optional<AccountCredentials> account = accounts.find(answer->username);
@@ -150,7 +151,7 @@ DigestCheck DigestServer::check(Timestamp now, std::string_view source_ip, const
   std::optional<std::int64_t> issued = nonce_issued(answer->nonce, source_ip);
   const std::int64_t now_s = to_seconds(now);
   const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(config_.nonce_lifetime).count();
-  if (!issued || *issued > now_s || now_s - *issued > lifetime) {
+  if (!issued || *issued < 0 || *issued > now_s || now_s - *issued > lifetime) {
     out.verdict = DigestVerdict::stale;
     return out;
   }

@@ -55,9 +55,10 @@ class DigestServer {
   // `secret`: at least 16 bytes; keyed into every nonce, opaque value and To tag.
   DigestServer(DigestServerConfig config, SecureBytes secret);
 
-  // Appends two challenges (SHA-256, then MD5) sharing one fresh nonce to `response`.
+  // Appends two challenges (SHA-256, then MD5) sharing one fresh nonce to `response`; only the MD5 one with
+  // `md5_only` (for clients that give up on any algorithm they do not know, RegistrarConfig::md5_only_user_agents).
   void add_challenges(Timestamp now, std::string_view source_ip, DigestRole role, bool stale, RandomSource& rng,
-                      sip::SipMessage& response) const;
+                      sip::SipMessage& response, bool md5_only = false) const;
 
   // Checks the request's Authorization (registrar) or Proxy-Authorization (proxy) for our realm. Does the
   // same hashing for an unknown user as for a known one (a dummy HA1).

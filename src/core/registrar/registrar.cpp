@@ -49,6 +49,15 @@ std::string instance_of(const sip::Params& p) {
   return s;
 }
 
+// RFC 5626 4.1: a URN in <>; we take any printable text without quotes, brackets or spaces.
+bool valid_instance(std::string_view v) {
+  if (v.empty() || v.size() > 256) return false;
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>';
+  });
+}
+
 Result<std::uint32_t> uint_param(std::string_view v, std::string_view what, std::uint64_t max) {
   if (v.empty() || v.size() > 10) return fail(Errc::malformed_input, std::string(what) + ": expected a number");
   std::uint64_t n = 0;
@@ -123,9 +132,15 @@ sip::SipMessage Registrar::reply(const sip::SipMessage& request, int status, std
   return sip::SipMessage::response(status, std::string(reason));  // not reached: `request` is a request
 }
 
+// warn-agent = hostport / pseudonym (RFC 3261 20.43): our first domain.
+std::string Registrar::warn_agent() const {
+  if (!config_.domains.empty() && !config_.domains.front().empty()) return printable(config_.domains.front());
+  return "sotto";
+}
+
 sip::SipMessage Registrar::bad_request(const sip::SipMessage& request, std::string_view why) const {
   sip::SipMessage r = reply(request, 400, "Bad Request");
-  (void)r.add_raw("Warning", "399 " + config_.domains.front() + " \"" + printable(why) + "\"");
+  (void)r.add_raw("Warning", "399 " + warn_agent() + " \"" + printable(why) + "\"");
   return r;
 }
 
@@ -133,7 +148,13 @@ sip::SipMessage Registrar::challenge(Timestamp now, const RequestContext& ctx, c
                                      DigestRole role, bool stale) {
   sip::SipMessage r = role == DigestRole::registrar ? reply(request, 401, "Unauthorized")
                                                     : reply(request, 407, "Proxy Authentication Required");
-  digest_.add_challenges(now, ctx.source_ip, role, stale, rng_, r);
+  bool md5_only = false;
+  if (const sip::Header* ua = request.find(sip::HeaderId::user_agent)) {
+    for (const std::string& prefix : config_.md5_only_user_agents) {
+      if (!prefix.empty() && ua->value.starts_with(prefix)) md5_only = true;
+    }
+  }
+  digest_.add_challenges(now, ctx.source_ip, role, stale, rng_, r, md5_only);
   return r;
 }
 
@@ -170,7 +191,7 @@ std::optional<sip::SipMessage> Registrar::transport_refusal(const RequestContext
   ++stats_.transport_refused;
   const std::string why = "Transport " + std::string(sip::transport_name(ctx.transport)) + " not allowed for this account";
   sip::SipMessage r = reply(request, 403, why);
-  (void)r.add_raw("Warning", "399 " + config_.domains.front() + " \"" + why + "\"");
+  (void)r.add_raw("Warning", "399 " + warn_agent() + " \"" + why + "\"");
   return r;
 }
 
@@ -258,6 +279,10 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
       n.user = user;
       n.contact = c.address.uri;
       n.instance = instance_of(c.address.params);
+      if (c.address.params.has("+sip.instance") && !valid_instance(n.instance)) {
+        out.response = bad_request(request, "Contact +sip.instance: expected \"<URN>\"");
+        return out;
+      }
       std::uint32_t expires = header_expires.value_or(config_.default_expires);
       if (c.address.params.has("expires")) {
         auto e = uint_param(c.address.params.get("expires").value_or(""), "Contact expires", 0xffffffffu);
@@ -432,7 +457,10 @@ void Registrar::restore(Timestamp now, std::int64_t unix_now, std::vector<Bindin
     for (Binding& b : bindings) {
       if (b.user != user || b.expires_unix <= unix_now) continue;
       if (std::any_of(working.begin(), working.end(), [&](const Binding& w) { return same_key(w, b); })) continue;
-      b.expires = now + std::chrono::seconds(b.expires_unix - unix_now);
+      // A clock that jumped back, or a bad row, cannot make a binding outlive the longest grant.
+      const std::int64_t left = std::min<std::int64_t>(b.expires_unix - unix_now, config_.max_expires);
+      b.expires = now + std::chrono::seconds(left);
+      b.expires_unix = unix_now + left;
       b.flow_alive = false;
       working.push_back(std::move(b));
     }

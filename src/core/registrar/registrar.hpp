@@ -40,6 +40,9 @@ struct RegistrarConfig {
   Duration nonce_lifetime = std::chrono::seconds(300);
   std::size_t max_tracked_nonces = 65536;
   ThrottleConfig throttle;
+  // User-Agent prefixes that get only the MD5 challenge: clients that fail on a challenge set containing an
+  // algorithm they do not know (baresip 1.0 with libre 1.x: "Register: Function not implemented").
+  std::vector<std::string> md5_only_user_agents = {"baresip v0.", "baresip v1."};
   SecureBytes secret;                              // nonce / tag key; empty: 32 random bytes at construction
 };
 
@@ -93,6 +96,7 @@ class Registrar final : public Locations, public Authenticator {
 
  private:
   sip::SipMessage reply(const sip::SipMessage& request, int status, std::string_view reason) const;
+  std::string warn_agent() const;
   sip::SipMessage bad_request(const sip::SipMessage& request, std::string_view why) const;
   sip::SipMessage challenge(Timestamp now, const RequestContext& ctx, const sip::SipMessage& request, DigestRole role,
                             bool stale);

@@ -87,6 +87,64 @@ TEST(RegistrarDigest, Md5AnswerRegisters) {
   EXPECT_EQ(h.reg->lookup(h.now, "alice").size(), 1u);
 }
 
+// baresip 1.0 (libre 1.x) gives up on a challenge set with any algorithm but MD5 ("Register: Function not
+// implemented"), so it gets the MD5 challenge alone; its answer carries no algorithm parameter (MD5) and a
+// Request-URI with parameters as the digest uri.
+TEST(RegistrarDigest, Baresip1GetsMd5OnlyAndItsAnswerIsAccepted) {
+  RegisterSpec s;
+  s.request_uri = "sip:127.0.0.1:5060;transport=udp";
+  s.extra = {"User-Agent: baresip v1.0.0 (x86_64/linux)"};
+  RegistrarConfig cfg;
+  cfg.addresses = {"127.0.0.1"};
+  RegistrarHarness b(cfg);
+  b.ctx.transport = sip::Transport::udp;
+  b.ctx.flow = sip::txn::Flow::udp(1);
+  b.accounts.add("alice", "secret", kTransportUdp);
+  auto first = b.send(s);
+  ASSERT_EQ(first.response->status(), 401);
+  auto chs = testing::challenges(*first.response);
+  ASSERT_EQ(chs.size(), 1u);
+  EXPECT_EQ(chs[0].algorithm, DigestAlgorithm::md5);
+  const std::string uri = "sip:127.0.0.1:5060;transport=udp", cnonce = "67095d2b8ec5f962";
+  const std::string ha1 = crypto::hex_digest(crypto::Hash::md5, "alice:sotto:secret");
+  const std::string ha2 = crypto::hex_digest(crypto::Hash::md5, "REGISTER:" + uri);
+  const std::string response =
+      crypto::hex_digest(crypto::Hash::md5, ha1 + ":" + chs[0].nonce + ":00000001:" + cnonce + ":auth:" + ha2);
+  RegisterSpec s2 = s;
+  s2.cseq = 2;
+  s2.extra.push_back("Authorization: Digest username=\"alice\", realm=\"sotto\", nonce=\"" + chs[0].nonce +
+                     "\", uri=\"" + uri + "\", response=\"" + response + "\", opaque=\"" + *chs[0].opaque +
+                     "\", cnonce=\"" + cnonce + "\", qop=auth, nc=00000001");
+  auto out = b.send(s2);
+  EXPECT_EQ(out.response->status(), 200) << sip::serialize(*out.response);
+  // Other clients, and baresip 2 and later, get both.
+  RegisterSpec other = s;
+  other.extra = {"User-Agent: baresip v3.10.0 (x86_64/linux)"};
+  EXPECT_EQ(testing::challenges(*b.send(other).response).size(), 2u);
+}
+
+// Newer libre answers every challenge: one Authorization per algorithm. The first usable one is checked.
+TEST(RegistrarDigest, AnswersToBothChallengesAreAccepted) {
+  Registered h;
+  auto first = h.send(RegisterSpec{});
+  RegisterSpec s2;
+  s2.cseq = 2;
+  SipMessage both = answered(parse(register_text(s2)), *first.response, "alice", "secret", DigestAlgorithm::sha256);
+  SipMessage md5 = answered(parse(register_text(s2)), *first.response, "alice", "secret", DigestAlgorithm::md5);
+  (void)both.add_raw("Authorization", md5.find(sip::HeaderId::authorization)->value);
+  EXPECT_EQ(h.send(both).response->status(), 200);
+  // An answer in a form we did not offer (no qop) is skipped, not failed.
+  RegisterSpec s3;
+  s3.cseq = 3;
+  SipMessage old = parse(register_text(s3));
+  (void)old.add_raw("Authorization", "Digest username=\"alice\", realm=\"sotto\", nonce=\"00\", uri=\"sips:localhost\", "
+                                     "response=\"00000000000000000000000000000000\"");
+  auto out = h.send(old);
+  EXPECT_EQ(out.response->status(), 401);
+  EXPECT_EQ(h.reg->stats().auth_failed, 0u);
+  EXPECT_EQ(h.reg->stats().challenges, 2u);
+}
+
 TEST(RegistrarDigest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
   Registered h;
   // The same request twice (same Call-ID, CSeq, branch), answered as alice with a wrong password and as
