@@ -31,7 +31,6 @@ std::string new_tag() {
   return to_hex(std::span<const std::uint8_t>(b, sizeof b));
 }
 
-constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER";
 
 }  // namespace
 
@@ -68,9 +67,11 @@ Status Server::start() {
       [this](std::string_view line) { log_(line); });
 
   for (const std::string& d : opts_.domains) our_hosts_.push_back(lower(d));
+  std::vector<std::pair<io::ListenSpec, io::Endpoint>> bound;
   for (const io::ListenSpec& spec : opts_.listen) {
     auto b = transports_->listen(spec);
     if (!b) return fail(Errc::io_error, "--listen " + spec.to_string() + ": " + b.error().context);
+    bound.emplace_back(spec, *b);
     bound_.push_back(fmt::format("{}://{}", io::to_string(spec.kind), b->to_string()));
     our_hosts_.push_back(lower(uri_host(*b)));
     listener_hosts_.push_back(b->address.to_string());
@@ -92,6 +93,7 @@ Status Server::start() {
   rc.addresses = listener_hosts_;
   registrar_ = std::make_unique<registrar::Registrar>(rc, *accounts_, crypto::system_random());
   if (Status st = restore_bindings(); !st) return st;
+  if (Status st = start_calls(bound); !st) return st;
   wait_for_signal();
   return {};
 }
@@ -123,7 +125,15 @@ void Server::on_flow_closed(io::ConnectionId id) {
     }
   }
   flow_bindings_.erase(flow.id);
+  flow_dialogs_.erase(flow.id);
   std::erase_if(binding_flow_, [&](const auto& kv) { return kv.second == flow.id; });
+  if (b2bua_) {
+    const auto now = clock_.now();
+    const auto users = router_->flow_closed(flow, "connection closed");
+    b2bua_->handle_transport_error(now, flow);
+    for (Flow p : users) b2bua_->handle_transport_error(now, p);
+    pump();
+  }
 }
 
 registrar::RequestContext Server::context_of(Flow flow, const FlowInfo& info) const {
@@ -137,47 +147,35 @@ registrar::RequestContext Server::context_of(Flow flow, const FlowInfo& info) co
 }
 
 void Server::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
-  if (msg.is_request()) on_request(flow, info, msg);
+  if (msg.is_request()) {
+    on_request(flow, info, msg);
+  } else {
+    b2bua_->handle_message(clock_.now(), flow, context_of(flow, info), std::move(msg));
+    pump();
+  }
   follow_deadlines();
-}
-
-bool Server::is_ours(const sip::Uri& uri) const {
-  if (!uri.is_sip()) return false;
-  const std::string host = lower(uri.host);
-  return std::find(our_hosts_.begin(), our_hosts_.end(), host) != our_hosts_.end();
 }
 
 void Server::on_request(Flow flow, const FlowInfo& info, const sip::SipMessage& req) {
   const sip::MethodId m = req.method().id();
-  if (m == sip::MethodId::ack) return;  // ACKs of our final responses: nothing to do (stateless)
+  if (m == sip::MethodId::register_) {
+    if (draining_) {
+      respond(flow, req, 503, "Service Unavailable", [](sip::SipMessage& r) { (void)r.add_raw("Retry-After", "30"); });
+      return;
+    }
+    on_register(flow, info, req);
+    return;
+  }
   const bool in_dialog = [&] {
     auto to = req.header(sip::hdr::to);
     return to && to->params.has("tag");
   }();
-  if (draining_ && !in_dialog && m != sip::MethodId::options) {
+  if (draining_ && m == sip::MethodId::invite && !in_dialog) {
     respond(flow, req, 503, "Service Unavailable", [](sip::SipMessage& r) { (void)r.add_raw("Retry-After", "30"); });
     return;
   }
-  if (m == sip::MethodId::register_) {
-    on_register(flow, info, req);
-    return;
-  }
-  if (!is_ours(req.request_uri())) {
-    respond(flow, req, 404, "Not Found");  // no relaying for other domains
-    return;
-  }
-  switch (m) {
-    case sip::MethodId::options:
-      respond(flow, req, 200, "OK", [](sip::SipMessage& r) {
-        (void)r.add_raw("Allow", kAllow);
-        (void)r.add_raw("Accept", "application/sdp");
-        (void)r.add_raw("Supported", "outbound");
-      });
-      return;
-    default:
-      respond(flow, req, 501, "Not Implemented", [](sip::SipMessage& r) { (void)r.add_raw("Allow", kAllow); });
-      return;
-  }
+  b2bua_->handle_message(clock_.now(), flow, context_of(flow, info), req);
+  pump();
 }
 
 void Server::respond(Flow flow, const sip::SipMessage& req, int status, std::string_view reason,
@@ -223,7 +221,7 @@ void Server::drain() {
   }
   draining_ = true;
   transports_->stop_listening();
-  const std::size_t calls = 0;
+  const std::size_t calls = calls_.size();
   if (calls == 0) {
     log_("stopping: no new connections or calls; no call in progress");
     finish_drain();
@@ -236,11 +234,14 @@ void Server::drain() {
 }
 
 void Server::finish_drain() {
+  if (stop_at_) return;
   drain_deadline_.reset();
-  // Let the last messages (BYE, final responses) leave before the io_context stops.
-  stop_at_ = clock_.now() + std::chrono::milliseconds(300);
+  const bool had_calls = !calls_.empty();
+  // Let the last messages (BYE, final responses) leave, and their answers come, before the io_context stops.
+  stop_at_ = clock_.now() + std::chrono::milliseconds(had_calls ? 1000 : 300);
   std::error_code ec;
   signals_.cancel(ec);
+  if (had_calls) end_calls("server shutting down");
   follow_deadlines();
 }
 
@@ -250,6 +251,7 @@ void Server::follow_deadlines() {
     if (t && (!next || *t < *next)) next = t;
   };
   if (registrar_) take(registrar_->next_timeout());
+  if (b2bua_) take(b2bua_->next_timeout());
   take(drain_deadline_);
   take(stop_at_);
   if (!next) {
@@ -267,6 +269,12 @@ void Server::on_timer(io::Timestamp now) {
   }
   if (registrar_) {
     if (auto t = registrar_->next_timeout(); t && now >= *t) registrar_timeout(now);
+  }
+  if (b2bua_) {
+    if (auto t = b2bua_->next_timeout(); t && now >= *t) {
+      b2bua_->handle_timeout(now);
+      pump();
+    }
   }
   if (drain_deadline_ && now >= *drain_deadline_) {
     log_("drain timeout: ending the remaining calls");

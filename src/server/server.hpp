@@ -14,12 +14,16 @@
 #include <optional>
 #include <string>
 
+#include "core/b2bua/b2bua.hpp"
 #include "core/registrar/registrar.hpp"
+#include "io/dns/dns_resolver.hpp"
 #include "io/log_summary.hpp"
 #include "io/system_clock.hpp"
 #include "io/timer.hpp"
 #include "io/transport_manager.hpp"
+#include "runtime/media_relay.hpp"
 #include "runtime/sip_endpoint.hpp"
+#include "runtime/sip_router.hpp"
 #include "server/server_options.hpp"
 #include "server/store_adapters.hpp"
 #include "store/store.hpp"
@@ -58,7 +62,6 @@ class Server {
   void on_request(Flow flow, const FlowInfo& info, const sip::SipMessage& req);
   void respond(Flow flow, const sip::SipMessage& req, int status, std::string_view reason,
                const std::function<void(sip::SipMessage&)>& extra = {});
-  bool is_ours(const sip::Uri& uri) const;
   registrar::RequestContext context_of(Flow flow, const FlowInfo& info) const;
   void on_flow_closed(io::ConnectionId id);
 
@@ -70,6 +73,18 @@ class Server {
   // Pins the connections that carry bindings (no idle deadline, never evicted), unpins the others.
   void track_flows(const std::vector<registrar::BindingChange>& changes);
   void registrar_timeout(io::Timestamp now);
+  // A dialog (true) or a binding uses the connection: pinned while either does.
+  void update_pin(std::uint64_t flow_id);
+
+  // server_calls.cpp: the B2BUA, the relay, the records.
+  Status start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound);
+  void pump();
+  void on_call_event(const b2bua::B2buaEvent& ev);
+  // The io flow a leg's flow names (a placeholder the router located, or itself).
+  Flow real_flow(Flow f) const;
+  void remember_flows(b2bua::CallHandle h, const b2bua::CallRecord& r);
+  store::CallRecord to_store_record(const b2bua::CallRecord& r, b2bua::CallHandle h) const;
+  void end_calls(const std::string& why);
   void wait_for_signal();
   void follow_deadlines();
   void on_timer(io::Timestamp now);
@@ -98,6 +113,21 @@ class Server {
   std::unique_ptr<io::LogSummary> blocked_log_;
   std::unique_ptr<io::LogSummary> refused_log_;
   std::unique_ptr<io::LogSummary> refresh_log_;
+  std::map<std::uint64_t, std::size_t> flow_dialogs_;          // connection flow id -> calls using it
+
+  // Calls.
+  std::unique_ptr<StorePolicies> policies_;
+  std::unique_ptr<runtime::MediaRelay> relay_;
+  std::unique_ptr<io::dns::DnsResolver> dns_;
+  std::unique_ptr<runtime::SipRouter> router_;
+  std::unique_ptr<b2bua::B2bua> b2bua_;
+  struct ActiveCall {
+    std::map<std::uint64_t, FlowInfo> flows;  // the legs' flows as seen while the call ran (TLS facts)
+    std::vector<std::uint64_t> pinned;        // connection flow ids pinned for this call
+    std::optional<relay::RelayId> relay;
+  };
+  std::map<b2bua::CallHandle, ActiveCall> calls_;
+  std::uint64_t calls_recorded_ = 0;
 
   bool draining_ = false;
   std::optional<io::Timestamp> drain_deadline_;

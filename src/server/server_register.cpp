@@ -114,7 +114,7 @@ void Server::track_flows(const std::vector<registrar::BindingChange>& changes) {
     if (it == flow_bindings_.end()) return;
     if (--it->second == 0) {
       flow_bindings_.erase(it);
-      endpoint_->set_in_use(Flow::connection(flow_id), false);
+      update_pin(flow_id);
     }
   };
   for (const registrar::BindingChange& c : changes) {
@@ -129,8 +129,13 @@ void Server::track_flows(const std::vector<registrar::BindingChange>& changes) {
     }
     if (!keep) continue;
     binding_flow_[key] = c.binding.flow.id;
-    if (flow_bindings_[c.binding.flow.id]++ == 0) endpoint_->set_in_use(c.binding.flow, true);
+    if (flow_bindings_[c.binding.flow.id]++ == 0) update_pin(c.binding.flow.id);
   }
+}
+
+void Server::update_pin(std::uint64_t flow_id) {
+  const Flow f = Flow::connection(flow_id);
+  endpoint_->set_in_use(f, flow_bindings_.count(flow_id) != 0 || flow_dialogs_.count(flow_id) != 0);
 }
 
 void Server::registrar_timeout(io::Timestamp now) {

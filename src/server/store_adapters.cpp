@@ -14,6 +14,19 @@ std::optional<registrar::AccountCredentials> StoreAccounts::find(std::string_vie
   return c;
 }
 
+std::optional<b2bua::UserPolicy> StorePolicies::lookup(std::string_view user) const {
+  auto u = store_.find_user(user);
+  if (!u || !*u) return std::nullopt;
+  b2bua::UserPolicy p;
+  p.media.mode = (*u)->policy.srtp;
+  p.media.suites = (*u)->policy.suites;
+  p.allowed_transports.clear();
+  for (store::Transport t : {store::Transport::tls, store::Transport::tcp, store::Transport::udp}) {
+    if ((*u)->policy.transports.has(t)) p.allowed_transports.push_back(from_store(t));
+  }
+  return p;
+}
+
 store::Transport to_store(sip::Transport t) noexcept {
   switch (t) {
     case sip::Transport::tls: return store::Transport::tls;

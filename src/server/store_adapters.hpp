@@ -8,6 +8,8 @@
 
 #include <vector>
 
+#include "core/b2bua/call_record.hpp"
+#include "core/b2bua/policies.hpp"
 #include "core/registrar/accounts.hpp"
 #include "core/registrar/locations.hpp"
 #include "store/store.hpp"
@@ -19,6 +21,16 @@ class StoreAccounts final : public registrar::Accounts {
   explicit StoreAccounts(store::Store& store) : store_(store) {}
   // A database error counts as "no such account" (the digest then fails; the error is logged by `log`).
   std::optional<registrar::AccountCredentials> find(std::string_view user) const override;
+
+ private:
+  store::Store& store_;
+};
+
+// b2bua::Policies from the accounts: SRTP mode and suites, allowed transports.
+class StorePolicies final : public b2bua::Policies {
+ public:
+  explicit StorePolicies(store::Store& store) : store_(store) {}
+  std::optional<b2bua::UserPolicy> lookup(std::string_view user) const override;
 
  private:
   store::Store& store_;

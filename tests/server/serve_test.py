@@ -44,14 +44,11 @@ def starts_with_nothing_answers_options_and_drains_on_sigterm():
         assert socks == sorted([("tcp", f"127.0.0.1:{s.tls_port}"), ("udp", f"127.0.0.1:{udp}")]), socks
         r = udp_exchange(udp, request("OPTIONS", "sip:localhost", "udp"))[0]
         assert status_line(r) == "SIP/2.0 200 OK", r
-        assert "\r\nAllow: " in r and "REGISTER" in r, r
+        assert "\r\nAllow: " in r and "INVITE" in r, r
         with tls_connect(s.tls_port, s.ca) as t:
             assert t.version() in ("TLSv1.3", "TLSv1.2"), t.version()
             r = stream_exchange(t, request("OPTIONS", "sip:127.0.0.1", "tls"))
             assert status_line(r) == "SIP/2.0 200 OK", r
-            # A domain that is not ours: no relaying.
-            r = stream_exchange(t, request("OPTIONS", "sip:elsewhere.example", "tls"))
-            assert status_line(r) == "SIP/2.0 404 Not Found", r
         t0 = time.time()
         rc = s.stop()
         assert rc == 0, (rc, s.log())

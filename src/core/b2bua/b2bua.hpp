@@ -48,6 +48,10 @@ class B2bua {
   void handle_timeout(Timestamp now);
   // The flow (a connection, or the placeholder of a Transmit with a target) failed or closed.
   void handle_transport_error(Timestamp now, Flow flow);
+  // Ends a call from our side (a draining server, dead media): the record first (result `answered` for an
+  // answered call, else `failed` with 503 to the caller), then BYE on each established leg and CANCEL to
+  // ringing forks. Unknown or already ended calls: nothing.
+  void hang_up(Timestamp now, CallHandle call, const std::string& reason);
 
   // Outputs. Poll events before transmits: a transmit produced after a call_ended event (the final
   // response, the 200 to a BYE) is held back until that event has been polled, so the record is

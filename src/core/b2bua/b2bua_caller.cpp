@@ -355,4 +355,19 @@ void B2bua::on_bye(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const 
   end_call(now, c);
 }
 
+void B2bua::hang_up(Timestamp now, CallHandle h, const std::string& reason) {
+  B2bCall* c = call_ptr(h);
+  if (c == nullptr || c->phase == B2bCall::Phase::ended) return;
+  if (!c->a_final_sent) {
+    cancel_forks(now, *c, std::nullopt);
+    fail_call(now, *c, 503, "Service Unavailable", CallResult::failed, warning(reason));
+  } else {
+    finish(now, *c, c->record.answered ? CallResult::answered : CallResult::failed, c->record.status, reason);
+    send_bye(now, *c, c->a);
+    if (c->winner) send_bye(now, *c, c->b());
+    end_call(now, *c);
+  }
+  pump(now);
+}
+
 }  // namespace sotto::b2bua
