@@ -6,7 +6,7 @@ bool FailureThrottle::blocked(Timestamp now, std::string_view ip) {
   auto it = sources_.find(std::string(ip));
   if (it == sources_.end() || !it->second.blocked_until) return false;
   if (now >= *it->second.blocked_until) {
-    sources_.erase(it);  // the block is over: a fresh start
+    erase(it);  // the block is over: a fresh start
     return false;
   }
   it->second.last = now;
@@ -33,6 +33,7 @@ bool FailureThrottle::failure(Timestamp now, std::string_view ip) {
   if (++s.failures < config_.max_failures) return false;
   s.blocked_until = now + config_.block_for;
   ++stats_.blocks;
+  ++blocked_;
   return true;
 }
 
@@ -45,7 +46,8 @@ void FailureThrottle::expire(Timestamp now) {
   for (auto it = sources_.begin(); it != sources_.end();) {
     const Source& s = it->second;
     const bool over = s.blocked_until ? now >= *s.blocked_until : now - s.window_start > config_.window;
-    it = over ? sources_.erase(it) : std::next(it);
+    if (over) erase(it++);
+    else ++it;
   }
 }
 
@@ -62,14 +64,18 @@ void FailureThrottle::make_room() {
     const bool vb = victim->second.blocked_until.has_value(), ib = it->second.blocked_until.has_value();
     if ((vb && !ib) || (vb == ib && it->second.last < victim->second.last)) victim = it;
   }
-  sources_.erase(victim);
+  erase(victim);
+}
+
+void FailureThrottle::erase(std::unordered_map<std::string, Source>::iterator it) {
+  if (it->second.blocked_until) --blocked_;
+  sources_.erase(it);
 }
 
 ThrottleStats FailureThrottle::stats() const {
   ThrottleStats s = stats_;
   s.tracked = sources_.size();
-  s.blocked_now = 0;
-  for (const auto& [ip, src] : sources_) s.blocked_now += src.blocked_until ? 1 : 0;
+  s.blocked_now = blocked_;
   return s;
 }
 

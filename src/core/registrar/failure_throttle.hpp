@@ -30,7 +30,8 @@ struct ThrottleStats {
   std::uint64_t failures = 0;      // failed attempts counted
   std::uint64_t blocks = 0;        // times a source was blocked
   std::uint64_t dropped = 0;       // requests dropped from blocked sources
-  std::size_t blocked_now = 0;     // sources blocked at the last call
+  std::size_t blocked_now = 0;     // sources under a block (a block that ran out counts until the source's
+                                   // next request or the next expire())
   std::size_t tracked = 0;         // sources in memory
 };
 
@@ -47,6 +48,7 @@ class FailureThrottle {
   void expire(Timestamp now);
 
   ThrottleStats stats() const;
+  std::size_t tracked() const noexcept { return sources_.size(); }
 
  private:
   struct Source {
@@ -56,10 +58,12 @@ class FailureThrottle {
     std::optional<Timestamp> blocked_until;
   };
   void make_room();
+  void erase(std::unordered_map<std::string, Source>::iterator it);
 
   ThrottleConfig config_;
   std::unordered_map<std::string, Source> sources_;
   ThrottleStats stats_;
+  std::size_t blocked_ = 0;
 };
 
 }  // namespace sotto::registrar

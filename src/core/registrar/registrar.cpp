@@ -77,8 +77,11 @@ sip::Transport contact_transport(const sip::Uri& u) {
   return u.scheme == sip::UriScheme::sips ? sip::Transport::tls : sip::Transport::udp;
 }
 
+// RFC 5626 6 / RFC 5627: two contacts with instance ids are the same binding when instance (and reg-id)
+// match; otherwise (one without an instance: a phone that started or stopped sending one) the contact URIs
+// are compared (RFC 3261 10.3 step 7, 19.1.4).
 bool same_key(const Binding& a, const Binding& b) {
-  if (!a.instance.empty() || !b.instance.empty()) return a.instance == b.instance && a.reg_id == b.reg_id;
+  if (!a.instance.empty() && !b.instance.empty()) return a.instance == b.instance && a.reg_id == b.reg_id;
   return sip::uri_equivalent(a.contact, b.contact);
 }
 
@@ -275,6 +278,10 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
     working = std::move(keep);
   } else {
     for (const sip::ContactValue& c : *contacts) {
+      if (!c.address.uri.is_sip()) {
+        out.response = bad_request(request, "Contact: only sip: and sips: URIs can be registered");
+        return out;
+      }
       Binding n;
       n.user = user;
       n.contact = c.address.uri;
@@ -481,8 +488,7 @@ std::vector<BindingChange> Registrar::handle_timeout(Timestamp now) {
 
 std::optional<Timestamp> Registrar::next_timeout() const {
   std::optional<Timestamp> t = table_.next_expiry();
-  const ThrottleStats ts = throttle_.stats();
-  if (ts.tracked != 0 || digest_.tracked_nonces() != 0) {
+  if (throttle_.tracked() != 0 || digest_.tracked_nonces() != 0) {
     if (!t || next_housekeeping_ < *t) t = next_housekeeping_;
   }
   return t;

@@ -270,6 +270,7 @@ TEST(RegistrarThrottle, FailuresBlockTheSourceThenItIsUnblocked) {
   auto fresh = h.send(RegisterSpec{});
   ASSERT_TRUE(fresh.response);
   EXPECT_EQ(fresh.response->status(), 401);
+  EXPECT_EQ(h.reg->stats().throttle.blocked_now, 0u);
   RegisterSpec ok;
   ok.cseq = 20;
   EXPECT_EQ(h.send(answered(parse(register_text(ok)), *fresh.response, "alice", "secret")).response->status(), 200);
@@ -302,7 +303,14 @@ TEST(RegistrarThrottle, TrackedSourcesAreBounded) {
   cfg.throttle.max_sources = 3;
   RegistrarHarness h(cfg);
   h.accounts.add("alice", "secret");
+  // 127.0.0.1 gets itself blocked first.
   auto first = h.send(RegisterSpec{});
+  for (std::uint32_t i = 0; i < 5; ++i) {
+    RegisterSpec s;
+    s.cseq = 2 + i;
+    (void)h.send(answered(parse(register_text(s)), *first.response, "alice", "guess", DigestAlgorithm::sha256, i + 1));
+  }
+  ASSERT_EQ(h.reg->stats().throttle.blocked_now, 1u);
   for (int i = 0; i < 10; ++i) {
     h.ctx.source_ip = "127.0.1." + std::to_string(i);
     auto c = h.send(RegisterSpec{});
@@ -312,7 +320,11 @@ TEST(RegistrarThrottle, TrackedSourcesAreBounded) {
     h.now += 1s;
   }
   EXPECT_EQ(h.reg->stats().throttle.tracked, 3u);
-  EXPECT_EQ(h.reg->stats().throttle.failures, 10u);
+  EXPECT_EQ(h.reg->stats().throttle.failures, 15u);
+  // The idle unblocked sources were forgotten first: the blocked one is still blocked.
+  h.ctx.source_ip = "127.0.0.1";
+  EXPECT_FALSE(h.send(RegisterSpec{}).response);
+  EXPECT_EQ(h.reg->stats().throttle.blocked_now, 1u);
 }
 
 TEST(RegistrarPolicy, ForbiddenTransportRefusedOnlyAfterACorrectDigest) {
@@ -438,6 +450,29 @@ TEST(RegistrarBindings, SeveralContactsRefreshQueryAndRemoveOne) {
   auto oo = h.register_with_auth(old, "secret");
   EXPECT_EQ(oo.response->status(), 400);
   EXPECT_EQ(h.reg->lookup(h.now, "alice").size(), 2u);
+}
+
+// linphone-style: +sip.instance without reg-id (no outbound). After a restart on another port and Call-ID the
+// instance names the same phone: its binding is replaced, not doubled.
+TEST(RegistrarBindings, SameInstanceOnANewPortReplacesTheBinding) {
+  Registered h;
+  RegisterSpec s;
+  s.contacts = {std::string("<sips:alice@127.0.0.1:45000;transport=tls>;+sip.instance=\"<urn:uuid:1234>\"")};
+  ASSERT_EQ(h.register_with_auth(s, "secret").response->status(), 200);
+  RegisterSpec again;
+  again.call_id = "after-restart";
+  again.contacts = {std::string("<sips:alice@127.0.0.1:45123;transport=tls>;+sip.instance=\"<urn:uuid:1234>\"")};
+  auto out = h.register_with_auth(again, "secret");
+  ASSERT_EQ(out.response->status(), 200);
+  ASSERT_EQ(out.changes.size(), 1u);
+  EXPECT_EQ(out.changes[0].kind, BindingChangeKind::refreshed);
+  auto found = h.reg->lookup(h.now, "alice");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].contact.port, std::optional<std::uint16_t>(45123));
+  EXPECT_EQ(found[0].instance, "urn:uuid:1234");
+  EXPECT_FALSE(found[0].outbound);
+  EXPECT_EQ(header_values(*out.response, "Contact"),
+            std::vector<std::string>{"<sips:alice@127.0.0.1:45123;transport=tls>;expires=3600;+sip.instance=\"<urn:uuid:1234>\""});
 }
 
 TEST(RegistrarBindings, WildcardRemovesEverything) {
@@ -672,6 +707,10 @@ TEST(RegistrarMalformed, BadContactExpiresAndRegIdAreNamed) {
   EXPECT_EQ(out.response->status(), 400);
   EXPECT_EQ(header_values(*out.response, "Warning"),
             std::vector<std::string>{"399 localhost \"Contact expires: expected a number\""});
+  RegisterSpec t;
+  t.cseq = 3;
+  t.contacts = {"<tel:+441234567890>"};
+  EXPECT_EQ(h.register_with_auth(t, "secret").response->status(), 400);
   RegisterSpec r = outbound_spec("41000", 5);
   r.contacts = {std::string("<sips:alice@127.0.0.1:5070>;+sip.instance=\"<") + kInstance + ">\";reg-id=0"};
   EXPECT_EQ(h.register_with_auth(r, "secret").response->status(), 400);
