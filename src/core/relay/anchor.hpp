@@ -57,7 +57,8 @@ struct LegStats {
   std::uint64_t auth_failures = 0;     // SRTP/SRTCP that failed authentication or replay check (dropped)
   std::uint64_t dropped = 0;           // other drops: from a stranger before/after latching, malformed
   std::uint64_t not_forwarded = 0;     // accepted from this side's peer but not sent on: the other side
-                                       // has no media/address yet, or re-encryption failed
+                                       // has no media/address yet, re-encryption failed, or the
+                                       // index was already sent under the other leg's key
   std::uint64_t packets_lost = 0;      // from sequence gaps of what this side's peer sent
   bool latched = false;                // the peer's source address is known (first authenticated packet)
   std::optional<Timestamp> last_rx;    // last packet accepted from this side's peer

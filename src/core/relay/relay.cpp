@@ -1,10 +1,12 @@
 #include "core/relay/relay.hpp"
 
+#include <unordered_map>
 #include <utility>
 
 #include "core/negotiation/negotiated_session.hpp"
 #include "core/rtp/rtp_header.hpp"
 #include "core/sdes/to_policy.hpp"
+#include "core/srtp/replay_window.hpp"
 #include "core/srtp/successor.hpp"
 
 namespace sotto::relay {
@@ -20,6 +22,21 @@ struct Relay::SideState {
   std::unique_ptr<srtp::Context> out;   // our key: what we send to this side's peer
   LegStats stats;
   LossCounter loss;
+  // RTP indexes sent per SSRC under the current outbound key: the relay sends sequence numbers it did
+  // not choose, so it refuses to send one index twice under a key (RFC 3711 section 9.1).
+  std::unordered_map<std::uint32_t, srtp::ReplayWindow> sent;
+  std::uint32_t last_sent_ssrc = 0;
+  srtp::ReplayWindow* last_sent = nullptr;
+
+  srtp::ReplayWindow& sent_window(std::uint32_t ssrc) {
+    if (last_sent != nullptr && last_sent_ssrc == ssrc) return *last_sent;
+    auto it = sent.find(ssrc);
+    if (it == sent.end()) it = sent.emplace(ssrc, srtp::ReplayWindow(kSentWindow)).first;
+    last_sent_ssrc = ssrc;
+    last_sent = &it->second;
+    return *last_sent;
+  }
+  static constexpr std::uint32_t kSentWindow = 1024;
 };
 
 namespace {
@@ -44,6 +61,7 @@ std::string_view to_string(Drop d) noexcept {
     case Drop::stranger: return "from a source other than the latched peer";
     case Drop::no_destination: return "the other side has no destination";
     case Drop::protect_failed: return "re-encryption failed";
+    case Drop::index_reuse: return "would repeat an index under the other leg's key";
   }
   return "?";
 }
@@ -110,7 +128,11 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
   }
 
   if (in) s.in = std::move(in);
-  if (out) s.out = std::move(out);
+  if (out) {
+    s.out = std::move(out);
+    s.sent.clear();  // a new key: no index has been used under it
+    s.last_sent = nullptr;
+  }
   if (moved) {
     s.latched_rtp.reset();
     s.latched_rtcp.reset();
@@ -184,8 +206,10 @@ PacketOutcome Relay::handle_packet(Timestamp now, Side side, const netpkt::IpEnd
   s.stats.last_rx = now;
   last_activity_ = now;
   dead_reported_ = false;
+  std::optional<rtp::RtpHeaderView> header;
   if (!is_rtcp) {
     if (auto h = rtp::parse_rtp_header(std::span<const std::uint8_t>(buffer.data(), len))) {
+      header = *h;
       s.loss.on_packet(h->ssrc, h->sequence);
     }
   }
@@ -198,11 +222,26 @@ PacketOutcome Relay::handle_packet(Timestamp now, Side side, const netpkt::IpEnd
     return Unexpected(Drop::no_destination);
   }
   if (o.out) {
+    // SRTCP indexes are the context's own counter; RTP indexes follow the sender's sequence numbers.
+    srtp::ReplayWindow* sent = nullptr;
+    std::uint64_t index = 0;
+    if (header) {
+      const auto i = o.out->rtp_index_for(header->ssrc, header->sequence);
+      if (i) {
+        index = *i;
+        sent = &o.sent_window(header->ssrc);
+        if (sent->check(index) != srtp::ReplayWindow::Verdict::fresh) {
+          ++s.stats.not_forwarded;
+          return Unexpected(Drop::index_reuse);
+        }
+      }
+    }
     const srtp::PacketResult r = is_rtcp ? o.out->protect_rtcp(buffer, len) : o.out->protect_rtp(buffer, len);
     if (!r) {
       ++s.stats.not_forwarded;
       return Unexpected(Drop::protect_failed);
     }
+    if (sent != nullptr) sent->accept(index);
     len = *r;
   }
   ++o.stats.packets_out;

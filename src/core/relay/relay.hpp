@@ -49,7 +49,9 @@ enum class Drop : std::uint8_t {
   auth_failure,    // SRTP/SRTCP tag, replay, too old, unknown MKI (counted in auth_failures)
   stranger,        // plain RTP from a source other than the latched one
   no_destination,  // accepted, but the other side has no media or no address yet
-  protect_failed,  // could not re-encrypt (buffer too small, master key exhausted)
+  protect_failed,  // could not re-encrypt (buffer too small, master key exhausted, too old)
+  index_reuse,     // its RTP index was already sent under the other leg's current key (a peer that
+                   // repeated sequence numbers, e.g. restarted them after its own re-key)
 };
 std::string_view to_string(Drop d) noexcept;
 

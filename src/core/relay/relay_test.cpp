@@ -275,6 +275,45 @@ TEST_F(RelayTest, HoldResumeAndRekeysKeepTheRocAcrossTheWrapAndNeverRepeatAnInde
   }
 }
 
+TEST_F(RelayTest, APeerThatRepeatsSequenceNumbersAfterItsRekeyCannotMakeTheAnchorRepeatAnIndex) {
+  // Alice re-keys and (wrongly) goes back 50 sequence numbers under her new key. Her packets
+  // authenticate, but Bob's key is unchanged: sending them would use indexes twice under it.
+  Relay relay(1, options());
+  Phone alice(SuiteId::AEAD_AES_128_GCM, ep(2, 4000), 0xA11CE, 1000, &registry);
+  Phone bob(SuiteId::AEAD_AES_128_GCM, ep(3, 5000), 0xB0B, 100, &registry);
+  ASSERT_TRUE(relay.set_leg(t0, Side::a, alice.leg_media()));
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, bob.leg_media()));
+  std::vector<std::vector<std::uint8_t>> sent_to_b;
+  auto send = [&]() -> std::optional<Drop> {
+    Packet p = alice.rtp();
+    auto out = relay.handle_packet(t0, Side::a, alice.at, false, p.span(), p.len);
+    if (!out) return out.error();
+    sent_to_b.push_back(std::vector<std::uint8_t>(p.buf.begin(), p.buf.begin() + static_cast<std::ptrdiff_t>(out->len)));
+    EXPECT_TRUE(bob.receive(p.buf.data(), out->len, false));
+    return std::nullopt;
+  };
+  for (int i = 0; i < 100; ++i) ASSERT_FALSE(send());
+  alice.rekey_send();
+  ASSERT_TRUE(relay.set_leg(t0, Side::a, alice.leg_media()));
+  alice.seq = static_cast<std::uint16_t>(alice.seq - 50);
+  for (int i = 0; i < 50; ++i) {
+    auto drop = send();
+    ASSERT_TRUE(drop) << "index " << alice.seq - 1 << " sent twice under Bob's key";
+    EXPECT_EQ(*drop, Drop::index_reuse);
+  }
+  for (int i = 0; i < 10; ++i) ASSERT_FALSE(send()) << "new indexes flow again";
+  EXPECT_EQ(relay.stats(Side::a).auth_failures, 0u);
+  EXPECT_EQ(relay.stats(Side::a).not_forwarded, 50u);
+  EXPECT_EQ(bob.refused, 0u);
+  std::set<std::tuple<int, std::uint32_t, std::uint64_t>> used;
+  for (const auto& d : sent_to_b) {
+    auto id = identify(d, {*bob.recv_key});
+    ASSERT_TRUE(id);
+    EXPECT_TRUE(used.insert(*id).second);
+  }
+  EXPECT_EQ(used.size(), 110u);
+}
+
 TEST_F(RelayTest, ANewPeerAtANewAddressStartsFreshContexts) {
   // Transfer: side b is now Carol, at another address with other keys; her contexts start at ROC 0
   // (RFC 4568 section 7.1.4) although Alice's sequence has wrapped.

@@ -178,6 +178,14 @@ std::vector<std::uint32_t> Context::ssrcs() const {
   return out;
 }
 
+std::optional<std::uint64_t> Context::rtp_index_for(std::uint32_t ssrc, std::uint16_t seq) const noexcept {
+  const Stream* s = impl_->find(ssrc);
+  const std::int64_t est = s ? estimate_index(s->rtp_started, s->rtp_highest, s->initial_roc, seq)
+                             : estimate_index(false, 0, 0, seq);
+  if (est < 0) return std::nullopt;
+  return static_cast<std::uint64_t>(est);
+}
+
 std::optional<std::uint32_t> Context::next_srtcp_index(std::uint32_t ssrc) const noexcept {
   const Stream* s = impl_->find(ssrc);
   if (s == nullptr || impl_->dir != Direction::outbound) return std::nullopt;

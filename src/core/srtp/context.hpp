@@ -65,6 +65,10 @@ class Context {
   std::vector<std::uint32_t> ssrcs() const;
   // Outbound: the SRTCP index the next packet of `ssrc` gets; nullopt if the SSRC is not known yet.
   std::optional<std::uint32_t> next_srtcp_index(std::uint32_t ssrc) const noexcept;
+  // The RTP index (ROC * 2^16 + SEQ, RFC 3711 section 3.3.1) protect_rtp would use now for a packet of
+  // `ssrc` with sequence number `seq`; nullopt when it would refuse it as too old. For a relay, which
+  // sends sequence numbers it did not choose and must not send one index twice under a key.
+  std::optional<std::uint64_t> rtp_index_for(std::uint32_t ssrc, std::uint16_t seq) const noexcept;
 
   // Outbound: which master key (index into Policy::keys) protects from now on (RFC 3711 8.1 MKI).
   Status set_active_key(std::size_t index);

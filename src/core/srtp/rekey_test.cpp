@@ -89,6 +89,19 @@ TEST(Rekey, OutboundIndexesContinueUnderTheNextKey) {
 }
 
 // The peer's sequence wrapped before it re-keyed: without the carried ROC every packet fails.
+TEST(Rekey, RtpIndexForTellsTheIndexProtectWouldUse) {
+  auto tx = Context::create(Direction::outbound, testing::test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 201), kNoKeyRegistry).value();
+  EXPECT_EQ(tx.rtp_index_for(7, 65535), 65535u) << "an unknown SSRC starts at ROC 0";
+  auto p = testing::make_rtp(7, 65535, 20);
+  p.resize(p.size() + 64);
+  ASSERT_TRUE(tx.protect_rtp(p, p.size() - 64));
+  EXPECT_EQ(tx.rtp_index_for(7, 0), 65536u) << "past the wrap: ROC 1";
+  EXPECT_EQ(tx.rtp_index_for(7, 65000), 65000u) << "a little behind: still ROC 0";
+  auto next = Context::create(Direction::outbound, testing::test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 202), kNoKeyRegistry).value();
+  next.continue_from(tx);
+  EXPECT_EQ(next.rtp_index_for(7, 1), 65537u) << "carried by continue_from";
+}
+
 TEST(Rekey, InboundRocIsCarriedAcrossTheWrap) {
   const Policy k1 = test_policy(SuiteId::AEAD_AES_128_GCM, 11), k2 = test_policy(SuiteId::AEAD_AES_128_GCM, 12);
   KeyRegistry reg;
