@@ -155,7 +155,7 @@ LegRecord B2bua::leg_record(const B2bCall& c, relay::Side side) const {
     r.user = c.callee;
     r.uri = sip::serialize(f.binding.contact);
     r.transport = std::string(sip::transport_name(f.transport));
-    r.flow = f.sent_flow;
+    r.flow = f.leg.flow.value_or(f.sent_flow);
     r.signalling_tls = f.transport == sip::Transport::tls;
   }
   const Leg* leg = side == relay::Side::a ? &c.a : c.winner ? &c.forks.at(*c.winner).leg : nullptr;
@@ -243,7 +243,10 @@ void B2bua::handle_message(Timestamp now, Flow flow, const registrar::RequestCon
 }
 
 void B2bua::handle_transport_error(Timestamp now, Flow flow) {
-  if (!flow.is_pending()) dead_flows_.insert(flow.id);
+  if (!flow.is_pending()) {
+    dead_flows_.insert(flow.id);
+    flows_.erase(flow.id);
+  }
   std::vector<TxnId> affected;
   for (const auto& [id, f] : server_flows_) {
     if (f.id == flow.id) affected.push_back(id);
@@ -276,7 +279,10 @@ void B2bua::handle_timeout(Timestamp now) {
         // 13.3.1.4: no ACK within 64*T1: end the call.
         leg->ok.reset();
         finish(now, c, c.record.answered ? CallResult::answered : CallResult::failed, 408, "no ACK for our 200 OK");
+        send_bye(now, c, c.a);
+        if (c.winner) send_bye(now, c, c.b());
         end_call(now, c);
+        break;
       } else if (leg->ok_next <= now) {
         (void)send_response(now, leg->server_txn, *leg->ok);
         leg->ok_interval = std::min<Duration>(2 * leg->ok_interval, config_.timers.t2);
@@ -286,6 +292,19 @@ void B2bua::handle_timeout(Timestamp now) {
     if (c.purge_at && *c.purge_at <= now) purge.push_back(h);
   }
   for (CallHandle h : purge) calls_.erase(h);
+  if (!purge.empty()) {
+    // Forget dead flows no remaining call refers to (flow numbers are not reused by the io layer).
+    std::set<std::uint64_t> referenced;
+    for (const auto& [h, c] : calls_) {
+      if (c.a.flow) referenced.insert(c.a.flow->id);
+      referenced.insert(c.caller_ctx.flow.id);
+      for (const auto& f : c.forks) {
+        referenced.insert(f.sent_flow.id);
+        referenced.insert(f.binding.flow.id);
+      }
+    }
+    std::erase_if(dead_flows_, [&](std::uint64_t id) { return !referenced.count(id); });
+  }
   pump(now);
 }
 

@@ -34,7 +34,7 @@
 namespace sotto::b2bua {
 
 // Methods we handle (Allow, RFC 3261 20.5). REGISTER is the registrar's; the server routes it there.
-inline constexpr std::string_view kAllowed = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+inline constexpr std::string_view kAllowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
 
 class B2bua {
  public:
@@ -65,7 +65,7 @@ class B2bua {
 
  private:
   struct ClientRequest {
-    enum class Purpose : std::uint8_t { invite, reinvite, cancel, bye };
+    enum class Purpose : std::uint8_t { invite, reinvite, cancel, bye, info };
     Purpose purpose = Purpose::invite;
     CallHandle call = 0;
     relay::Side side = relay::Side::b;
@@ -104,6 +104,9 @@ class B2bua {
   void on_ack(Timestamp now, const sip::SipMessage& ack);
   void on_in_dialog(Timestamp now, TxnId id, Flow flow, B2bCall& c, relay::Side side, const sip::SipMessage& req);
   void on_bye(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const sip::SipMessage& req);
+  // INFO (e.g. application/dtmf-relay from phones that send DTMF that way): 200, then the same body
+  // as a new INFO on the other leg.
+  void on_info(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const sip::SipMessage& req);
   void on_reinvite(Timestamp now, TxnId id, Flow flow, B2bCall& c, relay::Side side, const sip::SipMessage& req);
   // A final failure to the caller (>= 300) before any 2xx; records first. `extra`: Warning, Reason.
   void fail_call(Timestamp now, B2bCall& c, int status, std::string reason, CallResult result,

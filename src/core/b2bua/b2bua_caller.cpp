@@ -83,6 +83,10 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
     }
     return;
   }
+  if (auto mf = req.header(hdr::max_forwards); mf && *mf == 0) {
+    respond(now, id, req, 483, "Too Many Hops");  // 16.3 step 3, as a proxy would
+    return;
+  }
   registrar::AuthDecision who = auth_->authenticate(now, ctx, req);
   if (who.response) {
     (void)send_response(now, id, std::move(*who.response));
@@ -332,6 +336,7 @@ void B2bua::on_in_dialog(Timestamp now, TxnId id, Flow flow, B2bCall& c, relay::
   switch (req.method().id()) {
     case sip::MethodId::bye: on_bye(now, id, c, side, req); break;
     case sip::MethodId::invite: on_reinvite(now, id, flow, c, side, req); break;
+    case sip::MethodId::info: on_info(now, id, c, side, req); break;
     case sip::MethodId::options: respond(now, id, req, 200, "OK", {}, {{"Allow", std::string(kAllowed)}}); break;
     default: respond(now, id, req, 405, "Method Not Allowed", {}, {{"Allow", std::string(kAllowed)}}); break;
   }
@@ -368,6 +373,18 @@ void B2bua::hang_up(Timestamp now, CallHandle h, const std::string& reason) {
     end_call(now, *c);
   }
   pump(now);
+}
+
+void B2bua::on_info(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const SipMessage& req) {
+  respond(now, id, req, 200, "OK");
+  if (c.phase != B2bCall::Phase::confirmed || !c.winner) return;
+  Leg& other = c.leg(relay::other(side));
+  if (!other.dialog || other.dialog->state() == dialog::Dialog::State::terminated) return;
+  SipMessage info = other.dialog->make_request(sip::MethodId::info);
+  if (const sip::Header* ct = req.find(sip::HeaderId::content_type)) info.headers().push_back(*ct);
+  info.set_body(req.body());
+  (void)start_request(now, info, hop_for(other.flow, dialog_next_hop(other), other.transport),
+                      ClientRequest{ClientRequest::Purpose::info, c.handle, other.side, 0});
 }
 
 }  // namespace sotto::b2bua

@@ -129,6 +129,59 @@ TEST(B2buaOffer, EarlyMediaFromTheCalleeReachesTheCallerWithItsOwnKeysAndThe200R
   EXPECT_EQ(anchor.on(relay::Side::a).size(), 1u);
 }
 
+TEST(B2buaOffer, CalleeAnswering200WithoutSrtpUnderRequireGets503Cause88AndBye) {
+  sotto::testing::DeterministicRandom rng{4};
+  testing::FakeLocations locations;
+  testing::FakeAuthenticator auth;
+  testing::FakeAnchor anchor;
+  testing::FakePolicies policies;
+  B2bua server(server_config(), locations, auth, anchor, policies, rng);
+  ua::UserAgent alice(testing::phone("alice", 5071));
+  int byes = 0;
+  int acks = 0;
+  // A broken callee: answers our RTP/SAVP offer with plain RTP/AVP.
+  auto callee = [&](testing::Net& net, int node, Flow f, const SipMessage& msg) {
+    if (!msg.is_request()) return;
+    if (msg.method() == sip::MethodId::ack) {
+      ++acks;
+      return;
+    }
+    if (msg.method() == sip::MethodId::bye) ++byes;
+    SipMessage ok = reply(msg, 200, "OK", "calleetag");
+    if (msg.method() == sip::MethodId::invite) {
+      ok.add(sip::hdr::contact, *sip::parse_contact("<sips:bob@127.0.0.1:5072>"));
+      ok.add(sip::hdr::content_type, std::string("application/sdp"));
+      ok.set_body("v=0\r\no=bob 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                  "m=audio 36000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n");
+    }
+    net.send(node, f, ok);
+  };
+  testing::Net net;
+  net.attach(server);
+  const int a = net.add_phone("alice", alice);
+  const int b = net.add_script("bob", {ua::LocalBinding{"TLS", "127.0.0.1", 5072}}, callee);
+  auth.passwords = {{"alice", "pw-alice"}};
+  policies.users["alice"] = UserPolicy{};
+  policies.users["bob"] = UserPolicy{};
+  registrar::Binding bind;
+  bind.user = "bob";
+  bind.contact = uri("sips:bob@127.0.0.1:6072");
+  bind.flow = net.connect(b, "TLS");
+  locations.bindings["bob"].push_back(bind);
+  ASSERT_TRUE(alice.call(net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"}));
+  ASSERT_TRUE(net.run_until([&] { return net.has_state(a, CallState::failed) && byes == 1; }));
+  EXPECT_EQ(net.find_state(a, CallState::failed)->status, 503);
+  auto r503 = net.received(a, "503");
+  ASSERT_EQ(r503.size(), 1u);
+  ASSERT_TRUE(r503[0].find("Reason"));
+  EXPECT_EQ(r503[0].find("Reason")->value, "Q.850;cause=88;text=\"Incompatible destination\"");
+  EXPECT_EQ(acks, 1);  // the 2xx was ACKed (13.2.2.4), then ended with BYE
+  const B2buaEvent* ended = net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->record.result, CallResult::failed);
+  EXPECT_TRUE(anchor.on(relay::Side::a).empty());  // no media was ever set for the caller
+}
+
 // A caller that sends an INVITE without SDP, answers the offer in the 200 with its ACK, then BYE.
 struct LateOfferCaller {
   std::optional<SipMessage> ok;

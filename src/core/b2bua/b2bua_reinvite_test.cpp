@@ -152,5 +152,16 @@ TEST(B2buaReinvite, ReinvitesFromBothSidesAtOnceGet491AndSettleAfterBackOff) {
   EXPECT_EQ(c.net.server_event(B2buaEvent::Kind::call_ended), nullptr);
 }
 
+TEST(B2buaReinvite, InfoDtmfIsPassedToTheOtherLeg) {
+  Call c;
+  c.establish();
+  ASSERT_TRUE(c.alice.send_info(c.net.now, c.call, "application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"));
+  ASSERT_TRUE(c.net.run_until([&] { return c.net.has(c.b, Kind::info_received); }));
+  const ua::UaEvent* info = c.net.find(c.b, Kind::info_received);
+  ASSERT_TRUE(info->dtmf);
+  EXPECT_EQ(*info->dtmf, '5');
+  EXPECT_EQ(c.net.count(c.a, "200"), 2u);  // the INVITE's and the INFO's
+}
+
 }  // namespace
 }  // namespace sotto::b2bua
