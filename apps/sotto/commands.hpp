@@ -32,6 +32,8 @@ void add_ca_command(CLI::App& app, Commands& cmds);
 void add_provision_command(CLI::App& app, Commands& cmds);
 void add_config_command(CLI::App& app, Commands& cmds);
 void add_serve_command(CLI::App& app, Commands& cmds);
+void add_calls_command(CLI::App& app, Commands& cmds);
+void add_registrations_command(CLI::App& app, Commands& cmds);
 
 // One line for a command-line error, prefixed by the command that was being parsed ("sotto phone: ...",
 // "sotto bench srtp: ..."), e.g. "sotto phone: The following argument was not expected: --bogus (see
@@ -64,6 +66,8 @@ inline Commands register_commands(CLI::App& app) {
   add_provision_command(app, c);
   add_config_command(app, c);
   add_serve_command(app, c);
+  add_calls_command(app, c);
+  add_registrations_command(app, c);
   return c;
 }
 

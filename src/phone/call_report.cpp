@@ -36,16 +36,20 @@ std::string CallReport::text() const {
 }
 
 std::string CallReport::json() const {
+  // The same keys as `sotto calls --json` where the fact is the same (docs/RECORDS.md): status, packets_in/out,
+  // auth_failures; srtp_suite and the TLS fields null when there is none.
+  auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  const bool plain = srtp_suite.empty() || srtp_suite == "RTP, unencrypted";
   nlohmann::json j = {
-      {"result", result},         {"sip_status", sip_status},
-      {"sip_reason", sip_reason}, {"warning", warning},
+      {"result", result},         {"status", sip_status},
+      {"reason_phrase", sip_reason}, {"warning", warning},
       {"error", error},           {"peer", peer},
       {"setup_ms", setup_ms},     {"duration_s", duration_s},
-      {"transport", transport},   {"tls_version", tls_version},
-      {"tls_cipher", tls_cipher}, {"peer_certificate", peer_certificate},
-      {"srtp_suite", srtp_suite}, {"codec", codec}, {"packets_sent", packets_sent},
-      {"packets_received", packets_received}, {"packets_lost", packets_lost},
-      {"jitter_ms", jitter_ms},   {"srtp_auth_failures", srtp_auth_failures},
+      {"transport", transport},   {"tls_version", or_null(tls_version)},
+      {"tls_cipher", or_null(tls_cipher)}, {"peer_certificate", or_null(peer_certificate)},
+      {"srtp_suite", plain ? nlohmann::json(nullptr) : nlohmann::json(srtp_suite)}, {"codec", codec},
+      {"packets_out", packets_sent}, {"packets_in", packets_received}, {"packets_lost", packets_lost},
+      {"jitter_ms", jitter_ms},   {"auth_failures", srtp_auth_failures},
       {"srtp_replays", srtp_replays}, {"dtmf_received", dtmf_received},
       {"registration", registration}, {"keepalive_pings", keepalive_pings}, {"keepalive_pongs", keepalive_pongs},
   };

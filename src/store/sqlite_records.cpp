@@ -100,7 +100,9 @@ Status SqliteStore::put_bindings(const std::vector<BindingRecord>& bindings) {
   });
 }
 
-Result<bool> SqliteStore::remove_binding(const BindingRecord& binding) {
+Result<bool> SqliteStore::remove_binding(const BindingRecord& binding) { return delete_binding(binding); }
+
+Result<bool> SqliteStore::delete_binding(const BindingRecord& binding) {
   auto st = prepare("DELETE FROM bindings WHERE user = ?1 AND binding_key = ?2");
   if (!st) return Unexpected(st.error());
   bind_text(st->get(), 1, binding.user);
@@ -156,11 +158,15 @@ Result<std::size_t> SqliteStore::remove_expired(std::int64_t now_unix) {
 }
 
 Status SqliteStore::add_call(const CallRecord& c) {
+  return in_transaction([&]() -> Status { return write_call(c); });
+}
+
+Status SqliteStore::write_call(const CallRecord& c) {
   if (c.call_id.empty()) return fail(Errc::invalid_argument, "a call record needs a Call-ID");
   if (c.started_unix_ms < 0 || c.ended_unix_ms < 0 || (c.answered_unix_ms && *c.answered_unix_ms < 0)) {
     return fail(Errc::invalid_argument, "call " + c.call_id + ": negative time");
   }
-  return in_transaction([&]() -> Status {
+  {
     auto ins = prepare(
         "INSERT INTO calls(call_id, from_uri, to_uri, started_ms, answered_ms, ended_ms, result, status, verdict, "
         "reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -208,7 +214,42 @@ Status SqliteStore::add_call(const CallRecord& c) {
       if (sqlite3_step(ls) != SQLITE_DONE) return db_fail("adding a leg of call " + c.call_id);
     }
     return {};
+  }
+}
+
+std::vector<Status> SqliteStore::apply(const std::vector<Write>& writes) {
+  std::vector<Status> results(writes.size());
+  if (writes.empty()) return results;
+  // Each write under its own savepoint inside one transaction: a failing one is rolled back alone.
+  auto one = [&](const Write& w) -> Status {
+    if (auto st = exec("SAVEPOINT w"); !st) return st;
+    Status r = std::visit(
+        [&](const auto& op) -> Status {
+          using T = std::decay_t<decltype(op)>;
+          if constexpr (std::is_same_v<T, PutBinding>) return write_binding(op.binding);
+          else if constexpr (std::is_same_v<T, RemoveBinding>) {
+            auto removed = delete_binding(op.binding);
+            if (!removed) return Unexpected(removed.error());
+            return {};
+          } else {
+            return write_call(op.call);
+          }
+        },
+        w);
+    if (!r) {
+      (void)exec("ROLLBACK TO w");
+      (void)exec("RELEASE w");
+      return r;
+    }
+    if (auto st = exec("RELEASE w"); !st) return st;
+    return {};
+  };
+  Status committed = in_transaction([&]() -> Status {
+    for (std::size_t i = 0; i < writes.size(); ++i) results[i] = one(writes[i]);
+    return {};
   });
+  if (!committed) std::fill(results.begin(), results.end(), committed);
+  return results;
 }
 
 Result<std::vector<CallRecord>> SqliteStore::list_calls(std::int64_t since_unix_ms) {

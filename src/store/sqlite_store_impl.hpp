@@ -45,6 +45,7 @@ class SqliteStore final : public Store {
 
   Status add_call(const CallRecord& call) override;
   Result<std::vector<CallRecord>> list_calls(std::int64_t since_unix_ms) override;
+  std::vector<Status> apply(const std::vector<Write>& writes) override;
 
  private:
   Unexpected<Error> db_fail(std::string_view what) const {
@@ -77,6 +78,8 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> meta_value(std::string_view key);
   Status migrate(int from_version);
   Status write_binding(const BindingRecord& b);
+  Result<bool> delete_binding(const BindingRecord& b);
+  Status write_call(const CallRecord& c);
   Result<BindingRecord> read_binding(sqlite3_stmt* s) const;
   // Runs body inside BEGIN IMMEDIATE ... COMMIT, rolling back when it fails.
   template <class F>

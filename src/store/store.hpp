@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "base/result.hpp"
@@ -35,6 +36,18 @@ struct UserRecord {
 
 UserRecord make_user(std::string_view name, std::string_view realm, std::string_view password, UserPolicy policy,
                      std::int64_t now_unix);
+
+// One write of a batch (Store::apply, CommitQueue).
+struct PutBinding {
+  BindingRecord binding;
+};
+struct RemoveBinding {
+  BindingRecord binding;
+};
+struct AddCall {
+  CallRecord call;
+};
+using Write = std::variant<PutBinding, RemoveBinding, AddCall>;
 
 struct StoreInfo {
   int schema_version = 0;
@@ -72,6 +85,11 @@ class Store {
   virtual Status add_call(const CallRecord& call) = 0;
   // Calls with started_unix_ms >= since_unix_ms, oldest first (ties in the order they were added).
   virtual Result<std::vector<CallRecord>> list_calls(std::int64_t since_unix_ms) = 0;
+
+  // Group commit: the writes in one transaction (one sync), each with its own result in the same order. A
+  // write that fails (an unknown user) is undone alone and the others still commit; when the commit itself
+  // fails, every result is that error.
+  virtual std::vector<Status> apply(const std::vector<Write>& writes) = 0;
 };
 
 struct OpenOptions {

@@ -1,5 +1,6 @@
 // Durable writes per second of the SQLite store (WAL, synchronous=FULL): one binding per commit, a burst of
-// bindings per commit (put_bindings), one call record (2 legs) per commit. The database lives in
+// bindings per commit (put_bindings), one call record (2 legs) per commit, and N REGISTERs arriving at once
+// through the CommitQueue (group commit; the "commits" counter is transactions per burst). The database lives in
 // $SOTTO_BENCH_DIR (default: the system temp directory): put it on the disk the server will use.
 //
 //   SOTTO_BENCH_DIR=/var/lib/sotto-bench ./build/default/src/store/sotto_store_bench --benchmark_min_time=2
@@ -8,6 +9,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <atomic>
+#include <future>
+
+#include "store/commit_queue.hpp"
 #include "store/data_dir.hpp"
 #include "store/verdict.hpp"
 
@@ -110,5 +115,29 @@ void BM_AddCall(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AddCall)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+void BM_CommitQueueBurst(benchmark::State& state) {
+  BenchStore bs;
+  auto second = store::open_data_dir(bs.dir, {.realm = std::nullopt, .create = false});
+  if (!second) std::abort();
+  store::CommitQueue q(std::move(*second));
+  const auto n = state.range(0);
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    std::atomic<std::int64_t> left{n};
+    std::promise<void> done;
+    for (std::int64_t k = 0; k < n; ++k) {
+      q.submit(store::PutBinding{binding(i++)}, [&](const Status& s) {
+        if (!s) std::abort();
+        if (--left == 0) done.set_value();
+      });
+    }
+    done.get_future().wait();
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  state.counters["commits"] =
+      benchmark::Counter(static_cast<double>(q.commits()) / static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_CommitQueueBurst)->Arg(1)->Arg(100)->Arg(1000)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace

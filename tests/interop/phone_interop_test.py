@@ -86,7 +86,7 @@ def sotto_calls_baresip_over_tls_with_mandatory_srtp():
         assert rc == 0, f"exit {rc}: {rep}"
         assert rep["transport"] == "TLS" and rep["tls_version"] in ("TLSv1.2", "TLSv1.3"), rep
         assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80", rep
-        assert rep["srtp_auth_failures"] == 0 and rep["packets_received"] > 150, rep
+        assert rep["auth_failures"] == 0 and rep["packets_in"] > 150, rep
         check_audio(wd.file("b.wav"), wd.file("rec.wav"), "baresip -> sotto")
         check_audio(wd.file("a.wav"), bob.decoded_recording(), "sotto -> baresip")
         cap.stop()
@@ -174,7 +174,7 @@ def baresip_answering_an_unoffered_suite_is_refused_not_fail_open():
         rep, rc = report_of(wd, "sotto.log", p)
         bob.stop()
         assert rc == 1, f"the call must fail: {rep}"
-        assert rep["result"] == "failed" and rep["packets_sent"] == 0 and rep["packets_received"] == 0, rep
+        assert rep["result"] == "failed" and rep["packets_out"] == 0 and rep["packets_in"] == 0, rep
         # The reason, exactly: baresip's answer names a suite that the tag we offered did not.
         assert rep["error"] == ("SRTP answer m-line 0 (audio): a=crypto tag 1 names AES_CM_128_HMAC_SHA1_80, but our "
                                 "offer's tag 1 was F8_128_HMAC_SHA1_80 (RFC 4568 section 7.1.2: same suite)"), rep
@@ -238,7 +238,7 @@ def linphone_calls_sotto_over_tls_with_srtp():
         lp.stop()
         assert rc == 0, rep
         assert rep["transport"] == "TLS" and rep["tls_version"] == "TLSv1.2", rep
-        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["srtp_auth_failures"] == 0, rep
+        assert rep["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and rep["auth_failures"] == 0, rep
         # linphonec's own status lines for this call, e.g. "Call 1 with sips:sotto@127.0.0.1:P connected."
         assert [l.split(f"{port} ", 1)[1] for l in call_lines()][-2:] == ["connected.", "ended (No error)."], lp.log()
         check_audio(wd.file("b.wav"), wd.file("sotto.wav"), "linphone -> sotto")
@@ -297,7 +297,7 @@ def plain_call_over_udp_shows_on_the_wire():
         rep, rc = report_of(wd, "caller.log", caller)
         report_of(wd, "callee.log", callee)
         cap.stop()
-        assert rc == 0 and rep["srtp_suite"] == "RTP, unencrypted", rep
+        assert rc == 0 and rep["srtp_suite"] is None, rep
         check_audio(wd.file("b.wav"), wd.file("rec.wav"), "plain RTP")
         ports = h.sdp_media_ports(wd.file("caller.log"))
         assert len(ports) == 4, ports
@@ -333,7 +333,7 @@ def sipp_offer_without_srtp_gets_488_and_the_phone_still_answers_the_next_call()
         rep, rc = report_of(wd, "caller.log", caller)
         crep, crc = report_of(wd, "callee.log", callee)
         assert rc == 0 and crc == 0, f"exit {rc}/{crc}: {rep} / {crep}"
-        assert crep["result"] == "completed" and crep["srtp_suite"] != "RTP, unencrypted", crep
+        assert crep["result"] == "completed" and crep["srtp_suite"] is not None, crep
         log = open(wd.file("callee.log")).read().splitlines()
         assert any(l.startswith("call failed: 488 ") and "SRTP required but not offered" in l for l in log), log
         assert any(l.startswith("call from ") and "not answered" in l and l.endswith("still waiting for a call")
@@ -402,9 +402,9 @@ def hold_and_resume_after_the_roc_wrap_keeps_audio_both_ways():
         crep, crc = report_of(wd, "callee.log", callee)
         assert rc == 0 and crc == 0, (rep, crep)
         for r in (rep, crep):
-            assert r["srtp_auth_failures"] == 0 and r["srtp_replays"] == 0, r
+            assert r["auth_failures"] == 0 and r["srtp_replays"] == 0, r
         # The caller held (sendonly): the callee sent nothing for about a second.
-        assert crep["packets_sent"] < rep["packets_sent"] - 30, (rep, crep)
+        assert crep["packets_out"] < rep["packets_out"] - 30, (rep, crep)
         log = open(wd.file("caller.log")).read()
         assert log.count("media updated") == 2 and "tx key kept" in log, log
         for ref, rec in (("b.wav", "caller.wav"), ("a.wav", "callee.wav")):
