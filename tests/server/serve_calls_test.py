@@ -154,6 +154,74 @@ def two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg():
         wd.cleanup()
 
 
+def udp_flows(capture):
+    """{(src_port, dst_port): {(ssrc, seq): payload}} for the RTP packets in the capture."""
+    out = subprocess.run(["tshark", "-n", "-r", capture, "-Y", "udp", "-T", "fields", "-e", "udp.srcport", "-e",
+                          "udp.dstport", "-e", "udp.payload"], check=True, capture_output=True, text=True).stdout
+    flows = {}
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[2]:
+            continue
+        data = bytes.fromhex(parts[2].replace(":", ""))
+        if len(data) < 13 or data[0] >> 6 != 2 or 72 <= (data[1] & 0x7F) <= 76:
+            continue
+        key = (int(parts[0]), int(parts[1]))
+        seq = int.from_bytes(data[2:4], "big")
+        ssrc = int.from_bytes(data[8:12], "big")
+        flows.setdefault(key, {})[(ssrc, seq)] = data[12 + 4 * (data[0] & 0x0F):]
+    return flows
+
+
+def two_baresip_phones_call_through_serve_with_provisioned_accounts():
+    need("baresip")
+    need("tshark")
+    wd, s = start_server("serve-baresip")
+    phones = []
+    try:
+        lo, hi = s.rtp_ports
+        cap = h.Capture(wd, f"host 127.0.0.1 and (tcp port {s.tls_port} or udp portrange {lo}-{hi})")
+        pki = h.make_pki(wd)  # baresip's own listener certificate (unused: calls come down its registration)
+        pki["ca"] = s.ca
+        for user, wav in (("alice", "a.wav"), ("bob", "b.wav")):
+            line = [l for l in s.sotto("provision", "baresip", user, "--password", USERS[user], "--server",
+                                       f"127.0.0.1:{s.tls_port}").stdout.splitlines() if l.startswith("<sip:")][0]
+            phones.append(h.Baresip(wd, user, pki, wd.file(wav), account=line + ";answermode=auto;audio_codecs=pcmu"))
+        alice, bob = phones
+        wait_for(lambda: s.log().count("registered ") >= 2, 15, "both baresip registrations")
+        alice.command_ok("dial", "sip:bob@localhost")
+        wait_for(lambda: "answered" in s.log(), 15, "the call to be answered")
+        time.sleep(4)
+        alice.command_ok("hangup")
+        wait_for(lambda: "ended, answered 200" in s.log(), 10, "the call's end")
+        time.sleep(0.5)
+        cap.stop()
+        check_audio(wd.file("a.wav"), bob.decoded_recording(), "baresip alice -> serve -> baresip bob")
+        check_audio(wd.file("b.wav"), alice.decoded_recording(), "baresip bob -> serve -> baresip alice")
+        check_record(s, "AES_CM_128_HMAC_SHA1_80")
+        flows = udp_flows(cap.file)
+        ports = sorted({p for k in flows for p in k})
+        w = h.wire_check(cap.file, s.tls_port, ports)
+        assert w["sip_packets"] > 0 and w["cleartext_sip_packets"] == 0, w
+        assert w["rtp_packets"] > 600 and w["media_looks_encrypted"], w
+        into = {k: v for k, v in flows.items() if lo <= k[1] <= hi and not lo <= k[0] <= hi and len(v) > 100}
+        out_of = {k: v for k, v in flows.items() if lo <= k[0] <= hi and not lo <= k[1] <= hi and len(v) > 100}
+        assert len(into) == 2 and len(out_of) == 2, (list(into), list(out_of))
+        for ki, vi in into.items():
+            for ko, vo in out_of.items():
+                if ki[1] == ko[0]:
+                    continue  # the same relay side: that is the other direction of the same leg
+                same = set(vi.values()) & set(vo.values())
+                assert not same, f"{ki} -> {ko}: {len(same)} identical SRTP payloads (forwarded, not re-encrypted)"
+                print(f"  {ki[0]}->{ki[1]} then {ko[0]}->{ko[1]}: {len(vi)} / {len(vo)} packets, 0 identical payloads",
+                      flush=True)
+        assert s.stop() == 0
+    finally:
+        for p in phones:
+            p.stop()
+        wd.cleanup()
+
+
 def invite_without_crypto_from_a_require_account_gets_488_with_warning():
     wd, s = start_server("serve-488")
     try:
@@ -182,6 +250,7 @@ def invite_without_crypto_from_a_require_account_gets_488_with_warning():
 
 SCENARIOS = [
     two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg,
+    two_baresip_phones_call_through_serve_with_provisioned_accounts,
     invite_without_crypto_from_a_require_account_gets_488_with_warning,
 ]
 
