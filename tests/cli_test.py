@@ -6,7 +6,9 @@ reported once.
 
   tests/cli_test.py            # SOTTO_BUILD_DIR=build/default by default; ctest runs it as cli
 """
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -111,6 +113,27 @@ def checks(tmp):
     r = run(*udp, "--json", "call", target, "--timeout", "1", timeout=30)
     check("--json: only the report on stdout", r.stdout.startswith("{") and len(r.stdout.splitlines()) == 1,
           r.stdout)
+
+    # --log-format json: every stderr line is one strict JSON object (ts, level, component, msg); the SIP
+    # trace's multi-line messages are escaped inside their line; stdout keeps only the report.
+    r = run(*udp, "--log-format", "json", "--sip-trace", "call", target, "--timeout", "1", timeout=30)
+    objs, bad = [], []
+    for line in r.stderr.splitlines():
+        try:
+            objs.append(json.loads(line, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c))))
+        except ValueError as e:
+            bad.append(f"{line!r}: {e}")
+    ts_re = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    check("--log-format json: every stderr line parses", r.returncode == 1 and objs and not bad, bad or r.stderr)
+    check("--log-format json: ts, level, component, msg",
+          all(isinstance(o, dict) and ts_re.match(o.get("ts", "")) and o.get("level") in ("debug", "info", "warn", "error")
+              and o.get("component") and isinstance(o.get("msg"), str) for o in objs), objs[:3])
+    trace = [o for o in objs if o.get("component") == "sip-trace" and o["msg"].startswith(">>> INVITE sip:")]
+    check("--log-format json: SIP trace messages escaped in one line", trace and "\r\n" in trace[0]["msg"], objs[:3])
+    fails = [o for o in objs if o.get("level") == "error" and o["msg"].startswith("call ")]
+    check("--log-format json: the failure is one error object", len(fails) == 1, objs)
+    check("--log-format json: no progress on stdout", "calling " not in r.stdout and not r.stdout.startswith("{"), r.stdout)
+    usage_error("bad --log-format", ["phone", "--log-format", "yaml", "call", target], "sotto phone", "yaml")
 
     # --help and --version still exit 0.
     r = run("phone", "call", "--help")

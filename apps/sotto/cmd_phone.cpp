@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "commands.hpp"
+#include "io/log/logger.hpp"
 #include "phone/phone.hpp"
 
 namespace sotto::app {
@@ -15,6 +16,7 @@ struct PhoneCli {
   std::string listen_csv;
   std::string suites_csv;
   std::string codecs_csv;
+  std::string log_format = "text";
   CLI::App* call = nullptr;
   CLI::App* listen = nullptr;
   CLI::App* reg = nullptr;
@@ -40,23 +42,45 @@ int run_phone(PhoneCli& cli) {
   cli.o.mode = cli.listen->parsed() ? phone::PhoneMode::listen
              : cli.reg->parsed()  ? phone::PhoneMode::register_
                                   : phone::PhoneMode::call;
+  // --log-format json: every progress, trace and failure line is one JSON object on stderr (stdout keeps
+  // the report); text: the lines as they always were.
+  std::unique_ptr<io::log::Logger> jlog;
+  if (cli.log_format == "json") {
+    io::log::LoggerOptions lo;
+    lo.format = io::log::Format::json;
+    jlog = std::make_unique<io::log::Logger>(lo);
+    jlog->capture_spdlog();
+  }
+  auto fail_line = [&](const std::string& msg) {
+    if (jlog) jlog->error("phone", msg);
+    else fmt::print(stderr, "sotto phone: {}\n", msg);
+  };
   auto checked = phone::check(cli.o);
   if (!checked) {
-    fmt::print(stderr, "sotto phone: {}\n", checked.error().context);
+    fail_line(checked.error().context);
     return 2;
   }
   asio::io_context io;
   const bool json = cli.o.json;
-  phone::Phone p(io, std::move(*checked), [json](std::string_view line) {
-    // Progress goes to stdout (stderr with --json, where stdout carries only the report); the SIP trace
-    // (">>> " sent, "<<< " received) always goes to stderr, as --help says.
-    const bool trace = line.starts_with(">>> ") || line.starts_with("<<< ");
-    std::FILE* out = json || trace ? stderr : stdout;
-    fmt::print(out, "{}\n", line);
-    std::fflush(out);
-  });
+  std::function<void(std::string_view)> progress;
+  if (jlog) {
+    progress = [progress_sink = jlog->sink("phone"), trace_sink = jlog->sink("sip-trace")](std::string_view line) {
+      const bool trace = line.starts_with(">>> ") || line.starts_with("<<< ");
+      (trace ? trace_sink : progress_sink)(line);
+    };
+  } else {
+    progress = [json](std::string_view line) {
+      // Progress goes to stdout (stderr with --json, where stdout carries only the report); the SIP trace
+      // (">>> " sent, "<<< " received) always goes to stderr, as --help says.
+      const bool trace = line.starts_with(">>> ") || line.starts_with("<<< ");
+      std::FILE* out = json || trace ? stderr : stdout;
+      fmt::print(out, "{}\n", line);
+      std::fflush(out);
+    };
+  }
+  phone::Phone p(io, std::move(*checked), progress);
   if (auto st = p.start(); !st) {
-    fmt::print(stderr, "sotto phone: {}\n", st.error().context);
+    fail_line(st.error().context);
     return 1;
   }
   phone::CallReport r = p.run();
@@ -66,8 +90,8 @@ int run_phone(PhoneCli& cli) {
     std::string why = r.sip_status ? fmt::format("{} {}", r.sip_status, r.sip_reason) : std::string();
     if (!r.error.empty()) why += (why.empty() ? "" : ": ") + r.error;
     const bool reg_only = cli.o.mode == phone::PhoneMode::register_ || (r.sip_status == 0 && r.error.rfind("registration", 0) == 0);
-    if (reg_only) fmt::print(stderr, "sotto phone: {}\n", r.error.empty() ? "registration failed" : r.error);
-    else fmt::print(stderr, "sotto phone: call {}{}\n", r.result, why.empty() ? "" : " (" + why + ")");
+    if (reg_only) fail_line(r.error.empty() ? "registration failed" : r.error);
+    else fail_line(fmt::format("call {}{}", r.result, why.empty() ? "" : " (" + why + ")"));
     return 1;
   }
   return 0;
@@ -140,6 +164,10 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
       ->capture_default_str();
   sub->add_flag("--sip-trace", cli.o.sip_trace, "Print every SIP message sent and received (stderr)");
   sub->add_flag("--json", cli.o.json, "Print the call summary as one JSON object (progress goes to stderr)");
+  sub->add_option("--log-format", cli.log_format,
+                  "text | json: json writes each progress, SIP trace and failure line as one JSON object on stderr")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cli.call = sub->add_subcommand("call", "Call a SIP URI");
   cli.call->add_option("uri", cli.o.target, "sips:bob@127.0.0.1:5072 (sips: = TLS; ;transport=tcp|udp)")->required();
   cli.listen = sub->add_subcommand("listen", "Wait for one call");
