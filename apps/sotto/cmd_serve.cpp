@@ -2,12 +2,12 @@
 // defaults), makes the data directory, its database and CA when missing, then runs the server until
 // SIGTERM/SIGINT has drained it. Every configuration error is reported before anything listens (exit 2).
 #include <fmt/core.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <asio.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "config/server_config.hpp"
 #include "io/listen_spec.hpp"
+#include "io/log/logger.hpp"
 #include "pki/authority.hpp"
 #include "server/server.hpp"
 #include "server_cli.hpp"
@@ -38,47 +39,6 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
     out += s;
   }
   return out;
-}
-
-std::string now_rfc3339_ms() {
-  timeval tv{};
-  ::gettimeofday(&tv, nullptr);
-  std::tm tm{};
-  const std::time_t t = tv.tv_sec;
-  ::gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03}Z", buf, tv.tv_usec / 1000);
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        else out += c;
-    }
-  }
-  return out;
-}
-
-server::Server::Log make_log(config::LogFormat format) {
-  if (format == config::LogFormat::json) {
-    return [](std::string_view line) {
-      fmt::print(stderr, "{{\"ts\":\"{}\",\"msg\":\"{}\"}}\n", now_rfc3339_ms(), json_escape(line));
-      std::fflush(stderr);
-    };
-  }
-  return [](std::string_view line) {
-    fmt::print(stderr, "{} {}\n", now_rfc3339_ms(), line);
-    std::fflush(stderr);
-  };
 }
 
 // The configuration file (when given), the flags over it, the defaults: exit 2 on any error.
@@ -123,6 +83,9 @@ int run_serve(const ServeCli& cli) {
   o.rtp_ports = eff->rtp_ports;
   o.drain_timeout = std::chrono::milliseconds(std::llround(cli.drain_timeout_s * 1000));
   const std::string realm = eff->realm.value_or("");
+  io::log::Logger logger(eff->log_format == config::LogFormat::json ? io::log::Format::json : io::log::Format::text);
+  logger.capture_spdlog();  // TLS warnings from io: the same writer, so a JSON log holds only JSON lines
+  auto log = logger.sink("server");
 
   // The data directory, its database and (unless the operator gave a certificate) its CA and server
   // certificate, each made when missing.
@@ -139,7 +102,21 @@ int run_serve(const ServeCli& cli) {
     }
     o.ca_path = eff->ca_file ? *eff->ca_file : (std::filesystem::exists(paths.ca_cert) ? paths.ca_cert.string() : "");
   } else {
-    auto made = ensure_data_dir_authority(o.data_dir, realm, join(eff->cert_names, ","), stderr);
+    // What was made ("created CA ...") goes through the log, as JSON lines with --log-format json.
+    char* made_buf = nullptr;
+    std::size_t made_len = 0;
+    std::FILE* progress = ::open_memstream(&made_buf, &made_len);
+    auto made = ensure_data_dir_authority(o.data_dir, realm, join(eff->cert_names, ","), progress != nullptr ? progress : stderr);
+    if (progress != nullptr) {
+      std::fclose(progress);
+      std::string_view text(made_buf, made_len);
+      while (!text.empty()) {
+        const auto nl = text.find('\n');
+        log(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+      }
+      std::free(made_buf);
+    }
     if (!made) return fail_with(kCmd, made.error());
     o.cert_file = made->paths.server_cert.string();
     o.key_file = made->paths.server_key.string();
@@ -150,7 +127,6 @@ int run_serve(const ServeCli& cli) {
   if (!st) return fail_with(kCmd, st.error());
   o.realm = (*st)->info().realm;
 
-  auto log = make_log(eff->log_format);
   if (eff->http) log(fmt::format("warning: --http {}: the metrics/admin listener is not part of this build", *eff->http));
   if (!eff->trunks.empty()) log(fmt::format("warning: {} trunk(s) configured: trunks are not routed yet", eff->trunks.size()));
 
