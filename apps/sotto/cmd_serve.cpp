@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,7 +16,11 @@
 #include "commands.hpp"
 #include "config/server_config.hpp"
 #include "io/listen_spec.hpp"
+#include "io/http/admin_http.hpp"
+#include "io/http/on_io_context.hpp"
 #include "io/log/logger.hpp"
+#include "records_json.hpp"
+#include "store/time_text.hpp"
 #include "pki/authority.hpp"
 #include "server/server.hpp"
 #include "server_cli.hpp"
@@ -75,6 +80,12 @@ int run_serve(const ServeCli& cli) {
     fmt::print(stderr, "{}: --drain-timeout: expected seconds from 0 to 3600, got {}\n", kCmd, cli.drain_timeout_s);
     return 2;
   }
+  if (eff->http) {  // checked before anything is made or listens
+    if (auto ep = io::http::check_admin_bind(*eff->http, /*allow_non_loopback=*/false); !ep) {
+      fmt::print(stderr, "{}: --http {}\n", kCmd, ep.error().context);
+      return 2;
+    }
+  }
   server::ServerOptions o;
   for (const std::string& l : eff->listen) o.listen.push_back(io::parse_listen_spec(l).value());  // checked above
   o.domains = eff->domains;
@@ -127,7 +138,6 @@ int run_serve(const ServeCli& cli) {
   if (!st) return fail_with(kCmd, st.error());
   o.realm = (*st)->info().realm;
 
-  if (eff->http) log(fmt::format("warning: --http {}: the metrics/admin listener is not part of this build", *eff->http));
   if (!eff->trunks.empty()) log(fmt::format("warning: {} trunk(s) configured: trunks are not routed yet", eff->trunks.size()));
 
   asio::io_context io;
@@ -139,7 +149,45 @@ int run_serve(const ServeCli& cli) {
   log(fmt::format("sotto serve {}: listening on {}; domains {}; data dir {} (realm {}); CA {}; media {} ports {}-{}; pid {}",
                   SOTTO_VERSION, join(server.listeners(), ", "), join(o.domains, ", "), o.data_dir, o.realm,
                   o.ca_path.empty() ? "(none)" : o.ca_path, o.media_ip, o.rtp_ports.lo, o.rtp_ports.hi, ::getpid()));
-  return server.run();
+  // The admin HTTP listener (docs/OPERATIONS.md): destroyed before the server it reads from.
+  std::unique_ptr<io::http::AdminHttp> admin;
+  if (eff->http) {
+    admin = std::make_unique<io::http::AdminHttp>(io::http::AdminHttpOptions{.bind = *eff->http});
+    using io::http::Request;
+    using io::http::Response;
+    admin->get("/metrics", [&server](const Request&) { return Response::prometheus(server.metrics().expose()); });
+    admin->get("/api/health", [&server](const Request&) {
+      return server.draining() ? Response::json(R"({"status":"draining"})", 503) : Response::json(R"({"status":"ok"})");
+    });
+    admin->get("/api/registrations", io::http::on_io_context(io, [&server, &o](const Request&) {
+      const auto now = static_cast<std::int64_t>(std::time(nullptr));
+      auto b = server.store().list_bindings(now);
+      if (!b) return Response::error(500, "registrations: " + b.error().context);
+      return Response::json(registrations_document(o.data_dir, *b, now));
+    }));
+    admin->get("/api/calls", io::http::on_io_context(io, [&server, &o](const Request& q) {
+      std::optional<std::int64_t> since;
+      if (auto p = q.param("since")) {
+        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
+        auto s = store::parse_since(*p, now_ms);
+        if (!s) return Response::error(400, "since: " + s.error().context);
+        since = *s;
+      }
+      auto calls = server.store().list_calls(since.value_or(0));
+      if (!calls) return Response::error(500, "calls: " + calls.error().context);
+      return Response::json(calls_document(o.data_dir, *calls, since));
+    }));
+    auto ep = admin->start();
+    if (!ep) {
+      fmt::print(stderr, "{}: --http {}\n", kCmd, ep.error().context);
+      return 1;
+    }
+    log(fmt::format("admin HTTP on http://{} (/metrics, /api/health, /api/registrations, /api/calls)", ep->to_string()));
+  }
+  const int status = server.run();
+  if (admin) admin->stop();
+  return status;
 }
 
 }  // namespace

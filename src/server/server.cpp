@@ -109,7 +109,12 @@ int Server::run() {
 
 void Server::on_transport_event(io::TransportEvent&& ev) {
   std::optional<io::ConnectionId> closed;
-  if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) closed = c->connection;
+  if (auto* c = std::get_if<io::ConnectionClosed>(&ev)) {
+    closed = c->connection;
+    if (c->was_open) (c->kind == io::TransportKind::tls ? metrics_.connections_tls : metrics_.connections_tcp).dec();
+  } else if (auto* o = std::get_if<io::ConnectionOpened>(&ev)) {
+    (o->kind == io::TransportKind::tls ? metrics_.connections_tls : metrics_.connections_tcp).inc();
+  }
   endpoint_->on_transport_event(std::move(ev));
   if (closed) on_flow_closed(*closed);
   follow_deadlines();
@@ -220,6 +225,7 @@ void Server::drain() {
     return;
   }
   draining_ = true;
+  draining_flag_ = true;
   transports_->stop_listening();
   const std::size_t calls = calls_.size();
   if (calls == 0) {

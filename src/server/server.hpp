@@ -8,6 +8,7 @@
 //   return s.run();                                            // 0 after a drain
 
 #include <asio.hpp>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,8 @@
 #include "runtime/media_relay.hpp"
 #include "runtime/sip_endpoint.hpp"
 #include "runtime/sip_router.hpp"
+#include "base/metrics/metrics.hpp"
+#include "server/server_metrics.hpp"
 #include "server/server_options.hpp"
 #include "server/store_adapters.hpp"
 #include "store/store.hpp"
@@ -55,6 +58,13 @@ class Server {
 
   // The bound listeners ("tls://127.0.0.1:5061"), for the startup line and tests.
   std::vector<std::string> listeners() const;
+
+  // For the admin HTTP listener: the Prometheus registry (thread-safe), whether a drain has begun
+  // (thread-safe), and the store (only on the io_context thread: io::http::on_io_context).
+  metrics::Registry& metrics() noexcept { return metrics_registry_; }
+  bool draining() const noexcept { return draining_flag_.load(std::memory_order_relaxed); }
+  store::Store& store() noexcept { return *store_; }
+  const ServerOptions& options() const noexcept { return opts_; }
 
  private:
   void on_transport_event(io::TransportEvent&& ev);
@@ -128,6 +138,10 @@ class Server {
   };
   std::map<b2bua::CallHandle, ActiveCall> calls_;
   std::uint64_t calls_recorded_ = 0;
+
+  metrics::Registry metrics_registry_;
+  ServerMetrics metrics_{metrics_registry_};
+  std::atomic<bool> draining_flag_{false};
 
   bool draining_ = false;
   std::optional<io::Timestamp> drain_deadline_;

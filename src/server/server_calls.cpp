@@ -121,6 +121,7 @@ void Server::on_call_event(const b2bua::B2buaEvent& ev) {
   switch (ev.kind) {
     case K::call_started:
       remember_flows(ev.call, r);
+      metrics_.calls_active.set(static_cast<std::int64_t>(calls_.size()));
       log_(fmt::format("call {}: {} -> {} ({})", ev.call, r.from, r.to, r.call_id));
       return;
     case K::call_answered: {
@@ -144,6 +145,7 @@ void Server::on_call_event(const b2bua::B2buaEvent& ev) {
       } else {
         ++calls_recorded_;
       }
+      metrics_.call_ended(rec);
       std::string legs;
       for (const store::LegRecord& l : rec.legs) {
         legs += fmt::format("; {} {} {} {} {} in/out {}/{} auth failures {}", store::to_string(l.side), l.peer,
@@ -163,6 +165,7 @@ void Server::on_call_event(const b2bua::B2buaEvent& ev) {
         }
         calls_.erase(it);
       }
+      metrics_.calls_active.set(static_cast<std::int64_t>(calls_.size()));
       if (draining_ && calls_.empty() && !stop_at_) {
         log_("the last call has ended");
         finish_drain();

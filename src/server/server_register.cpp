@@ -45,6 +45,10 @@ void Server::on_register(Flow flow, const FlowInfo& info, const sip::SipMessage&
   registrar::RegisterOutcome out = registrar_->handle_register(clock_.now(), now_unix, ctx, req);
   const registrar::RegistrarStats after = registrar_->stats();
   const std::string from = info.remote.to_string();
+  metrics_.registration(out.response ? out.response->status() : 0);
+  metrics_.auth_failures.inc(after.auth_failed - before.auth_failed);
+  metrics_.registrations_active.set(static_cast<std::int64_t>(after.bindings));
+  metrics_.sources_blocked.set(static_cast<std::int64_t>(after.throttle.blocked_now));
   if (after.auth_failed > before.auth_failed) {
     auth_failures_log_->note(fmt::format("REGISTER from {}: wrong password or unknown user", from));
   }
@@ -140,6 +144,7 @@ void Server::update_pin(std::uint64_t flow_id) {
 
 void Server::registrar_timeout(io::Timestamp now) {
   auto expired = registrar_->handle_timeout(now);
+  metrics_.registrations_active.set(static_cast<std::int64_t>(registrar_->stats().bindings));
   if (expired.empty()) return;
   (void)persist(expired);
   track_flows(expired);
