@@ -40,11 +40,11 @@ def log_has(wd, log, text):
     return lambda: text in open(wd.file(log), errors="replace").read()
 
 
-def start_server(tag):
+def start_server(tag, args=()):
     wd = h.Workdir(tag)
     h.make_noise_wav(wd.file("a.wav"), 1)
     h.make_noise_wav(wd.file("b.wav"), 2)
-    s = Serve(wd)
+    s = Serve(wd, args=args)
     for user, pw in USERS.items():
         s.sotto("user", "add", user, "--password", pw)
     return wd, s
@@ -104,9 +104,27 @@ def check_record(s, want_suite_prefix=""):
 
 # ------------------------------------------------------------------------------------------------
 
+def http_get(port, path):
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def metric(text, series):
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"no {series} in /metrics:\n{text}")
+
+
 def two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg():
     need("tshark")
-    wd, s = start_server("serve-call")
+    http = h.free_port()
+    wd, s = start_server("serve-call", ["--http", f"127.0.0.1:{http}"])
     try:
         cap = h.Capture(wd, f"host 127.0.0.1 and (tcp port {s.tls_port} or udp portrange {s.rtp_ports[0]}-{s.rtp_ports[1]})")
         bob = phone(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav"), "--record", wd.file("bob.wav"), "--sip-trace",
@@ -134,6 +152,15 @@ def two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg():
         bob_rtp = m_port(bm, "sent", r"^SIP/2\.0 200 ")
         assert s.rtp_ports[0] <= relay_a <= s.rtp_ports[1] and s.rtp_ports[0] <= relay_b <= s.rtp_ports[1], (relay_a, relay_b)
         assert relay_a != relay_b, "one relay port pair per side"
+        # The admin API and the metrics say the same.
+        st, body = http_get(http, "/api/calls")
+        assert st == 200 and json.loads(body)["calls"] == calls_json(s)["calls"], body
+        st, body = http_get(http, "/metrics")
+        assert st == 200, body
+        assert metric(body, 'sotto_calls_total{result="answered"}') == 1, body
+        assert metric(body, 'sotto_calls_by_verdict_total{verdict="secure"}') == 1, body
+        assert metric(body, "sotto_srtp_auth_failures_total") == 0 and metric(body, 'sotto_relay_packets_total{direction="in"}') > 400, body
+        assert metric(body, 'sotto_registrations_total{result="ok"}') >= 2, body
         ports = [p + d for p in (alice_rtp, relay_a, relay_b, bob_rtp) for d in (0, 1)]
         w = h.wire_check(cap.file, s.tls_port, ports)
         assert w["sip_packets"] > 0 and w["cleartext_sip_packets"] == 0, w
@@ -222,6 +249,45 @@ def two_baresip_phones_call_through_serve_with_provisioned_accounts():
         wd.cleanup()
 
 
+def sigterm_during_a_call_drains_ends_the_call_and_writes_its_record():
+    http = h.free_port()
+    wd, s = start_server("serve-drain", ["--drain-timeout", "2", "--http", f"127.0.0.1:{http}"])
+    try:
+        bob = phone(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav"), "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "waiting for a call"), 15, "bob's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--play", wd.file("a.wav"), "--duration", "30", "--json", "call",
+                                                    "sips:bob@localhost"])
+        wait_for(lambda: "answered" in s.log(), 15, "the call to be answered")
+        time.sleep(1)
+        t0 = time.time()
+        s.proc.send_signal(15)
+        s.wait_log("call(s) may run for 2 s more", 5)
+        st, body = http_get(http, "/api/health")
+        assert st == 503 and json.loads(body)["status"] == "draining", (st, body)
+        # A new connection is refused while draining.
+        try:
+            socket.create_connection(("127.0.0.1", s.tls_port), timeout=2).close()
+            refused = False
+        except OSError:
+            refused = True
+        assert refused, "the TLS listener must be closed while draining"
+        rc = s.proc.wait(timeout=15)
+        took = time.time() - t0
+        assert rc == 0, (rc, s.log())
+        assert 1.5 < took < 6, f"drained in {took:.1f} s with --drain-timeout 2"
+        rep, arc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        # Both phones got a BYE from the server: the call ended well before alice's --duration 30.
+        assert rep["duration_s"] < 15 and brep["duration_s"] < 15, (rep, brep)
+        assert "BYE received" in open(wd.file("alice.log")).read(), open(wd.file("alice.log")).read()
+        assert "BYE received" in open(wd.file("bob.log")).read(), open(wd.file("bob.log")).read()
+        c = calls_json(s)["calls"]
+        assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["verdict"] == "secure", c
+        assert "drain timeout: ending the remaining calls" in s.log() and s.log().rstrip().endswith("stopped"), s.log()
+    finally:
+        wd.cleanup()
+
+
 def invite_without_crypto_from_a_require_account_gets_488_with_warning():
     wd, s = start_server("serve-488")
     try:
@@ -251,6 +317,7 @@ def invite_without_crypto_from_a_require_account_gets_488_with_warning():
 SCENARIOS = [
     two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg,
     two_baresip_phones_call_through_serve_with_provisioned_accounts,
+    sigterm_during_a_call_drains_ends_the_call_and_writes_its_record,
     invite_without_crypto_from_a_require_account_gets_488_with_warning,
 ]
 
