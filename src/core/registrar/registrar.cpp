@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 
 #include "base/hex.hpp"
 #include "core/sip/header_fields.hpp"
@@ -85,9 +87,33 @@ bool same_key(const Binding& a, const Binding& b) {
   return sip::uri_equivalent(a.contact, b.contact);
 }
 
+// What a store keys a binding on (instance and reg-id, else the contact as written): when a refresh changes it,
+// the change is reported as removed + added so that the old row goes.
+std::string identity(const Binding& b) {
+  if (!b.instance.empty()) return "i " + b.instance + " " + std::to_string(b.reg_id);
+  return "c " + sip::serialize(b.contact);
+}
+
 std::uint32_t seconds_left(Timestamp now, Timestamp until) {
   if (until <= now) return 0;
   return static_cast<std::uint32_t>(std::chrono::ceil<std::chrono::seconds>(until - now).count());
+}
+
+// SIP-date (RFC 3261 20.17, RFC 1123): "Sun, 06 Dec 2026 22:07:34 GMT".
+std::string sip_date(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) return {};
+  // Names written here, not by strftime: they must not follow the process locale.
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 || tm.tm_mon > 11) return {};
+  char buf[48];
+  const int n = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                              kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buf) return {};
+  return std::string(buf, static_cast<std::size_t>(n));
 }
 
 SecureBytes secret_or_random(SecureBytes s, RandomSource& rng) {
@@ -348,9 +374,15 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
           continue;
         }
         if (n.call_id == it->call_id) n.temp_gruu = it->temp_gruu;  // RFC 5627 5.3: valid while the Call-ID is
-        *it = std::move(n);
+        if (identity(*it) != identity(n)) {
+          changes.push_back({BindingChangeKind::removed, *it});
+          *it = std::move(n);
+          changes.push_back({BindingChangeKind::added, *it});
+        } else {
+          *it = std::move(n);
+          changes.push_back({BindingChangeKind::refreshed, *it});
+        }
         if (i < touched.size()) touched[i] = true;
-        changes.push_back({BindingChangeKind::refreshed, *it});
       } else if (expires != 0) {
         working.push_back(std::move(n));
         touched.push_back(true);
@@ -399,8 +431,9 @@ RegisterOutcome Registrar::handle_register(Timestamp now, std::int64_t unix_now,
   table_.replace(user, working);
   out.changes = std::move(changes);
 
-  // 10.3 step 8: 200 with every current binding.
+  // 10.3 step 8: 200 with every current binding, and the Date (some phones set their clock from it).
   sip::SipMessage ok = reply(request, 200, "OK");
+  if (std::string d = sip_date(unix_now); !d.empty()) ok.add(sip::hdr::date, d);
   for (const Binding& b : working) {
     sip::ContactValue cv;
     cv.address.uri = b.contact;

@@ -41,8 +41,10 @@ struct RegistrarConfig {
   std::size_t max_tracked_nonces = 65536;
   ThrottleConfig throttle;
   // User-Agent prefixes that get only the MD5 challenge: clients that fail on a challenge set containing an
-  // algorithm they do not know (baresip 1.0 with libre 1.x: "Register: Function not implemented").
-  std::vector<std::string> md5_only_user_agents = {"baresip v0.", "baresip v1."};
+  // algorithm they do not know (baresip 1.0 with libre 1.x: "Register: Function not implemented"; sipvicious
+  // svcrack, "friendly-scanner", stops with an exception, so its attempts could not be seen being throttled).
+  // This costs nothing: MD5 answers are accepted from every client, since every challenge set offers MD5.
+  std::vector<std::string> md5_only_user_agents = {"baresip v0.", "baresip v1.", "friendly-scanner"};
   SecureBytes secret;                              // nonce / tag key; empty: 32 random bytes at construction
 };
 

@@ -72,6 +72,8 @@ TEST(RegistrarDigest, Sha256AnswerRegisters) {
   EXPECT_EQ(out.changes[0].binding.expires_unix, h.unix_now + 3600);
   EXPECT_EQ(header_values(*out.response, "Contact"),
             std::vector<std::string>{"<sips:alice@127.0.0.1:5070;transport=tls>;expires=3600"});
+  EXPECT_EQ(header_values(*out.response, "Date"), std::vector<std::string>{"Fri, 15 Jan 2027 08:00:00 GMT"});
+  EXPECT_TRUE(sip::parse_message(sip::serialize(*out.response)));  // Date and Contact pass check_message
   auto found = h.reg->lookup(h.now, "alice");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].flow, h.ctx.flow);
@@ -230,6 +232,37 @@ TEST(RegistrarDigest, ReplayedNonceCountIsRefused) {
   EXPECT_EQ(h.send(a2).response->status(), 200);
   EXPECT_EQ(h.send(a2).response->status(), 401);
   EXPECT_EQ(h.reg->stats().auth_failed, 0u);  // replays are not password guesses
+}
+
+// At most max_tracked_nonces nonces are remembered; a forgotten one can never be replayed: its next use,
+// even with a higher nc, is answered stale=true.
+TEST(RegistrarDigest, NonceMemoryIsBoundedAndForgettingNeverReopensAReplay) {
+  RegistrarConfig cfg;
+  cfg.max_tracked_nonces = 2;
+  RegistrarHarness h(cfg);
+  h.accounts.add("alice", "secret");
+  std::vector<SipMessage> challenges;
+  std::uint32_t cseq = 1;
+  for (int i = 0; i < 3; ++i) {
+    RegisterSpec s;
+    s.cseq = cseq++;
+    challenges.push_back(*h.send(s).response);
+    RegisterSpec a;
+    a.cseq = cseq++;
+    EXPECT_EQ(h.send(answered(parse(register_text(a)), challenges.back(), "alice", "secret")).response->status(), 200);
+    h.now += 1s;
+  }
+  // The first nonce was forgotten when the third was used.
+  RegisterSpec again;
+  again.cseq = cseq++;
+  auto out = h.send(answered(parse(register_text(again)), challenges[0], "alice", "secret", DigestAlgorithm::sha256, 2));
+  EXPECT_EQ(out.response->status(), 401);
+  EXPECT_TRUE(testing::challenges(*out.response)[0].stale);
+  // The newest one still counts on.
+  again.cseq = cseq++;
+  EXPECT_EQ(h.send(answered(parse(register_text(again)), challenges[2], "alice", "secret", DigestAlgorithm::sha256, 2))
+                .response->status(),
+            200);
 }
 
 TEST(RegistrarThrottle, FailuresBlockTheSourceThenItIsUnblocked) {
@@ -469,10 +502,20 @@ TEST(RegistrarBindings, SameInstanceOnANewPortReplacesTheBinding) {
   auto found = h.reg->lookup(h.now, "alice");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].contact.port, std::optional<std::uint16_t>(45123));
+  // The same phone without its instance id (the same contact URI): still the same binding, but what a store
+  // keys it on changed, so the change comes as removed + added.
+  RegisterSpec plain = again;
+  plain.cseq = 9;
+  plain.contacts = {"<sips:alice@127.0.0.1:45123;transport=tls>"};
+  auto p = h.register_with_auth(plain, "secret");
+  ASSERT_EQ(p.changes.size(), 2u);
+  EXPECT_EQ(p.changes[0].kind, BindingChangeKind::removed);
+  EXPECT_EQ(p.changes[0].binding.instance, "urn:uuid:1234");
+  EXPECT_EQ(p.changes[1].kind, BindingChangeKind::added);
+  EXPECT_TRUE(p.changes[1].binding.instance.empty());
+  EXPECT_EQ(h.reg->lookup(h.now, "alice").size(), 1u);
   EXPECT_EQ(found[0].instance, "urn:uuid:1234");
   EXPECT_FALSE(found[0].outbound);
-  EXPECT_EQ(header_values(*out.response, "Contact"),
-            std::vector<std::string>{"<sips:alice@127.0.0.1:45123;transport=tls>;expires=3600;+sip.instance=\"<urn:uuid:1234>\""});
 }
 
 TEST(RegistrarBindings, WildcardRemovesEverything) {
