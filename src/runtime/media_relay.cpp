@@ -1,7 +1,6 @@
 #include "runtime/media_relay.hpp"
 
 #include <asio/ip/address.hpp>
-#include <charconv>
 #include <utility>
 
 namespace sotto::runtime {
@@ -38,30 +37,7 @@ asio::ip::udp::endpoint to_udp(const netpkt::IpEndpoint& e) {
   return {asio::ip::address_v4(b), e.port};
 }
 
-std::optional<std::uint16_t> parse_port(std::string_view s) {
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty() || v == 0 || v > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(v);
-}
-
 }  // namespace
-
-Result<PortRange> parse_port_range(std::string_view text) {
-  const std::string what = "--rtp-ports '" + std::string(text) + "'";
-  const auto dash = text.find('-');
-  if (dash == std::string_view::npos) return fail(Errc::invalid_argument, what + ": expected LO-HI, e.g. 30000-40000");
-  const auto lo = parse_port(text.substr(0, dash));
-  const auto hi = parse_port(text.substr(dash + 1));
-  if (!lo || !hi) return fail(Errc::invalid_argument, what + ": ports must be numbers 1-65535");
-  PortRange r;
-  r.port_min = static_cast<std::uint16_t>(*lo + (*lo % 2));  // RTP ports are even (RFC 3550 section 11)
-  if (*hi < r.port_min + 1u || *hi == 65535) {
-    return fail(Errc::invalid_argument, what + ": needs LO < HI < 65535 with room for an even RTP port and RTP + 1");
-  }
-  r.port_max = static_cast<std::uint16_t>(*hi + 1);
-  return r;
-}
 
 // One call's relay: the core and its four sockets (RTP and RTCP of each side).
 struct MediaRelay::Entry {

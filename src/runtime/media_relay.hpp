@@ -32,20 +32,13 @@ namespace sotto::runtime {
 
 struct MediaRelayOptions {
   std::string media_ip = "127.0.0.1";   // where the relay sockets are bound and what local() reports
-  std::uint16_t port_min = 30000;       // even RTP ports in [port_min, port_max), RTCP = RTP + 1 < port_max
+  // Even RTP ports in [port_min, port_max), RTCP = RTP + 1 < port_max. From "--rtp-ports LO-HI" (both
+  // inclusive, parsed by config::parse_port_range): port_min = LO, port_max = HI + 1 (65535 at most).
+  std::uint16_t port_min = 30000;
   std::uint16_t port_max = 40000;
   relay::RelayOptions relay{};          // dead_after (default 60 s), the outbound key registry
   std::chrono::milliseconds check_interval{1000};  // how often relays are checked for dead media
 };
-
-// "--rtp-ports LO-HI": both ends inclusive, so RTP ports are the even ones in [LO, HI - 1] and
-// port_max = HI + 1. Fails (Errc::invalid_argument) naming the text when not two ports LO < HI with
-// room for one RTP/RTCP pair.
-struct PortRange {
-  std::uint16_t port_min = 0;
-  std::uint16_t port_max = 0;   // exclusive
-};
-Result<PortRange> parse_port_range(std::string_view text);
 
 class MediaRelay final : public relay::MediaAnchor {
  public:
