@@ -17,7 +17,14 @@ namespace hdr = sip::hdr;
 void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Binding> bindings, const UserPolicy& callee) {
   std::vector<std::string> why;
   const relay::AnchorAddress side_b = anchor_->local(*c.relay, relay::Side::b);
+  // RFC 3261 26.2.2 / RFC 5630: a sips: Request-URI means TLS up to the callee's phone.
+  const bool sips = c.a_invite.request_uri().scheme == sip::UriScheme::sips;
   for (auto& b : bindings) {
+    if (sips && b.transport != sip::Transport::tls) {
+      why.push_back(sip::serialize(b.contact) + ": a sips: call cannot reach a phone registered over " +
+                    std::string(sip::transport_name(b.transport)));
+      continue;
+    }
     if (!callee.allows(b.transport)) {
       why.push_back(sip::serialize(b.contact) + ": registered over " + std::string(sip::transport_name(b.transport)) +
                     ", which the account does not allow");

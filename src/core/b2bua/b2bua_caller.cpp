@@ -145,7 +145,13 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
       return;
     }
   }
-  const std::vector<registrar::Binding> bindings = locations_->lookup(now, callee);
+  std::vector<registrar::Binding> bindings;
+  if (ruri.params.has("gr")) {
+    // RFC 5627: a GRUU names one binding (one phone), not every phone of the account.
+    if (auto g = locations_->lookup_gruu(now, ruri); g && g->user == callee) bindings.push_back(std::move(*g));
+  } else {
+    bindings = locations_->lookup(now, callee);
+  }
 
   const CallHandle h = next_call_++;
   B2bCall& c = calls_[h];

@@ -50,14 +50,15 @@ struct Fork {
   }
   void add_binding(int node, std::uint16_t port) {
     registrar::Binding bind;
+    bind.pub_gruu = "sips:bob@localhost;gr=urn:uuid:" + std::to_string(port);
     bind.user = "bob";
     bind.contact = uri("sips:bob@127.0.0.1:" + std::to_string(port + 1000));  // no listener
     bind.flow = net.connect(node, "TLS");
     bind.source_port = port;
     locations.bindings["bob"].push_back(bind);
   }
-  void dial() {
-    auto h = alice.call(net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  void dial(const std::string& target = "sips:bob@localhost") {
+    auto h = alice.call(net.now, uri(target), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
     ASSERT_TRUE(h) << h.error().message();
     call = *h;
   }
@@ -213,6 +214,25 @@ TEST(B2buaMapping, CalleeConnectionLostBeforeAnswerGives480Failed) {
   ASSERT_TRUE(f.net.run_until([&] { return f.net.has_state(f.a, CallState::failed); }));
   EXPECT_EQ(f.net.find_state(f.a, CallState::failed)->status, 480);
   EXPECT_EQ(f.ended()->record.result, CallResult::failed);
+}
+
+TEST(B2buaMapping, CallToAGruuRingsOnlyThatPhone) {
+  Fork f(true);
+  f.dial("sips:bob@localhost;gr=urn:uuid:5073");
+  ASSERT_TRUE(f.net.run_until([&] { return f.ringing(f.b2); }));
+  f.net.run_for(1s);
+  EXPECT_FALSE(f.ringing(f.b1));
+  ASSERT_TRUE(f.bob2.answer(f.net.now, f.incoming(f.b2)));
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has_state(f.a, CallState::established); }));
+}
+
+TEST(B2buaMapping, CallToAnUnknownGruuGets480) {
+  Fork f(true);
+  f.dial("sips:bob@localhost;gr=urn:uuid:9999");
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has_state(f.a, CallState::failed); }));
+  EXPECT_EQ(f.net.find_state(f.a, CallState::failed)->status, 480);
+  EXPECT_FALSE(f.ringing(f.b1));
+  EXPECT_FALSE(f.ringing(f.b2));
 }
 
 }  // namespace
