@@ -318,24 +318,7 @@ void B2bua::cancel_fork(Timestamp now, B2bCall& c, Fork& f) {
     return;
   }
   // 9.1: same Request-URI, Call-ID, From, To, CSeq number and top Via as the INVITE.
-  const SipMessage& inv = f.leg.invite;
-  SipMessage cancel = SipMessage::request(sip::MethodId::cancel, inv.request_uri());
-  for (const auto& h : inv.headers()) {
-    if (h.id == sip::HeaderId::via) {
-      cancel.headers().push_back(h);
-      break;
-    }
-  }
-  for (const auto& h : inv.headers()) {
-    if (h.id == sip::HeaderId::route || h.id == sip::HeaderId::from || h.id == sip::HeaderId::to ||
-        h.id == sip::HeaderId::call_id) {
-      cancel.headers().push_back(h);
-    }
-  }
-  cancel.add(hdr::max_forwards, std::uint8_t{70});
-  auto cseq = inv.header(hdr::cseq);
-  cancel.add(hdr::cseq, sip::CSeq{cseq ? cseq->number : 1, sip::MethodId::cancel});
-  cancel.add(hdr::content_length, std::uint32_t{0});
+  SipMessage cancel = ua::make_cancel(f.leg.invite);
   const Flow flow = f.provisional_flow ? *f.provisional_flow : f.sent_flow;
   auto id = layer_.send_request(now, cancel, flow);
   if (id) client_[*id] = ClientRequest{ClientRequest::Purpose::cancel, c.handle, relay::Side::b, f.index};

@@ -19,30 +19,9 @@ using Extra = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-// The media type of a Content-Type value, lower case, without parameters.
-std::string media_type(const SipMessage& m) {
-  auto ct = m.header(hdr::content_type);
-  if (!ct) return {};
-  std::string t = ct->substr(0, ct->find(';'));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  return lower(t);
-}
-
 Extra warning(const std::string& text, int code = 399) {
   return {{"Warning", std::to_string(code) + " " + std::string(negotiation::kWarnAgent) + " " +
                           negotiation::quote_warn_text(text)}};
-}
-
-// RFC 3261 12.1.1: a UAS copies the request's Record-Route into its 18x and 2xx.
-void copy_record_route(const SipMessage& request, SipMessage& response) {
-  auto routes = request.all(hdr::record_route);
-  if (!routes) return;
-  for (const sip::NameAddr& rr : *routes) response.add(hdr::record_route, rr);
 }
 
 }  // namespace
@@ -119,7 +98,7 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
   }
   std::optional<sdp::SessionDescription> offer;
   if (!req.body().empty()) {
-    if (media_type(req) != "application/sdp") {
+    if (ua::media_type(req) != "application/sdp") {
       respond(now, id, req, 415, "Unsupported Media Type", {}, {{"Accept", "application/sdp"}});
       return;
     }
@@ -230,7 +209,7 @@ void B2bua::answer_caller(Timestamp now, B2bCall& c, int status, const Fork& f) 
   auto resp = sip::make_response(c.a_invite, status, status == 200 ? "OK" : f.reason.empty() ? "Session Progress" : f.reason,
                                  c.a_tag);
   if (!resp) return;
-  copy_record_route(c.a_invite, *resp);
+  ua::copy_record_route(c.a_invite, *resp);
   resp->add(hdr::contact, sip::ContactValue{false, c.a.local_contact});
   if (status == 200) {
     (void)resp->add_raw("Allow", kAllowed);
