@@ -173,7 +173,12 @@ bool B2bua::apply_callee_answer(Timestamp now, B2bCall& c, Fork& f, const SipMes
   f.leg.media = *m;
   if (!c.a_offer || c.a_answer) return true;
   // Our answer to the caller: its own keys under its own policy, the codecs the callee kept.
-  const std::size_t ai = *first_audio(*c.a_offer);
+  const std::optional<std::size_t> audio = first_audio(*c.a_offer);
+  if (!audio) {
+    error = "the caller offered no audio stream";
+    return false;
+  }
+  const std::size_t ai = *audio;
   auto caps = answer_caps(anchor_->local(*c.relay, relay::Side::a), c.a.session_id, codecs_of(c.a_offer->media[ai]),
                           m->stream, sdp::invert(m->stream.direction));
   auto out = negotiation::make_answer(*c.a_offer, caps, c.a.policy.media, c.a.signalling);
