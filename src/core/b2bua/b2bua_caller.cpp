@@ -123,6 +123,12 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
       respond(now, id, req, r->status, r->reason_phrase, {}, {{"Warning", r->warning}});
       return;
     }
+    if (!first_audio(*offer)) {
+      // Only audio is relayed; an offer without an RTP audio stream has nothing to call with.
+      const negotiation::Rejection r = negotiation::reject_offer("no RTP audio stream offered");
+      respond(now, id, req, r.status, r.reason_phrase, {}, {{"Warning", r.warning}});
+      return;
+    }
   }
   std::vector<registrar::Binding> bindings;
   if (ruri.params.has("gr")) {

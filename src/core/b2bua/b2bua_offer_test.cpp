@@ -288,5 +288,20 @@ TEST_F(LateOffer, AnAckWithoutSrtpUnderRequireEndsTheCallWithByeOnBothLegs) {
   EXPECT_TRUE(anchor.on(relay::Side::a).empty());
 }
 
+// Regression (fuzz_b2bua_message): an offer whose m= line is mangled ("k=audio ...") has no stream.
+TEST_F(LateOffer, CallerOfferWithoutAnAudioStreamGets488AndNobodyRings) {
+  SipMessage inv = offerless_invite();
+  inv.add(sip::hdr::content_type, std::string("application/sdp"));
+  inv.set_body("v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               "k=audio 41000 RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n");
+  net.send(a, net.flow_to_server(a, "TLS"), inv);
+  ASSERT_TRUE(net.run_until([&] { return net.count(a, "488") == 1; }));
+  const SipMessage r = net.received(a, "488").front();
+  ASSERT_TRUE(r.find(sip::HeaderId::warning));
+  EXPECT_EQ(r.find(sip::HeaderId::warning)->value, "305 sotto \"no RTP audio stream offered\"");
+  EXPECT_EQ(net.count(b, "INVITE"), 0u);
+  EXPECT_TRUE(anchor.opened.empty());
+}
+
 }  // namespace
 }  // namespace sotto::b2bua
