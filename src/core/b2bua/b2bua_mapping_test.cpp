@@ -216,6 +216,27 @@ TEST(B2buaMapping, CalleeConnectionLostBeforeAnswerGives480Failed) {
   EXPECT_EQ(f.ended()->record.result, CallResult::failed);
 }
 
+TEST(B2buaMapping, BothPhonesAnswerAtOnceTheLate2xxGetsAckAndBye) {
+  Fork f(true);
+  f.dial();
+  ASSERT_TRUE(f.net.run_until([&] { return f.ringing(f.b1) && f.ringing(f.b2); }));
+  ASSERT_TRUE(f.bob1.answer(f.net.now, f.incoming(f.b1)));
+  ASSERT_TRUE(f.bob2.answer(f.net.now, f.incoming(f.b2)));
+  ASSERT_TRUE(f.net.run_until([&] {
+    return f.net.has_state(f.a, CallState::established) && f.net.has_state(f.b2, CallState::terminated);
+  }));
+  // bob1's 200 came first and won; bob2's was ACKed (13.2.2.4) and ended with BYE.
+  EXPECT_EQ(f.net.count(f.b2, "ACK"), 1u);
+  EXPECT_EQ(f.net.count(f.b2, "BYE"), 1u);
+  EXPECT_TRUE(f.net.has_state(f.b1, CallState::established));
+  EXPECT_EQ(f.net.count(f.b1, "BYE"), 0u);
+  EXPECT_EQ(f.net.count(f.a, "200"), 1u);
+  auto lb = f.anchor.on(relay::Side::b);
+  ASSERT_EQ(lb.size(), 1u);
+  EXPECT_EQ(lb[0].media.remote_rtp_port, 5072 + 30000);
+  EXPECT_EQ(f.net.server_event(B2buaEvent::Kind::call_ended), nullptr);
+}
+
 TEST(B2buaMapping, CallToAGruuRingsOnlyThatPhone) {
   Fork f(true);
   f.dial("sips:bob@localhost;gr=urn:uuid:5073");
