@@ -314,7 +314,33 @@ void B2bua::on_ack(Timestamp now, const SipMessage& ack) {
       }
     }
   }
-  // A re-INVITE we answered on this leg: nothing more to do.
+  if (leg.ok_offer) {
+    // A re-INVITE without offer: the answer to the offer in our 200 is in this ACK.
+    negotiation::PendingOffer pending = std::move(*leg.ok_offer);
+    leg.ok_offer.reset();
+    std::string error;
+    if (ack.body().empty()) {
+      error = "ACK without the SDP answer to our offer";
+    } else if (auto sdp_answer = sdp::parse_sdp(ack.body()); !sdp_answer) {
+      error = "SDP answer in ACK: " + sdp_answer.error().context;
+    } else if (auto done = negotiation::apply_answer(pending, *sdp_answer, leg.policy.media); !done) {
+      error = done.error().context;
+    } else if (auto m = negotiation::first_accepted(done->media); !m) {
+      error = "no media stream accepted";
+    } else if (auto st = set_leg(now, *c, side, *m, done->session); !st) {
+      error = "media relay: " + st.error().context;
+    } else {
+      leg.session = done->session;
+      leg.media = *m;
+    }
+    if (!error.empty()) {
+      // Never fail open: the session cannot go on with media we could not agree.
+      finish(now, *c, CallResult::answered, 200, "re-INVITE answer in ACK: " + error);
+      send_bye(now, *c, c->a);
+      if (c->winner) send_bye(now, *c, c->b());
+      end_call(now, *c);
+    }
+  }
 }
 
 void B2bua::on_in_dialog(Timestamp now, TxnId id, Flow flow, B2bCall& c, relay::Side side, const SipMessage& req) {
