@@ -120,6 +120,11 @@ TEST(B2buaCall, BasicCallBothLegsSrtpWithDifferentKeysPerLeg) {
   EXPECT_EQ(lb[0].media.remote_rtp_port, 5072 + 30000);  // bob's RTP
   // bob was reached down his own connection (his contact is not reachable).
   EXPECT_EQ(w.net.count(w.b, "INVITE"), 1u);
+  // RFC 4733 events stay in both legs' SDP (DTMF is relayed as media).
+  EXPECT_NE(w.net.received(w.b, "INVITE")[0].body().find("a=rtpmap:101 telephone-event/8000"), std::string::npos);
+  EXPECT_NE(w.net.received(w.a, "200")[0].body().find("a=rtpmap:101 telephone-event/8000"), std::string::npos);
+  EXPECT_TRUE(am->media->stream.telephone_event_pt);
+  EXPECT_TRUE(bm->media->stream.telephone_event_pt);
   const B2buaEvent* answered = w.net.server_event(B2buaEvent::Kind::call_answered);
   ASSERT_TRUE(answered);
   EXPECT_TRUE(answered->record.answered);
