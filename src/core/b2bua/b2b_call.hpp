@@ -51,6 +51,8 @@ struct Leg {
   Timestamp ack_deadline{};
   // A re-INVITE we forwarded from this leg and answer once the other leg answered.
   std::optional<sdp::SessionDescription> reinvite_offer;
+  // A re-INVITE without offer on this leg: our offer went in the 200, the answer comes in the ACK.
+  std::optional<negotiation::PendingOffer> ok_offer;
 
   // An INVITE (re-INVITE) we sent on this leg.
   sip::SipMessage invite;

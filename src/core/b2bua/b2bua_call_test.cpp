@@ -120,6 +120,11 @@ TEST(B2buaCall, BasicCallBothLegsSrtpWithDifferentKeysPerLeg) {
   EXPECT_EQ(lb[0].media.remote_rtp_port, 5072 + 30000);  // bob's RTP
   // bob was reached down his own connection (his contact is not reachable).
   EXPECT_EQ(w.net.count(w.b, "INVITE"), 1u);
+  // RFC 4733 events stay in both legs' SDP (DTMF is relayed as media).
+  EXPECT_NE(w.net.received(w.b, "INVITE")[0].body().find("a=rtpmap:101 telephone-event/8000"), std::string::npos);
+  EXPECT_NE(w.net.received(w.a, "200")[0].body().find("a=rtpmap:101 telephone-event/8000"), std::string::npos);
+  EXPECT_TRUE(am->media->stream.telephone_event_pt);
+  EXPECT_TRUE(bm->media->stream.telephone_event_pt);
   const B2buaEvent* answered = w.net.server_event(B2buaEvent::Kind::call_answered);
   ASSERT_TRUE(answered);
   EXPECT_TRUE(answered->record.answered);
@@ -279,7 +284,7 @@ TEST(B2buaCall, CalleeAnsweringPlainRtpToBestEffortOfferUnderRequireGets503Cause
 TEST(B2buaCall, CalleeRegisteredOverForbiddenTransportGets503Cause88) {
   World w;
   w.register_phone("bob", w.b, 5072, false, "UDP");  // bob's policy allows TLS only
-  w.dial();
+  w.dial("sip:bob@localhost;transport=tls");
   ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::failed); }));
   EXPECT_EQ(w.net.find_state(w.a, CallState::failed)->status, 503);
   auto r503 = w.net.received(w.a, "503");
@@ -288,6 +293,44 @@ TEST(B2buaCall, CalleeRegisteredOverForbiddenTransportGets503Cause88) {
   EXPECT_EQ(w.net.count(w.b, "INVITE"), 0u);
   ASSERT_TRUE(w.ended());
   EXPECT_NE(w.ended()->record.reason.find("does not allow"), std::string::npos) << w.ended()->record.reason;
+}
+
+TEST(B2buaCall, SipsCallToAPhoneRegisteredOverUdpGets503Cause88) {
+  World w;
+  UserPolicy udp_ok;
+  udp_ok.allowed_transports = {sip::Transport::tls, sip::Transport::udp};
+  udp_ok.media.allow_sdes_over_insecure_transport = true;
+  w.policies.users["bob"] = udp_ok;
+  w.register_phone("bob", w.b, 5072, false, "UDP");
+  w.dial("sips:bob@localhost");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::failed); }));
+  EXPECT_EQ(w.net.find_state(w.a, CallState::failed)->status, 503);
+  ASSERT_TRUE(w.ended());
+  EXPECT_NE(w.ended()->record.reason.find("sips:"), std::string::npos) << w.ended()->record.reason;
+}
+
+TEST(B2buaCall, SipCallToAPhoneOverUdpWhereItsPolicyAllowsItIsRecordedPerLeg) {
+  ua::UaConfig bob_cfg = testing::phone("bob", 5072, "UDP");
+  World w(server_config(), testing::phone("alice", 5071), bob_cfg);
+  UserPolicy udp_ok;
+  udp_ok.allowed_transports = {sip::Transport::tls, sip::Transport::udp};
+  udp_ok.media.allow_sdes_over_insecure_transport = true;  // SDES keys in the clear: the operator's choice
+  w.policies.users["bob"] = udp_ok;
+  w.register_phone("bob", w.b, 5072, false, "UDP");
+  w.dial("sip:bob@localhost;transport=tls");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.b, Kind::incoming_call); }));
+  EXPECT_FALSE(w.net.find(w.b, Kind::incoming_call)->secure);
+  ASSERT_TRUE(w.bob.answer(w.net.now, w.bob_call()));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::established); }));
+  ASSERT_TRUE(w.alice.hangup(w.net.now, w.call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.ended() != nullptr; }));
+  const CallRecord& r = w.ended()->record;
+  ASSERT_EQ(r.legs.size(), 2u);
+  EXPECT_EQ(r.legs[0].transport, "TLS");
+  EXPECT_TRUE(r.legs[0].signalling_tls);
+  EXPECT_EQ(r.legs[1].transport, "UDP");
+  EXPECT_FALSE(r.legs[1].signalling_tls);
+  EXPECT_TRUE(r.legs[1].srtp_suite);  // SRTP, but keyed over UDP: the record says so per leg
 }
 
 TEST(B2buaCall, NoMediaPortsGives503) {

@@ -17,7 +17,14 @@ namespace hdr = sip::hdr;
 void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Binding> bindings, const UserPolicy& callee) {
   std::vector<std::string> why;
   const relay::AnchorAddress side_b = anchor_->local(*c.relay, relay::Side::b);
+  // RFC 3261 26.2.2 / RFC 5630: a sips: Request-URI means TLS up to the callee's phone.
+  const bool sips = c.a_invite.request_uri().scheme == sip::UriScheme::sips;
   for (auto& b : bindings) {
+    if (sips && b.transport != sip::Transport::tls) {
+      why.push_back(sip::serialize(b.contact) + ": a sips: call cannot reach a phone registered over " +
+                    std::string(sip::transport_name(b.transport)));
+      continue;
+    }
     if (!callee.allows(b.transport)) {
       why.push_back(sip::serialize(b.contact) + ": registered over " + std::string(sip::transport_name(b.transport)) +
                     ", which the account does not allow");
@@ -166,7 +173,12 @@ bool B2bua::apply_callee_answer(Timestamp now, B2bCall& c, Fork& f, const SipMes
   f.leg.media = *m;
   if (!c.a_offer || c.a_answer) return true;
   // Our answer to the caller: its own keys under its own policy, the codecs the callee kept.
-  const std::size_t ai = *first_audio(*c.a_offer);
+  const std::optional<std::size_t> audio = first_audio(*c.a_offer);
+  if (!audio) {
+    error = "the caller offered no audio stream";
+    return false;
+  }
+  const std::size_t ai = *audio;
   auto caps = answer_caps(anchor_->local(*c.relay, relay::Side::a), c.a.session_id, codecs_of(c.a_offer->media[ai]),
                           m->stream, sdp::invert(m->stream.direction));
   auto out = negotiation::make_answer(*c.a_offer, caps, c.a.policy.media, c.a.signalling);
@@ -311,24 +323,7 @@ void B2bua::cancel_fork(Timestamp now, B2bCall& c, Fork& f) {
     return;
   }
   // 9.1: same Request-URI, Call-ID, From, To, CSeq number and top Via as the INVITE.
-  const SipMessage& inv = f.leg.invite;
-  SipMessage cancel = SipMessage::request(sip::MethodId::cancel, inv.request_uri());
-  for (const auto& h : inv.headers()) {
-    if (h.id == sip::HeaderId::via) {
-      cancel.headers().push_back(h);
-      break;
-    }
-  }
-  for (const auto& h : inv.headers()) {
-    if (h.id == sip::HeaderId::route || h.id == sip::HeaderId::from || h.id == sip::HeaderId::to ||
-        h.id == sip::HeaderId::call_id) {
-      cancel.headers().push_back(h);
-    }
-  }
-  cancel.add(hdr::max_forwards, std::uint8_t{70});
-  auto cseq = inv.header(hdr::cseq);
-  cancel.add(hdr::cseq, sip::CSeq{cseq ? cseq->number : 1, sip::MethodId::cancel});
-  cancel.add(hdr::content_length, std::uint32_t{0});
+  SipMessage cancel = ua::make_cancel(f.leg.invite);
   const Flow flow = f.provisional_flow ? *f.provisional_flow : f.sent_flow;
   auto id = layer_.send_request(now, cancel, flow);
   if (id) client_[*id] = ClientRequest{ClientRequest::Purpose::cancel, c.handle, relay::Side::b, f.index};

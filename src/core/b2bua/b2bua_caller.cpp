@@ -19,30 +19,9 @@ using Extra = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-// The media type of a Content-Type value, lower case, without parameters.
-std::string media_type(const SipMessage& m) {
-  auto ct = m.header(hdr::content_type);
-  if (!ct) return {};
-  std::string t = ct->substr(0, ct->find(';'));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  return lower(t);
-}
-
 Extra warning(const std::string& text, int code = 399) {
   return {{"Warning", std::to_string(code) + " " + std::string(negotiation::kWarnAgent) + " " +
                           negotiation::quote_warn_text(text)}};
-}
-
-// RFC 3261 12.1.1: a UAS copies the request's Record-Route into its 18x and 2xx.
-void copy_record_route(const SipMessage& request, SipMessage& response) {
-  auto routes = request.all(hdr::record_route);
-  if (!routes) return;
-  for (const sip::NameAddr& rr : *routes) response.add(hdr::record_route, rr);
 }
 
 }  // namespace
@@ -119,7 +98,7 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
   }
   std::optional<sdp::SessionDescription> offer;
   if (!req.body().empty()) {
-    if (media_type(req) != "application/sdp") {
+    if (ua::media_type(req) != "application/sdp") {
       respond(now, id, req, 415, "Unsupported Media Type", {}, {{"Accept", "application/sdp"}});
       return;
     }
@@ -144,8 +123,20 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
       respond(now, id, req, r->status, r->reason_phrase, {}, {{"Warning", r->warning}});
       return;
     }
+    if (!first_audio(*offer)) {
+      // Only audio is relayed; an offer without an RTP audio stream has nothing to call with.
+      const negotiation::Rejection r = negotiation::reject_offer("no RTP audio stream offered");
+      respond(now, id, req, r.status, r.reason_phrase, {}, {{"Warning", r.warning}});
+      return;
+    }
   }
-  const std::vector<registrar::Binding> bindings = locations_->lookup(now, callee);
+  std::vector<registrar::Binding> bindings;
+  if (ruri.params.has("gr")) {
+    // RFC 5627: a GRUU names one binding (one phone), not every phone of the account.
+    if (auto g = locations_->lookup_gruu(now, ruri); g && g->user == callee) bindings.push_back(std::move(*g));
+  } else {
+    bindings = locations_->lookup(now, callee);
+  }
 
   const CallHandle h = next_call_++;
   B2bCall& c = calls_[h];
@@ -224,7 +215,7 @@ void B2bua::answer_caller(Timestamp now, B2bCall& c, int status, const Fork& f) 
   auto resp = sip::make_response(c.a_invite, status, status == 200 ? "OK" : f.reason.empty() ? "Session Progress" : f.reason,
                                  c.a_tag);
   if (!resp) return;
-  copy_record_route(c.a_invite, *resp);
+  ua::copy_record_route(c.a_invite, *resp);
   resp->add(hdr::contact, sip::ContactValue{false, c.a.local_contact});
   if (status == 200) {
     (void)resp->add_raw("Allow", kAllowed);
@@ -323,7 +314,33 @@ void B2bua::on_ack(Timestamp now, const SipMessage& ack) {
       }
     }
   }
-  // A re-INVITE we answered on this leg: nothing more to do.
+  if (leg.ok_offer) {
+    // A re-INVITE without offer: the answer to the offer in our 200 is in this ACK.
+    negotiation::PendingOffer pending = std::move(*leg.ok_offer);
+    leg.ok_offer.reset();
+    std::string error;
+    if (ack.body().empty()) {
+      error = "ACK without the SDP answer to our offer";
+    } else if (auto sdp_answer = sdp::parse_sdp(ack.body()); !sdp_answer) {
+      error = "SDP answer in ACK: " + sdp_answer.error().context;
+    } else if (auto done = negotiation::apply_answer(pending, *sdp_answer, leg.policy.media); !done) {
+      error = done.error().context;
+    } else if (auto m = negotiation::first_accepted(done->media); !m) {
+      error = "no media stream accepted";
+    } else if (auto st = set_leg(now, *c, side, *m, done->session); !st) {
+      error = "media relay: " + st.error().context;
+    } else {
+      leg.session = done->session;
+      leg.media = *m;
+    }
+    if (!error.empty()) {
+      // Never fail open: the session cannot go on with media we could not agree.
+      finish(now, *c, CallResult::answered, 200, "re-INVITE answer in ACK: " + error);
+      send_bye(now, *c, c->a);
+      if (c->winner) send_bye(now, *c, c->b());
+      end_call(now, *c);
+    }
+  }
 }
 
 void B2bua::on_in_dialog(Timestamp now, TxnId id, Flow flow, B2bCall& c, relay::Side side, const SipMessage& req) {

@@ -20,6 +20,7 @@ struct B2buaConfig {
   // case-insensitively. Other hosts get 403 (no relaying; trunks come later).
   std::vector<std::string> domains{"localhost"};
   // One per transport we listen on: Via sent-by and Contact (ua::LocalBinding: "TLS", host, port).
+  // A request over a transport without its own binding borrows the first one's host and port.
   std::vector<ua::LocalBinding> bindings;
   // Ringing without answer for this long: CANCEL the callee(s) and answer the caller no_answer_status
   // (480 Temporarily Unavailable, or 408 Request Timeout).

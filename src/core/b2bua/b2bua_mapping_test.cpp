@@ -50,14 +50,15 @@ struct Fork {
   }
   void add_binding(int node, std::uint16_t port) {
     registrar::Binding bind;
+    bind.pub_gruu = "sips:bob@localhost;gr=urn:uuid:" + std::to_string(port);
     bind.user = "bob";
     bind.contact = uri("sips:bob@127.0.0.1:" + std::to_string(port + 1000));  // no listener
     bind.flow = net.connect(node, "TLS");
     bind.source_port = port;
     locations.bindings["bob"].push_back(bind);
   }
-  void dial() {
-    auto h = alice.call(net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  void dial(const std::string& target = "sips:bob@localhost") {
+    auto h = alice.call(net.now, uri(target), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
     ASSERT_TRUE(h) << h.error().message();
     call = *h;
   }
@@ -213,6 +214,46 @@ TEST(B2buaMapping, CalleeConnectionLostBeforeAnswerGives480Failed) {
   ASSERT_TRUE(f.net.run_until([&] { return f.net.has_state(f.a, CallState::failed); }));
   EXPECT_EQ(f.net.find_state(f.a, CallState::failed)->status, 480);
   EXPECT_EQ(f.ended()->record.result, CallResult::failed);
+}
+
+TEST(B2buaMapping, BothPhonesAnswerAtOnceTheLate2xxGetsAckAndBye) {
+  Fork f(true);
+  f.dial();
+  ASSERT_TRUE(f.net.run_until([&] { return f.ringing(f.b1) && f.ringing(f.b2); }));
+  ASSERT_TRUE(f.bob1.answer(f.net.now, f.incoming(f.b1)));
+  ASSERT_TRUE(f.bob2.answer(f.net.now, f.incoming(f.b2)));
+  ASSERT_TRUE(f.net.run_until([&] {
+    return f.net.has_state(f.a, CallState::established) && f.net.has_state(f.b2, CallState::terminated);
+  }));
+  // bob1's 200 came first and won; bob2's was ACKed (13.2.2.4) and ended with BYE.
+  EXPECT_EQ(f.net.count(f.b2, "ACK"), 1u);
+  EXPECT_EQ(f.net.count(f.b2, "BYE"), 1u);
+  EXPECT_TRUE(f.net.has_state(f.b1, CallState::established));
+  EXPECT_EQ(f.net.count(f.b1, "BYE"), 0u);
+  EXPECT_EQ(f.net.count(f.a, "200"), 1u);
+  auto lb = f.anchor.on(relay::Side::b);
+  ASSERT_EQ(lb.size(), 1u);
+  EXPECT_EQ(lb[0].media.remote_rtp_port, 5072 + 30000);
+  EXPECT_EQ(f.net.server_event(B2buaEvent::Kind::call_ended), nullptr);
+}
+
+TEST(B2buaMapping, CallToAGruuRingsOnlyThatPhone) {
+  Fork f(true);
+  f.dial("sips:bob@localhost;gr=urn:uuid:5073");
+  ASSERT_TRUE(f.net.run_until([&] { return f.ringing(f.b2); }));
+  f.net.run_for(1s);
+  EXPECT_FALSE(f.ringing(f.b1));
+  ASSERT_TRUE(f.bob2.answer(f.net.now, f.incoming(f.b2)));
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has_state(f.a, CallState::established); }));
+}
+
+TEST(B2buaMapping, CallToAnUnknownGruuGets480) {
+  Fork f(true);
+  f.dial("sips:bob@localhost;gr=urn:uuid:9999");
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has_state(f.a, CallState::failed); }));
+  EXPECT_EQ(f.net.find_state(f.a, CallState::failed)->status, 480);
+  EXPECT_FALSE(f.ringing(f.b1));
+  EXPECT_FALSE(f.ringing(f.b2));
 }
 
 }  // namespace

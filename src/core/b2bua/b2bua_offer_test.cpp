@@ -182,9 +182,10 @@ TEST(B2buaOffer, CalleeAnswering200WithoutSrtpUnderRequireGets503Cause88AndBye) 
   EXPECT_TRUE(anchor.on(relay::Side::a).empty());  // no media was ever set for the caller
 }
 
-// A caller that sends an INVITE without SDP, answers the offer in the 200 with its ACK, then BYE.
+// A caller that sends an INVITE without SDP and answers the offer in each 200 with its ACK.
 struct LateOfferCaller {
   std::optional<SipMessage> ok;
+  std::vector<SipMessage> oks;
   std::string answer;
   bool send_bad_answer = false;
   void operator()(testing::Net& net, int node, Flow f, const SipMessage& msg) {
@@ -192,8 +193,13 @@ struct LateOfferCaller {
       if (msg.method() != sip::MethodId::ack) net.send(node, f, reply(msg, 200, "OK", ""));
       return;
     }
-    if (msg.status() != 200 || ok) return;
-    ok = msg;
+    auto cseq = msg.header(sip::hdr::cseq);
+    if (msg.status() != 200 || !cseq || cseq->method != sip::MethodId::invite) return;
+    for (const auto& seen : oks) {
+      if (seen.header(sip::hdr::cseq)->number == cseq->number) return;  // a retransmission: ACKed already
+    }
+    oks.push_back(msg);
+    if (!ok) ok = msg;
     answer = send_bad_answer ? std::string("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                                            "m=audio 42000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
                              : answer_for(msg.body(), 42000);
@@ -203,7 +209,7 @@ struct LateOfferCaller {
     ack.add(sip::hdr::from, *msg.header(sip::hdr::from));
     ack.add(sip::hdr::to, *msg.header(sip::hdr::to));
     ack.add(sip::hdr::call_id, *msg.header(sip::hdr::call_id));
-    ack.add(sip::hdr::cseq, sip::CSeq{1, sip::MethodId::ack});
+    ack.add(sip::hdr::cseq, sip::CSeq{cseq->number, sip::MethodId::ack});
     ack.add(sip::hdr::content_type, std::string("application/sdp"));
     ack.set_body(answer);
     net.send(node, f, ack);
@@ -286,6 +292,46 @@ TEST_F(LateOffer, AnAckWithoutSrtpUnderRequireEndsTheCallWithByeOnBothLegs) {
   EXPECT_EQ(ended->record.result, CallResult::failed);
   EXPECT_NE(ended->record.reason.find("caller's answer"), std::string::npos) << ended->record.reason;
   EXPECT_TRUE(anchor.on(relay::Side::a).empty());
+}
+
+TEST_F(LateOffer, ReinviteWithoutOfferGetsOurOfferIn200WithOurKeysKept) {
+  net.send(a, net.flow_to_server(a, "TLS"), offerless_invite());
+  ASSERT_TRUE(net.run_until([&] { return anchor.on(relay::Side::a).size() == 1; }));
+  const relay::LegMedia first = anchor.on(relay::Side::a)[0].media;
+  // The caller refreshes the session with an offerless re-INVITE in the dialog.
+  const SipMessage& ok = *caller.ok;
+  SipMessage re = SipMessage::request(sip::MethodId::invite, ok.header(sip::hdr::contact)->address.uri);
+  re.add(sip::hdr::via, *sip::parse_via("SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bKlate2"));
+  re.add(sip::hdr::max_forwards, std::uint8_t{70});
+  re.add(sip::hdr::from, *ok.header(sip::hdr::from));
+  re.add(sip::hdr::to, *ok.header(sip::hdr::to));
+  re.add(sip::hdr::call_id, *ok.header(sip::hdr::call_id));
+  re.add(sip::hdr::cseq, sip::CSeq{2, sip::MethodId::invite});
+  re.add(sip::hdr::contact, *sip::parse_contact("<sips:alice@127.0.0.1:5071>"));
+  net.send(a, net.flow_to_server(a, "TLS"), re);
+  ASSERT_TRUE(net.run_until([&] { return anchor.on(relay::Side::a).size() == 2; }));
+  ASSERT_EQ(caller.oks.size(), 2u);
+  const relay::LegMedia second = anchor.on(relay::Side::a)[1].media;
+  ASSERT_TRUE(second.local_key && second.remote_key);
+  EXPECT_TRUE(negotiation::same_key(*first.local_key, *second.local_key));     // ours kept
+  EXPECT_FALSE(negotiation::same_key(*first.remote_key, *second.remote_key));  // the caller answered new keys
+  EXPECT_EQ(net.count(b, "INVITE"), 1u);  // the callee's leg is not involved
+  EXPECT_EQ(net.server_event(B2buaEvent::Kind::call_ended), nullptr);
+}
+
+// Regression (fuzz_b2bua_message): an offer whose m= line is mangled ("k=audio ...") has no stream.
+TEST_F(LateOffer, CallerOfferWithoutAnAudioStreamGets488AndNobodyRings) {
+  SipMessage inv = offerless_invite();
+  inv.add(sip::hdr::content_type, std::string("application/sdp"));
+  inv.set_body("v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               "k=audio 41000 RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n");
+  net.send(a, net.flow_to_server(a, "TLS"), inv);
+  ASSERT_TRUE(net.run_until([&] { return net.count(a, "488") == 1; }));
+  const SipMessage r = net.received(a, "488").front();
+  ASSERT_TRUE(r.find(sip::HeaderId::warning));
+  EXPECT_EQ(r.find(sip::HeaderId::warning)->value, "305 sotto \"no RTP audio stream offered\"");
+  EXPECT_EQ(net.count(b, "INVITE"), 0u);
+  EXPECT_TRUE(anchor.opened.empty());
 }
 
 }  // namespace

@@ -31,12 +31,35 @@ void B2bua::on_reinvite(Timestamp now, TxnId id, Flow, B2bCall& c, relay::Side s
   }
   Leg& x = c.leg(side);
   Leg& y = c.leg(relay::other(side));
-  if (x.ok || x.reinvite_offer || y.reinvite_out || y.reinvite_offer || x.reinvite_out) {
+  if (x.ok || x.ok_offer || x.reinvite_offer || y.reinvite_out || y.reinvite_offer || x.reinvite_out) {
     respond(now, id, req, 491, "Request Pending");  // 14.2: glare
     return;
   }
   if (req.body().empty()) {
-    respond(now, id, req, 488, "Not Acceptable Here", {}, warning("re-INVITE without an SDP offer is not supported"));
+    // RFC 3261 14.2 / RFC 3264 8: we offer in the 200 what this leg has now (keys kept), the answer
+    // comes in the ACK. Some PBXs send this to refresh a session; the other leg is not involved.
+    const std::optional<std::size_t> i = x.session ? first_audio(x.session->local_sdp) : std::nullopt;
+    if (!i) {
+      respond(now, id, req, 488, "Not Acceptable Here", {}, warning("no negotiated audio stream to offer"));
+      return;
+    }
+    auto caps = offer_caps(anchor_->local(*c.relay, x.side), x.session_id, &x.session->local_sdp,
+                           config_.late_offer_codecs, x.session->local_sdp.media_direction(*i));
+    auto reoffer = negotiation::make_reoffer(*x.session, caps, x.policy.media, x.signalling);
+    if (!reoffer) {
+      respond(now, id, req, 488, "Not Acceptable Here", {}, warning("offer in 200: " + reoffer.error().context));
+      return;
+    }
+    auto ok = sip::make_response(req, 200, "OK");
+    if (!ok) return;
+    ok->add(hdr::contact, sip::ContactValue{false, x.local_contact});
+    (void)ok->add_raw("Allow", kAllowed);
+    ok->add(hdr::content_type, std::string("application/sdp"));
+    ok->set_body(sdp::serialize(reoffer->sdp));
+    x.server_txn = id;
+    x.remote_invite = req;
+    x.ok_offer = std::move(reoffer->pending);
+    send_ok(now, x, std::move(*ok));
     return;
   }
   auto offer = sdp::parse_sdp(req.body());

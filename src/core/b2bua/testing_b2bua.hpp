@@ -45,7 +45,13 @@ struct FakeLocations final : registrar::Locations {
     auto it = bindings.find(user);
     return it == bindings.end() ? std::vector<registrar::Binding>{} : it->second;
   }
-  std::optional<registrar::Binding> lookup_gruu(Timestamp, const sip::Uri&) const override { return std::nullopt; }
+  // The binding whose pub_gruu is `gruu` as written.
+  std::optional<registrar::Binding> lookup_gruu(Timestamp, const sip::Uri& gruu) const override {
+    for (const auto& [user, list] : bindings) {
+      for (const auto& b : list) if (!b.pub_gruu.empty() && b.pub_gruu == sip::serialize(gruu)) return b;
+    }
+    return std::nullopt;
+  }
 };
 
 // Digest for INVITE with 407 challenges (qop=auth, MD5 and SHA-256), one password per user.
