@@ -113,6 +113,11 @@ def test_calls_since(c):
     day = datetime.datetime.fromtimestamp(time.time() - 4 * 86400, tz=datetime.timezone.utc).strftime("%Y-%m-%d")
     assert len(calls_json(c, "--since", day)["calls"]) == 4
     assert len(calls_json(c, "--since", "2099-01-01T00:00:00Z")["calls"]) == 0
+    # A `started` value pasted back selects that call and the later ones.
+    started = calls_json(c)["calls"][2]["started"]
+    doc = calls_json(c, "--since", started)
+    assert [x["call_id"] for x in doc["calls"]] == ["partial-1@127.0.0.1", "busy-1@127.0.0.1"], doc
+    assert doc["since"] == started, doc
     for bad in ["1w", "yesterday", "2026-13-01", "2026-12-01T00:00", "-1h", ""]:
         rc, out, err = run("calls", "--since", bad, "--data-dir", c.data)
         assert rc == 2 and out == "", (bad, rc, out, err)
@@ -173,6 +178,10 @@ def test_empty_missing_and_upgraded(c):
         assert rc == 1 and out == "", (cmd, rc, out, err)
         one_line_error(err, f"sotto {cmd[0]}:", f"no data directory at {missing}")
     assert not os.path.exists(missing)
+    for cmd in (["calls", "--bogus"], ["registrations", "--since", "1h"]):
+        rc, out, err = run(*cmd, "--data-dir", c.data)
+        assert rc == 2 and out == "", (cmd, rc, out, err)
+        one_line_error(err, f"sotto {cmd[0]}:", cmd[1], f"(see sotto {cmd[0]} --help)")
 
     # A version 1 data directory (as the previous release wrote it) is upgraded when a command opens it.
     v1 = os.path.join(c.tmp, "v1")

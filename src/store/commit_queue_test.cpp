@@ -2,10 +2,14 @@
 #include "store/commit_queue.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <set>
 
 #include "store/data_dir.hpp"
 #include "store/verdict.hpp"
@@ -129,6 +133,50 @@ TEST(CommitQueue, DestructionWritesWhatIsStillQueued) {
   auto calls = d.open()->list_calls(0);
   ASSERT_EQ(calls->size(), 20u);
   EXPECT_EQ((*calls)[19].call_id, "call-19");  // in submission order
+}
+
+TEST(CommitQueue, EveryAcknowledgedWriteSurvivesKill9) {
+  // A child process writes through a CommitQueue and reports each write on a pipe once `done` says it is
+  // durable; the parent kills it with SIGKILL mid-stream, then every reported write must be in the database.
+  Dir d;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    auto st = open_data_dir(d.path, {.realm = std::nullopt, .create = false});
+    if (!st) ::_exit(3);
+    CommitQueue q(std::move(*st));
+    for (int i = 0;; ++i) {
+      q.submit(PutBinding{binding("alice", i)}, [fd = fds[1], i](const Status& s) {
+        if (!s) ::_exit(4);
+        const int n = i;
+        if (::write(fd, &n, sizeof n) != static_cast<ssize_t>(sizeof n)) ::_exit(5);
+      });
+      if (i % 50 == 49) ::usleep(2000);  // let commits happen while writes keep coming
+    }
+  }
+  ::close(fds[1]);
+  std::vector<int> acked;
+  int n = 0;
+  while (acked.size() < 300 && ::read(fds[0], &n, sizeof n) == static_cast<ssize_t>(sizeof n)) acked.push_back(n);
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  // Acknowledgements still in the pipe were durable too.
+  while (::read(fds[0], &n, sizeof n) == static_cast<ssize_t>(sizeof n)) acked.push_back(n);
+  ::close(fds[0]);
+  ASSERT_GE(acked.size(), 300u);
+
+  auto st = d.open();
+  auto bindings = st->list_bindings(0);
+  ASSERT_TRUE(bindings) << bindings.error().message();
+  std::set<std::string> stored;
+  for (const auto& b : *bindings) stored.insert(b.contact);
+  for (int i : acked) EXPECT_TRUE(stored.count("sips:alice@127.0.0.1:" + std::to_string(i))) << "write " << i;
+  EXPECT_GE(stored.size(), acked.size());
 }
 
 }  // namespace

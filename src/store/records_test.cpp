@@ -441,9 +441,14 @@ TEST(TimeText, SinceAcceptsAgesAndUtcTimes) {
   EXPECT_EQ(*parse_since("2026-12-01T13:45:30Z", now), 1'796'083'200'000 + (13 * 3600 + 45 * 60 + 30) * 1000LL);
   EXPECT_EQ(*parse_since("2024-02-29", now), 1'709'164'800'000);
   EXPECT_EQ(*parse_since("1970-01-01T00:00Z", now), 0);
+  // What `sotto calls --json` writes can be pasted back.
+  EXPECT_EQ(*parse_since("2026-12-01T00:00:00.123Z", now), 1'796'083'200'123);
+  EXPECT_EQ(*parse_since("2026-12-01T00:00:00.5Z", now), 1'796'083'200'500);
+  EXPECT_EQ(*parse_since("2026-12-01T00:00:00.123456Z", now), 1'796'083'200'123);
   for (const char* bad : {"", "1", "h", "1w", "-1h", "1.5h", "1 h", "yesterday", "2026-12-01T00:00", "2026-12-01T00:00+01:00",
                           "2026-13-01", "2025-02-29", "2026-12-01T24:00Z", "2026-12-01T00:60Z", "2026-12-1",
-                          "2026-12-01T00:00:00.5Z", "1969-12-31", "99999999999999d", "2026-12-01Z"}) {
+                          "2026-12-01T00:00:00.Z", "2026-12-01T00:00.5Z", "1969-12-31", "99999999999999d",
+                          "2026-12-01Z", "2026-12-01T00:00:00.1234567890Z"}) {
     auto r = parse_since(bad, now);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, Errc::invalid_argument);
@@ -459,6 +464,7 @@ TEST(TimeText, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(format_utc_ms(-1), "1970-01-01T00:00:00.000Z");
   const std::int64_t t = 1'796'083'200'000 + 3'723'456;
   EXPECT_EQ(*parse_since(format_utc_ms(t).substr(0, 19) + "Z", 0), t - 456);
+  EXPECT_EQ(*parse_since(format_utc_ms(t), 0), t);
 }
 
 }  // namespace

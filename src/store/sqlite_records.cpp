@@ -166,55 +166,53 @@ Status SqliteStore::write_call(const CallRecord& c) {
   if (c.started_unix_ms < 0 || c.ended_unix_ms < 0 || (c.answered_unix_ms && *c.answered_unix_ms < 0)) {
     return fail(Errc::invalid_argument, "call " + c.call_id + ": negative time");
   }
-  {
-    auto ins = prepare(
-        "INSERT INTO calls(call_id, from_uri, to_uri, started_ms, answered_ms, ended_ms, result, status, verdict, "
-        "reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    if (!ins) return Unexpected(ins.error());
-    sqlite3_stmt* s = ins->get();
-    bind_text(s, 1, c.call_id);
-    bind_text(s, 2, c.from);
-    bind_text(s, 3, c.to);
-    sqlite3_bind_int64(s, 4, c.started_unix_ms);
-    if (c.answered_unix_ms) sqlite3_bind_int64(s, 5, *c.answered_unix_ms);
-    else sqlite3_bind_null(s, 5);
-    sqlite3_bind_int64(s, 6, c.ended_unix_ms);
-    bind_text(s, 7, to_string(c.result));
-    sqlite3_bind_int(s, 8, c.status);
-    bind_text(s, 9, to_string(c.verdict));
-    bind_text(s, 10, join_reasons(c.reasons));
-    if (sqlite3_step(s) != SQLITE_DONE) return db_fail("adding call " + c.call_id);
-    const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
+  auto ins = prepare(
+      "INSERT INTO calls(call_id, from_uri, to_uri, started_ms, answered_ms, ended_ms, result, status, verdict, "
+      "reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!ins) return Unexpected(ins.error());
+  sqlite3_stmt* s = ins->get();
+  bind_text(s, 1, c.call_id);
+  bind_text(s, 2, c.from);
+  bind_text(s, 3, c.to);
+  sqlite3_bind_int64(s, 4, c.started_unix_ms);
+  if (c.answered_unix_ms) sqlite3_bind_int64(s, 5, *c.answered_unix_ms);
+  else sqlite3_bind_null(s, 5);
+  sqlite3_bind_int64(s, 6, c.ended_unix_ms);
+  bind_text(s, 7, to_string(c.result));
+  sqlite3_bind_int(s, 8, c.status);
+  bind_text(s, 9, to_string(c.verdict));
+  bind_text(s, 10, join_reasons(c.reasons));
+  if (sqlite3_step(s) != SQLITE_DONE) return db_fail("adding call " + c.call_id);
+  const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
 
-    auto leg = prepare(
-        "INSERT INTO call_legs(call, ordinal, side, peer, address, transport, tls_version, tls_cipher, "
-        "peer_certificate, media, srtp_suite, packets_in, packets_out, auth_failures, packets_lost) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-    if (!leg) return Unexpected(leg.error());
-    for (std::size_t i = 0; i < c.legs.size(); ++i) {
-      const LegRecord& l = c.legs[i];
-      sqlite3_stmt* ls = leg->get();
-      sqlite3_reset(ls);
-      sqlite3_bind_int64(ls, 1, id);
-      sqlite3_bind_int64(ls, 2, static_cast<std::int64_t>(i));
-      bind_text(ls, 3, to_string(l.side));
-      bind_text(ls, 4, l.peer);
-      bind_text(ls, 5, l.address);
-      bind_text(ls, 6, transport_label(l.transport));
-      bind_text(ls, 7, l.tls_version);
-      bind_text(ls, 8, l.tls_cipher);
-      bind_text(ls, 9, l.peer_certificate);
-      sqlite3_bind_int(ls, 10, l.media ? 1 : 0);
-      if (l.srtp_suite) bind_text(ls, 11, *l.srtp_suite);
-      else sqlite3_bind_null(ls, 11);
-      sqlite3_bind_int64(ls, 12, clamp64(l.packets_in));
-      sqlite3_bind_int64(ls, 13, clamp64(l.packets_out));
-      sqlite3_bind_int64(ls, 14, clamp64(l.auth_failures));
-      sqlite3_bind_int64(ls, 15, clamp64(l.packets_lost));
-      if (sqlite3_step(ls) != SQLITE_DONE) return db_fail("adding a leg of call " + c.call_id);
-    }
-    return {};
+  auto leg = prepare(
+      "INSERT INTO call_legs(call, ordinal, side, peer, address, transport, tls_version, tls_cipher, "
+      "peer_certificate, media, srtp_suite, packets_in, packets_out, auth_failures, packets_lost) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+  if (!leg) return Unexpected(leg.error());
+  for (std::size_t i = 0; i < c.legs.size(); ++i) {
+    const LegRecord& l = c.legs[i];
+    sqlite3_stmt* ls = leg->get();
+    sqlite3_reset(ls);
+    sqlite3_bind_int64(ls, 1, id);
+    sqlite3_bind_int64(ls, 2, static_cast<std::int64_t>(i));
+    bind_text(ls, 3, to_string(l.side));
+    bind_text(ls, 4, l.peer);
+    bind_text(ls, 5, l.address);
+    bind_text(ls, 6, transport_label(l.transport));
+    bind_text(ls, 7, l.tls_version);
+    bind_text(ls, 8, l.tls_cipher);
+    bind_text(ls, 9, l.peer_certificate);
+    sqlite3_bind_int(ls, 10, l.media ? 1 : 0);
+    if (l.srtp_suite) bind_text(ls, 11, *l.srtp_suite);
+    else sqlite3_bind_null(ls, 11);
+    sqlite3_bind_int64(ls, 12, clamp64(l.packets_in));
+    sqlite3_bind_int64(ls, 13, clamp64(l.packets_out));
+    sqlite3_bind_int64(ls, 14, clamp64(l.auth_failures));
+    sqlite3_bind_int64(ls, 15, clamp64(l.packets_lost));
+    if (sqlite3_step(ls) != SQLITE_DONE) return db_fail("adding a leg of call " + c.call_id);
   }
+  return {};
 }
 
 std::vector<Status> SqliteStore::apply(const std::vector<Write>& writes) {

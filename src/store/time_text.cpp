@@ -61,7 +61,7 @@ Result<std::int64_t> parse_since(std::string_view text, std::int64_t now_unix_ms
     return now_unix_ms - n * per;
   }
   // YYYY-MM-DD[THH:MM[:SS]Z]
-  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
   if (!digits(text, 0, 4, y) || text.size() < 10 || text[4] != '-' || !digits(text, 5, 2, mo) || text[7] != '-' ||
       !digits(text, 8, 2, d)) {
     return bad();
@@ -74,6 +74,17 @@ Result<std::int64_t> parse_since(std::string_view text, std::int64_t now_unix_ms
     if (text.size() > at && text[at] == ':') {
       if (!digits(text, at + 1, 2, s)) return bad();
       at += 3;
+      // Fractions of a second, as `sotto calls --json` writes them (milliseconds kept).
+      if (text.size() > at && text[at] == '.') {
+        std::size_t n = 0;
+        while (at + 1 + n < text.size() && text[at + 1 + n] >= '0' && text[at + 1 + n] <= '9') {
+          if (n < 3) ms = ms * 10 + static_cast<unsigned>(text[at + 1 + n] - '0');
+          ++n;
+        }
+        if (n == 0 || n > 9) return bad();
+        for (std::size_t k = n; k < 3; ++k) ms *= 10;
+        at += 1 + n;
+      }
     }
     if (text.size() != at + 1 || text[at] != 'Z') return bad("a time of day must be UTC and end in Z");
   }
@@ -81,7 +92,7 @@ Result<std::int64_t> parse_since(std::string_view text, std::int64_t now_unix_ms
     return bad("no such date or time");
   }
   const std::int64_t days = days_from_civil(y, mo, d);
-  return ((days * 24 + h) * 60 + mi) * 60'000LL + s * 1000LL;
+  return ((days * 24 + h) * 60 + mi) * 60'000LL + s * 1000LL + ms;
 }
 
 std::string format_utc_ms(std::int64_t unix_ms) {

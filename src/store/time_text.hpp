@@ -13,7 +13,7 @@
 
 namespace sotto::store {
 
-// An absolute time in UTC: YYYY-MM-DD (midnight), YYYY-MM-DDTHH:MMZ, YYYY-MM-DDTHH:MM:SSZ; or an age before
+// An absolute time in UTC: YYYY-MM-DD (midnight), YYYY-MM-DDTHH:MMZ, YYYY-MM-DDTHH:MM:SS[.fff]Z; or an age before
 // now_unix_ms: a whole number and a unit, s m h d (30m, 1h, 2d). Unix milliseconds. Errc::invalid_argument
 // naming the text and the accepted forms.
 Result<std::int64_t> parse_since(std::string_view text, std::int64_t now_unix_ms);
