@@ -1,5 +1,7 @@
 #include "io/http/admin_http.hpp"
 
+#include <stdlib.h>
+
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -11,9 +13,12 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "io/http/connection_guard.hpp"
 
 namespace sotto::io::http {
 namespace {
@@ -103,21 +108,6 @@ std::string json_string(std::string_view s) {
   return out + "\"";
 }
 
-// Why bind() failed, for the error message (cpp-httplib only says that it did).
-std::string bind_error(const Endpoint& ep) {
-  const auto native = ep.tcp();
-  const int fd = ::socket(native.address().is_v6() ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::strerror(errno);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  std::string why = "cannot bind";
-  if (::bind(fd, static_cast<const sockaddr*>(native.data()), static_cast<socklen_t>(native.size())) != 0) {
-    why = std::strerror(errno);
-  }
-  ::close(fd);
-  return why;
-}
-
 std::string status_text(int status) {
   switch (status) {
     case 400: return "bad request";
@@ -175,9 +165,33 @@ Result<Endpoint> check_admin_bind(std::string_view bind, bool allow_non_loopback
 struct AdminHttp::Impl {
   httplib::Server server;
   std::thread thread;
-  Endpoint bound;
   std::atomic<bool> ended{false};
+  std::filesystem::path dir;  // private (0700) directory of cpp-httplib's UNIX socket
+  std::unique_ptr<ConnectionGuard> guard;
+
+  ~Impl() {
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+  }
 };
+
+namespace {
+
+// A fresh 0700 directory for the UNIX socket, so that only our own user can reach cpp-httplib directly.
+Result<std::filesystem::path> private_dir() {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  // sun_path holds 108 bytes: a long TMPDIR falls back to /tmp.
+  if (ec || base.string().size() > 60) base = "/tmp";
+  std::string templ = (base / "sotto-admin-XXXXXX").string();
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return fail(Errc::io_error, "admin listener: cannot create a directory in " + base.string() + " (" +
+                                    std::strerror(errno) + ")");
+  }
+  return std::filesystem::path(templ);
+}
+
+}  // namespace
 
 AdminHttp::AdminHttp(AdminHttpOptions options) : options_(std::move(options)) {}
 
@@ -202,12 +216,6 @@ Result<Endpoint> AdminHttp::start() {
   s.set_keep_alive_max_count(options_.keep_alive_max_requests);
   s.set_keep_alive_timeout(static_cast<time_t>(options_.keep_alive_timeout.count()));
   s.set_payload_max_length(options_.max_body_bytes);
-  // cpp-httplib's default sets SO_REUSEPORT, which would let another local process bind the same port and
-  // take a share of the connections (and hides "address in use"); SO_REUSEADDR only allows a quick restart.
-  s.set_socket_options([](int sock) {
-    int one = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  });
 
   // GET and HEAD are routed here, before cpp-httplib's own routing (which would serve files or match
   // regular expressions); paths match exactly.
@@ -222,9 +230,6 @@ Result<Endpoint> AdminHttp::start() {
       r.method = req.method;
       r.path = req.path;
       r.query.insert(req.params.begin(), req.params.end());
-      r.remote = req.remote_addr.find(':') != std::string::npos
-                     ? "[" + req.remote_addr + "]:" + std::to_string(req.remote_port)
-                     : req.remote_addr + ":" + std::to_string(req.remote_port);
       try {
         out = route->second(r);
       } catch (const std::exception& e) {
@@ -260,14 +265,22 @@ Result<Endpoint> AdminHttp::start() {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  const std::string host = ep->address.to_string();
-  int port = -1;
-  if (ep->port == 0) port = s.bind_to_any_port(host);
-  else if (s.bind_to_port(host, ep->port)) port = ep->port;
-  if (port <= 0) {
-    return fail(Errc::io_error, options_.bind + ": cannot listen (" + bind_error(*ep) + ")");
+  auto dir = private_dir();
+  if (!dir) return Unexpected(dir.error());
+  impl->dir = *dir;
+  const std::string sock = (*dir / "http.sock").string();
+  s.set_address_family(AF_UNIX);
+  if (!s.bind_to_port(sock, 80)) {
+    return fail(Errc::io_error, "admin listener: cannot listen on " + sock + " (" + std::strerror(errno) + ")");
   }
-  impl->bound = Endpoint{ep->address, static_cast<std::uint16_t>(port)};
+  GuardLimits limits;
+  limits.max_connections = options_.max_connections;
+  limits.max_request_bytes = options_.max_request_bytes;
+  limits.max_connection_time = options_.max_connection_time;
+  auto guard = ConnectionGuard::start(*ep, sock, limits);
+  if (!guard) return Unexpected(guard.error());
+  impl->guard = std::move(*guard);
+
   impl->thread = std::thread([&server = impl->server, &ended = impl->ended] {
     server.listen_after_bind();
     ended = true;
@@ -276,18 +289,19 @@ Result<Endpoint> AdminHttp::start() {
   // stop() right after start() cannot leave the thread accepting forever.
   while (!impl->server.is_running() && !impl->ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_ = std::move(impl);
-  return impl_->bound;
+  return impl_->guard->local_endpoint();
 }
 
 void AdminHttp::stop() {
   if (!impl_) return;
+  impl_->guard->stop();  // first: closing the relays ends cpp-httplib's connections at once
   impl_->server.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
 std::optional<Endpoint> AdminHttp::local_endpoint() const {
   if (!impl_) return std::nullopt;
-  return impl_->bound;
+  return impl_->guard->local_endpoint();
 }
 
 }  // namespace sotto::io::http

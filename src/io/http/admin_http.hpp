@@ -8,10 +8,12 @@
 //
 // It has no authentication and no TLS: anyone who can connect can read every registration and call. So it
 // binds only to loopback addresses (127.0.0.0/8, ::1) unless `allow_non_loopback` is set, and keeps hostile
-// local clients bounded: a fixed number of worker threads, a cap on connections being served or waiting
-// for a worker (beyond it, new connections wait in the kernel's listen backlog), per-read and per-write
-// timeouts, a keep-alive cap, and small request limits (8 KiB request line and header lines, compiled into
-// cpp-httplib; request bodies refused beyond `max_body_bytes`; only GET and HEAD are routed).
+// local clients bounded. cpp-httplib 0.11 alone is not enough for that (it reads a request line or header
+// section of any length into memory, and queues connections without limit), so the TCP port is served by a
+// ConnectionGuard (connection_guard.hpp) that relays to cpp-httplib on a private UNIX socket and caps the
+// bytes a client may send per connection, each connection's lifetime and the connection count (503 beyond).
+// Inside, cpp-httplib's worker threads are fixed in number, reads and writes time out, keep-alive is capped,
+// request bodies are refused beyond `max_body_bytes`, and only GET and HEAD are routed.
 //
 // Handlers run on the HTTP worker threads, several at once: they must be thread-safe. To read state owned
 // by an io_context thread, wrap the handler with on_io_context() (io/http/on_io_context.hpp).
@@ -34,7 +36,9 @@ struct AdminHttpOptions {
   std::string bind = "127.0.0.1:8061";  // IP:PORT or [IPv6]:PORT, an IP literal; port 0 picks a free port
   bool allow_non_loopback = false;      // the listener is unauthenticated: off unless the operator says so
   std::size_t threads = 2;              // worker threads serving connections
-  std::size_t max_connections = 16;     // served or queued for a worker; more wait in the kernel backlog
+  std::size_t max_connections = 16;     // open at once; more are answered 503 and closed
+  std::size_t max_request_bytes = 64 * 1024;       // from a client per connection (all its requests)
+  std::chrono::milliseconds max_connection_time{30000};  // a connection is closed after this long
   std::chrono::milliseconds read_timeout{5000};   // for each read of a request (slow clients are cut)
   std::chrono::milliseconds write_timeout{5000};  // for each write of a response
   std::size_t keep_alive_max_requests = 20;       // requests per connection
@@ -46,7 +50,6 @@ struct Request {
   std::string method;  // GET or HEAD (HEAD gets the GET handler; the body is not sent)
   std::string path;    // the decoded path, without the query: "/api/calls"
   std::multimap<std::string, std::string> query;  // decoded query parameters: ?since=1h -> {"since", "1h"}
-  std::string remote;  // the client's address, "127.0.0.1:40312"
 
   // The first value of query parameter `name`, if present.
   std::optional<std::string> param(std::string_view name) const;
@@ -83,8 +86,8 @@ class AdminHttp {
   // Binds and starts serving on the worker threads. Returns the bound address (with the real port when
   // the option said 0). Errors name the address and what was wrong: not an IP:PORT, not loopback, in use.
   Result<Endpoint> start();
-  // Stops accepting, lets requests in progress finish (bounded by the timeouts) and joins the threads.
-  // Idempotent; the destructor calls it.
+  // Stops accepting, closes the connections, waits for handlers running now to return and joins the
+  // threads. Idempotent; the destructor calls it.
   void stop();
 
   std::optional<Endpoint> local_endpoint() const;
