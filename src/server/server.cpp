@@ -10,6 +10,7 @@
 #include "core/sip/response_builder.hpp"
 #include "crypto/random.hpp"
 #include "io/tls_context.hpp"
+#include "store/data_dir.hpp"
 
 namespace sotto::server {
 namespace {
@@ -87,6 +88,13 @@ Status Server::start() {
   refresh_log_ = summary("registration refreshed");
 
   accounts_ = std::make_unique<StoreAccounts>(*store_);
+  {
+    store::OpenOptions oo;
+    oo.realm = opts_.realm;
+    auto writer = store::open_data_dir(opts_.data_dir, oo);
+    if (!writer) return fail(Errc::io_error, "database: " + writer.error().context);
+    commits_ = std::make_unique<store::CommitQueue>(std::move(*writer));
+  }
   registrar::RegistrarConfig rc;
   rc.realm = opts_.realm;
   rc.domains = opts_.domains;

@@ -29,6 +29,7 @@
 #include "server/server_metrics.hpp"
 #include "server/server_options.hpp"
 #include "server/store_adapters.hpp"
+#include "store/commit_queue.hpp"
 #include "store/store.hpp"
 
 namespace sotto::server {
@@ -78,8 +79,9 @@ class Server {
   // server_register.cpp: REGISTER, bindings on disk, pinned connections.
   Status restore_bindings();
   void on_register(Flow flow, const FlowInfo& info, const sip::SipMessage& req);
-  // Writes the changes to the store (one transaction). False when that failed (logged).
-  bool persist(const std::vector<registrar::BindingChange>& changes);
+  // Writes the changes through the commit queue (group commit: writes queued while a commit syncs go
+  // out together); `done(ok)` runs on the io_context once all of them are durable (or one failed, logged).
+  void persist(const std::vector<registrar::BindingChange>& changes, std::function<void(bool)> done);
   // Pins the connections that carry bindings (no idle deadline, never evicted), unpins the others.
   void track_flows(const std::vector<registrar::BindingChange>& changes);
   void registrar_timeout(io::Timestamp now);
@@ -115,6 +117,7 @@ class Server {
 
   // The registrar and what it needs.
   std::unique_ptr<StoreAccounts> accounts_;
+  std::unique_ptr<store::CommitQueue> commits_;  // its own connection to the database; bindings go through it
   std::unique_ptr<registrar::Registrar> registrar_;
   std::map<std::string, std::uint64_t> binding_flow_;          // store::binding_key -> connection flow id
   std::map<std::uint64_t, std::size_t> flow_bindings_;         // connection flow id -> bindings on it

@@ -60,56 +60,65 @@ void Server::on_register(Flow flow, const FlowInfo& info, const sip::SipMessage&
     blocked_log_->note(fmt::format("REGISTER from {} dropped: source blocked after failed attempts", from));
     return;
   }
-  if (!out.changes.empty()) {
-    // Durable before the 200 (issue 8, section 5): a binding the phone was told about is on disk.
-    if (!persist(out.changes)) {
-      auto r = sip::make_response(req, 500, "Server Internal Error");
-      if (r) {
-        (void)r->add_raw("Retry-After", "5");
-        (void)endpoint_->send(flow, *r);
-      }
-      return;
-    }
-    track_flows(out.changes);
-    for (const registrar::BindingChange& c : out.changes) {
-      const registrar::Binding& b = c.binding;
-      switch (c.kind) {
-        case registrar::BindingChangeKind::added:
-          log_(fmt::format("registered {} at {} over {} (expires in {} s)", b.user, sip::serialize(b.contact), where(b),
-                           b.expires_unix - now_unix));
-          break;
-        case registrar::BindingChangeKind::refreshed:
-          refresh_log_->note(fmt::format("{} at {} over {}", b.user, sip::serialize(b.contact), where(b)));
-          break;
-        case registrar::BindingChangeKind::removed:
-          log_(fmt::format("unregistered {} at {}", b.user, sip::serialize(b.contact)));
-          break;
-      }
+  if (out.changes.empty()) {
+    if (Status st = endpoint_->send(flow, *out.response); !st) log_("REGISTER response not sent: " + st.error().message());
+    return;
+  }
+  track_flows(out.changes);
+  for (const registrar::BindingChange& c : out.changes) {
+    const registrar::Binding& b = c.binding;
+    switch (c.kind) {
+      case registrar::BindingChangeKind::added:
+        log_(fmt::format("registered {} at {} over {} (expires in {} s)", b.user, sip::serialize(b.contact), where(b),
+                         b.expires_unix - now_unix));
+        break;
+      case registrar::BindingChangeKind::refreshed:
+        refresh_log_->note(fmt::format("{} at {} over {}", b.user, sip::serialize(b.contact), where(b)));
+        break;
+      case registrar::BindingChangeKind::removed:
+        log_(fmt::format("unregistered {} at {}", b.user, sip::serialize(b.contact)));
+        break;
     }
   }
-  if (Status st = endpoint_->send(flow, *out.response); !st) log_("REGISTER response not sent: " + st.error().message());
+  // Durable before the response (issue 8, section 5): a binding the phone was told about is on disk.
+  std::optional<sip::SipMessage> failed;
+  if (auto r = sip::make_response(req, 500, "Server Internal Error")) {
+    (void)r->add_raw("Retry-After", "5");
+    failed = std::move(*r);
+  }
+  persist(out.changes, [this, flow, ok_response = std::move(*out.response), failed = std::move(failed)](bool ok) {
+    const sip::SipMessage* r = ok ? &ok_response : failed ? &*failed : nullptr;
+    if (r == nullptr) return;
+    if (Status st = endpoint_->send(flow, *r); !st) log_("REGISTER response not sent: " + st.error().message());
+  });
 }
 
-bool Server::persist(const std::vector<registrar::BindingChange>& changes) {
+void Server::persist(const std::vector<registrar::BindingChange>& changes, std::function<void(bool)> done) {
   const std::int64_t now_unix = unix_now();
-  std::vector<store::BindingRecord> puts;
+  struct Pending {
+    std::size_t left = 0;
+    bool ok = true;
+    std::function<void(bool)> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = changes.size();
+  pending->done = std::move(done);
   for (const registrar::BindingChange& c : changes) {
-    if (c.kind == registrar::BindingChangeKind::removed) {
-      if (auto r = store_->remove_binding(to_record(c.binding, now_unix)); !r) {
-        log_("database: binding of " + c.binding.user + " not removed: " + r.error().context);
-        return false;
-      }
-    } else {
-      puts.push_back(to_record(c.binding, now_unix));
-    }
+    store::Write w = c.kind == registrar::BindingChangeKind::removed
+                         ? store::Write(store::RemoveBinding{to_record(c.binding, now_unix)})
+                         : store::Write(store::PutBinding{to_record(c.binding, now_unix)});
+    const std::string who = c.binding.user;
+    // `done` runs on the queue's thread: back to the io_context, where the server's state lives.
+    commits_->submit(std::move(w), [this, pending, who](const Status& st) {
+      asio::post(io_, [this, pending, who, st] {
+        if (!st) {
+          log_("database: binding of " + who + " not written: " + st.error().context);
+          pending->ok = false;
+        }
+        if (--pending->left == 0 && pending->done) pending->done(pending->ok);
+      });
+    });
   }
-  if (!puts.empty()) {
-    if (Status st = store_->put_bindings(puts); !st) {
-      log_("database: bindings not written (answering 500): " + st.error().context);
-      return false;
-    }
-  }
-  return true;
 }
 
 void Server::track_flows(const std::vector<registrar::BindingChange>& changes) {
@@ -146,7 +155,7 @@ void Server::registrar_timeout(io::Timestamp now) {
   auto expired = registrar_->handle_timeout(now);
   metrics_.registrations_active.set(static_cast<std::int64_t>(registrar_->stats().bindings));
   if (expired.empty()) return;
-  (void)persist(expired);
+  persist(expired, {});
   track_flows(expired);
   for (const registrar::BindingChange& c : expired) {
     log_(fmt::format("binding expired: {} at {}", c.binding.user, sip::serialize(c.binding.contact)));
