@@ -190,12 +190,35 @@ def register_over_udp_to_a_tls_only_account_is_refused_after_the_digest():
         wd.cleanup()
 
 
+def the_packaged_configuration_starts_with_json_logs_and_the_admin_listener():
+    """packaging/sotto.toml (what the systemd unit runs) with the flags overriding its listener addresses."""
+    wd = h.Workdir("serve-packaged")
+    try:
+        http = h.free_port()
+        cfg = os.path.join(h.ROOT, "packaging", "sotto.toml")
+        s = Serve(wd, args=["--config", cfg, "--http", f"127.0.0.1:{http}"])
+        lines = [l for l in s.log().splitlines() if l.strip()]
+        import json
+        docs = [json.loads(l) for l in lines]  # every line is one JSON object (log_format = "json")
+        assert any("listening on" in d["msg"] for d in docs), docs
+        assert all({"ts", "level", "component", "msg"} <= set(d) for d in docs), docs
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/api/health", timeout=5) as r:
+            assert r.status == 200 and json.loads(r.read()) == {"status": "ok"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5) as r:
+            assert "sotto_registrations_active 0" in r.read().decode()
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     starts_with_nothing_answers_options_and_drains_on_sigterm,
     sighup_reloads_the_certificate_without_dropping_connections,
     configuration_errors_exit_2_before_anything_listens,
     registration_is_on_disk_before_the_200_and_restored_after_kill_9,
     register_over_udp_to_a_tls_only_account_is_refused_after_the_digest,
+    the_packaged_configuration_starts_with_json_logs_and_the_admin_listener,
 ]
 
 if __name__ == "__main__":
