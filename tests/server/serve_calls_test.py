@@ -40,13 +40,13 @@ def log_has(wd, log, text):
     return lambda: text in open(wd.file(log), errors="replace").read()
 
 
-def start_server(tag, args=()):
+def start_server(tag, args=(), realm=None):
     wd = h.Workdir(tag)
     h.make_noise_wav(wd.file("a.wav"), 1)
     h.make_noise_wav(wd.file("b.wav"), 2)
-    s = Serve(wd, args=args)
+    s = Serve(wd, args=tuple(args) + (("--realm", realm) if realm else ()))
     for user, pw in USERS.items():
-        s.sotto("user", "add", user, "--password", pw)
+        s.sotto("user", "add", user, "--password", pw, *(("--realm", realm) if realm else ()))
     return wd, s
 
 
@@ -249,6 +249,37 @@ def two_baresip_phones_call_through_serve_with_provisioned_accounts():
         wd.cleanup()
 
 
+def sotto_phone_calls_linphone_down_the_connection_it_registered_over():
+    """linphone never accepts inbound TLS (PEERS.md): the server must send the INVITE, ACK and BYE down the
+    connection linphone registered over (RFC 5626 flow). Realm = domain here, as the harness's linphonerc
+    puts the domain in [auth_info_0] realm."""
+    need("linphonec")
+    wd, s = start_server("serve-linphone", realm="localhost")
+    lp = None
+    try:
+        pki = {"ca": s.ca}
+        lp = h.Linphone(wd, pki, wd.file("b.wav"), wd.file("linphone.wav"),
+                        register={"user": "bob", "password": USERS["bob"], "domain": "localhost", "proxy_port": s.tls_port})
+        wait_for(lambda: "registered bob" in s.log(), 20, "linphone's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
+                                                    "--duration", "4", "--json", "call", "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        assert rc == 0 and rep["transport"] == "TLS" and rep["srtp_suite"], rep
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "linphone -> serve -> sotto phone")
+        lp.stop()
+        h.check_linphone_recording(wd.file("a.wav"), wd.file("b.wav"), wd.file("linphone.wav"),
+                                   "sotto phone -> serve -> linphone")
+        c = calls_json(s)["calls"]
+        assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["verdict"] == "secure", c
+        callee = c[0]["legs"][1]
+        assert callee["tls_version"] == "TLSv1.2" and callee["srtp_suite"], callee  # linphone speaks TLS 1.2 only
+        assert s.stop() == 0
+    finally:
+        if lp:
+            lp.stop()
+        wd.cleanup()
+
+
 def sigterm_during_a_call_drains_ends_the_call_and_writes_its_record():
     http = h.free_port()
     wd, s = start_server("serve-drain", ["--drain-timeout", "2", "--http", f"127.0.0.1:{http}"])
@@ -317,6 +348,7 @@ def invite_without_crypto_from_a_require_account_gets_488_with_warning():
 SCENARIOS = [
     two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg,
     two_baresip_phones_call_through_serve_with_provisioned_accounts,
+    sotto_phone_calls_linphone_down_the_connection_it_registered_over,
     sigterm_during_a_call_drains_ends_the_call_and_writes_its_record,
     invite_without_crypto_from_a_require_account_gets_488_with_warning,
 ]
