@@ -280,6 +280,30 @@ def sotto_phone_calls_linphone_down_the_connection_it_registered_over():
         wd.cleanup()
 
 
+def sighup_during_a_call_keeps_the_call_and_its_audio():
+    wd, s = start_server("serve-hup-call")
+    try:
+        bob = phone(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav"), "--record", wd.file("bob.wav"), "--json",
+                                              "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "waiting for a call"), 15, "bob's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
+                                                    "--duration", "5", "--json", "call", "sips:bob@localhost"])
+        wait_for(lambda: "answered" in s.log(), 15, "the call to be answered")
+        time.sleep(1)
+        s.proc.send_signal(1)  # SIGHUP
+        s.wait_log("SIGHUP: reloaded certificate", 5)
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        assert rc == 0 and brc == 0 and rep["duration_s"] > 4.5, (rep, brep)
+        check_audio(wd.file("a.wav"), wd.file("bob.wav"), "alice -> bob across a SIGHUP")
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "bob -> alice across a SIGHUP")
+        c = calls_json(s)["calls"]
+        assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["verdict"] == "secure", c
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 def sigterm_during_a_call_drains_ends_the_call_and_writes_its_record():
     http = h.free_port()
     wd, s = start_server("serve-drain", ["--drain-timeout", "2", "--http", f"127.0.0.1:{http}"])
@@ -349,6 +373,7 @@ SCENARIOS = [
     two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg,
     two_baresip_phones_call_through_serve_with_provisioned_accounts,
     sotto_phone_calls_linphone_down_the_connection_it_registered_over,
+    sighup_during_a_call_keeps_the_call_and_its_audio,
     sigterm_during_a_call_drains_ends_the_call_and_writes_its_record,
     invite_without_crypto_from_a_require_account_gets_488_with_warning,
 ]
