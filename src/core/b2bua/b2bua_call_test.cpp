@@ -196,7 +196,7 @@ TEST(B2buaCall, CalleeWithListenerIsCalledAtItsContactWhenItsFlowIsGone) {
   EXPECT_TRUE(w.net.find(w.b, Kind::incoming_call)->secure);
 }
 
-TEST(B2buaCall, UnknownUserGets404AndTheRecordFirst) {
+TEST(B2buaCall, UnknownUserGets404WithoutARecord) {
   World w;
   w.dial("sips:carol@localhost");
   ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::failed); }));
@@ -257,9 +257,10 @@ TEST(B2buaCall, CalleeWithoutSrtpGets503Cause88) {
   EXPECT_EQ(w.anchor.closed.size(), 1u);
 }
 
-TEST(B2buaCall, CalleeAnsweringPlainRtpToBestEffortOfferUnderRequireGets503Cause88) {
-  // bob's account says SRTP offer (best effort RTP/AVP + a=crypto) but bob answers plain: fine for
-  // bob's policy. Under require (bob's policy) the same answer is refused: 503 cause 88, BYE to bob.
+TEST(B2buaCall, CalleeUnderOfferPolicyMayAnswerPlainRtpAndItsLegIsRecordedPlain) {
+  // bob's account says SRTP offer (best effort RTP/AVP + a=crypto) and bob's phone does not do SRTP:
+  // leg B runs plain RTP (allowed by bob's policy), leg A stays SRTP. (Under require the same answer
+  // gets 503 cause 88: CalleeAnswering200WithoutSrtpUnderRequireGets503Cause88AndBye.)
   ua::UaConfig bob_cfg = testing::phone("bob", 5072);
   bob_cfg.media_policy.mode = negotiation::SrtpMode::off;
   World w(server_config(), testing::phone("alice", 5071), bob_cfg);
