@@ -171,6 +171,28 @@ TEST(B2buaCall, ByeFromCallerEndsBothLegsAndRecordsTheCallFirst) {
   EXPECT_EQ(w.anchor.closed, std::vector<relay::RelayId>{1});
 }
 
+TEST(B2buaCall, HangUpByTheServerRecordsThenByesBothLegs) {
+  World w;
+  w.establish();
+  const B2buaEvent* started = w.net.server_event(B2buaEvent::Kind::call_started);
+  ASSERT_TRUE(started);
+  w.server.hang_up(w.net.now, started->call, "server shutting down");
+  ASSERT_TRUE(w.net.run_until([&] {
+    return w.net.has_state(w.a, CallState::terminated) && w.net.has_state(w.b, CallState::terminated);
+  }));
+  const B2buaEvent* ev = w.ended();
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->record.result, CallResult::answered);
+  EXPECT_EQ(ev->record.status, 200);
+  EXPECT_EQ(ev->record.reason, "server shutting down");
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 1u);
+  EXPECT_EQ(w.net.count(w.b, "BYE"), 1u);
+  EXPECT_EQ(w.anchor.closed, std::vector<relay::RelayId>{1});
+  // Once ended, a second hang_up (a second SIGTERM) changes nothing.
+  w.server.hang_up(w.net.now, started->call, "again");
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 1u);
+}
+
 TEST(B2buaCall, ByeFromCalleeEndsBothLegs) {
   World w;
   w.establish();
