@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "records_json.hpp"
 #include "server_cli.hpp"
 #include "store/data_dir.hpp"
 #include "store/time_text.hpp"
@@ -25,6 +26,8 @@ std::int64_t now_unix_ms() {
 }
 
 nlohmann::ordered_json text_or_null(const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); }
+
+}  // namespace
 
 nlohmann::ordered_json call_json(const store::CallRecord& c) {
   nlohmann::ordered_json legs = nlohmann::ordered_json::array();
@@ -56,6 +59,19 @@ nlohmann::ordered_json call_json(const store::CallRecord& c) {
           {"ended", store::format_utc_ms(c.ended_unix_ms)},
           {"legs", legs}};
 }
+
+std::string calls_document(const std::string& data_dir, const std::vector<store::CallRecord>& calls,
+                           std::optional<std::int64_t> since_unix_ms) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (const auto& c : calls) arr.push_back(call_json(c));
+  nlohmann::ordered_json out = {
+      {"data_dir", data_dir},
+      {"since", !since_unix_ms ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(store::format_utc_ms(*since_unix_ms))},
+      {"calls", arr}};
+  return out.dump(2);
+}
+
+namespace {
 
 std::string leg_summary(const store::CallRecord& c) {
   std::string out;
@@ -89,12 +105,7 @@ int run_calls(const CallsCli& cli) {
   if (!calls) return fail_with(cmd, calls.error());
 
   if (cli.json) {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& c : *calls) arr.push_back(call_json(c));
-    nlohmann::ordered_json out = {{"data_dir", cli.data_dir},
-                          {"since", !filtered ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(store::format_utc_ms(since))},
-                          {"calls", arr}};
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", calls_document(cli.data_dir, *calls, filtered ? std::optional<std::int64_t>(since) : std::nullopt));
     return 0;
   }
   fmt::print("{} call{} in {}{}\n", calls->size(), calls->size() == 1 ? "" : "s", cli.data_dir,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "records_json.hpp"
 #include "server_cli.hpp"
 #include "store/data_dir.hpp"
 
@@ -22,6 +23,34 @@ std::string source_of(const store::BindingRecord& b) {
   return fmt::format("{}{}{}:{}", v6 ? "[" : "", b.source_ip, v6 ? "]" : "", b.source_port);
 }
 
+}  // namespace
+
+std::string registrations_document(const std::string& data_dir, const std::vector<store::BindingRecord>& bindings,
+                                 std::int64_t now) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (const auto& b : bindings) {
+    auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
+    arr.push_back({{"user", b.user},
+                   {"contact", b.contact},
+                   {"transport", std::string(store::transport_label(b.transport))},
+                   {"expires_in", b.expires_unix - now},
+                   {"expires", iso8601_utc(b.expires_unix)},
+                   {"source", or_null(source_of(b))},
+                   {"instance", or_null(b.instance)},
+                   {"reg_id", b.reg_id != 0 ? nlohmann::ordered_json(b.reg_id) : nlohmann::ordered_json(nullptr)},
+                   {"gruu", or_null(b.pub_gruu)},
+                   {"outbound", b.outbound},
+                   {"flow", or_null(b.flow)},
+                   {"call_id", b.call_id},
+                   {"cseq", b.cseq},
+                   {"updated", iso8601_utc(b.updated_unix)}});
+  }
+  nlohmann::ordered_json out = {{"data_dir", data_dir}, {"registrations", arr}};
+  return out.dump(2);
+}
+
+namespace {
+
 int run_registrations(const RegistrationsCli& cli) {
   constexpr std::string_view cmd = "sotto registrations";
   auto st = open_store(cli.data_dir, "", /*create=*/false);
@@ -31,26 +60,7 @@ int run_registrations(const RegistrationsCli& cli) {
   if (!bindings) return fail_with(cmd, bindings.error());
 
   if (cli.json) {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& b : *bindings) {
-      auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
-      arr.push_back({{"user", b.user},
-                     {"contact", b.contact},
-                     {"transport", std::string(store::transport_label(b.transport))},
-                     {"expires_in", b.expires_unix - now},
-                     {"expires", iso8601_utc(b.expires_unix)},
-                     {"source", or_null(source_of(b))},
-                     {"instance", or_null(b.instance)},
-                     {"reg_id", b.reg_id != 0 ? nlohmann::ordered_json(b.reg_id) : nlohmann::ordered_json(nullptr)},
-                     {"gruu", or_null(b.pub_gruu)},
-                     {"outbound", b.outbound},
-                     {"flow", or_null(b.flow)},
-                     {"call_id", b.call_id},
-                     {"cseq", b.cseq},
-                     {"updated", iso8601_utc(b.updated_unix)}});
-    }
-    nlohmann::ordered_json out = {{"data_dir", cli.data_dir}, {"registrations", arr}};
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", registrations_document(cli.data_dir, *bindings, now));
     return 0;
   }
   fmt::print("{} registration{} in {}\n", bindings->size(), bindings->size() == 1 ? "" : "s", cli.data_dir);

@@ -31,6 +31,7 @@ void add_user_command(CLI::App& app, Commands& cmds);
 void add_ca_command(CLI::App& app, Commands& cmds);
 void add_provision_command(CLI::App& app, Commands& cmds);
 void add_config_command(CLI::App& app, Commands& cmds);
+void add_serve_command(CLI::App& app, Commands& cmds);
 void add_calls_command(CLI::App& app, Commands& cmds);
 void add_registrations_command(CLI::App& app, Commands& cmds);
 
@@ -64,6 +65,7 @@ inline Commands register_commands(CLI::App& app) {
   add_ca_command(app, c);
   add_provision_command(app, c);
   add_config_command(app, c);
+  add_serve_command(app, c);
   add_calls_command(app, c);
   add_registrations_command(app, c);
   return c;

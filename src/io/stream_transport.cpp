@@ -67,6 +67,13 @@ std::vector<Endpoint> StreamTransport::local_endpoints() const {
   return out;
 }
 
+void StreamTransport::stop_listening() {
+  for (auto& l : listeners_) {
+    std::error_code ignored;
+    l->acceptor.close(ignored);
+  }
+}
+
 void StreamTransport::accept_next(Listener& l) {
   std::weak_ptr<int> alive = alive_;
   l.acceptor.async_accept([this, alive, &l](const std::error_code& ec, asio::ip::tcp::socket socket) {

@@ -64,6 +64,8 @@ class StreamTransport : protected ConnectionOwner {
   // endpoint, so port 0 yields the ephemeral port chosen.
   Result<Endpoint> listen(const Endpoint& local);
   std::vector<Endpoint> local_endpoints() const;
+  // Closes every listener (no new inbound connections); live connections stay. For a draining server.
+  void stop_listening();
 
   // Starts a connection; ConnectionOpened or ConnectionClosed (connect_failed/handshake_failed) follows.
   Result<ConnectionId> connect(const Endpoint& remote, const ConnectOptions& options = {});

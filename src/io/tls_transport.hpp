@@ -21,6 +21,9 @@ class TlsTransport final : public StreamTransport {
 
   const std::shared_ptr<TlsContext>& server_context() const noexcept { return server_; }
   const std::shared_ptr<TlsContext>& client_context() const noexcept { return client_; }
+  // New inbound handshakes use `server` from now on; connections made before keep the context they
+  // were made with (each holds its own reference), so nothing is dropped. For certificate reloads.
+  void set_server_context(std::shared_ptr<TlsContext> server) { server_ = std::move(server); }
 
  protected:
   Status can_listen() const override;

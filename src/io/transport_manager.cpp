@@ -64,6 +64,19 @@ Status TransportManager::ensure_tls() {
   return {};
 }
 
+Status TransportManager::reload_tls_server(const TlsConfig& config) {
+  auto s = TlsContext::create(TlsRole::server, config);
+  if (!s) return Unexpected(s.error());
+  options_.tls_server = config;
+  if (tls_) tls_->set_server_context(*s);
+  return {};
+}
+
+void TransportManager::stop_listening() {
+  if (tcp_) tcp_->stop_listening();
+  if (tls_) tls_->stop_listening();
+}
+
 Result<StreamTransport*> TransportManager::client_transport(TransportKind kind) {
   if (kind == TransportKind::udp) return fail(Errc::invalid_argument, "UDP has no connections");
   if (kind == TransportKind::tcp && !tcp_) tcp_ = std::make_unique<TcpTransport>(io_, on_event_, options_.stream);

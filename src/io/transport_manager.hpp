@@ -46,6 +46,12 @@ class TransportManager {
                                const ConnectOptions& options = {});
   Status close(ConnectionId id);
 
+  // Builds a new TLS server context from `config` (certificate and key read again from disk) and uses it
+  // for handshakes from now on; live connections keep theirs. On error nothing changes.
+  Status reload_tls_server(const TlsConfig& config);
+  // Closes the TCP and TLS listeners (live connections stay; UDP keeps receiving). For draining.
+  void stop_listening();
+
   // A dialog or registration uses the connection `id` (true) or no longer does (false). Pinned
   // connections have no idle deadline, do not count against max_connections_per_source and are never
   // evicted. UDP flows and unknown ids: not_found.

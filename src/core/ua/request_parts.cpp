@@ -81,4 +81,39 @@ std::string warning_text(const sip::SipMessage& msg) {
   return sip::unquoted(std::string_view(w->value).substr(q));
 }
 
+sip::SipMessage make_cancel(const sip::SipMessage& invite) {
+  sip::SipMessage cancel = sip::SipMessage::request(sip::MethodId::cancel, invite.request_uri());
+  for (const auto& h : invite.headers()) {
+    if (h.id == sip::HeaderId::via) {
+      cancel.headers().push_back(h);
+      break;
+    }
+  }
+  for (const auto& h : invite.headers()) {
+    if (h.id == sip::HeaderId::route || h.id == sip::HeaderId::from || h.id == sip::HeaderId::to ||
+        h.id == sip::HeaderId::call_id) {
+      cancel.headers().push_back(h);
+    }
+  }
+  cancel.add(sip::hdr::max_forwards, std::uint8_t{70});
+  auto cseq = invite.header(sip::hdr::cseq);
+  cancel.add(sip::hdr::cseq, sip::CSeq{cseq ? cseq->number : 1, sip::MethodId::cancel});
+  cancel.add(sip::hdr::content_length, std::uint32_t{0});
+  return cancel;
+}
+
+void copy_record_route(const sip::SipMessage& request, sip::SipMessage& response) {
+  auto routes = request.all(sip::hdr::record_route);
+  if (!routes) return;  // check_message() validated it; nothing to copy otherwise
+  for (const sip::NameAddr& rr : *routes) response.add(sip::hdr::record_route, rr);
+}
+
+std::string media_type(const sip::SipMessage& msg) {
+  auto ct = msg.header(sip::hdr::content_type);
+  if (!ct) return {};
+  std::string t = ct->substr(0, ct->find(';'));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+  return lower(t);
+}
+
 }  // namespace sotto::ua

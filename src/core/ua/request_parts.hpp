@@ -45,4 +45,12 @@ void add_capability_headers(sip::SipMessage& msg, const UaConfig& cfg);
 // The warn-text of the first Warning header, unquoted; empty when there is none.
 std::string warning_text(const sip::SipMessage& msg);
 
+// RFC 3261 9.1: the CANCEL for `invite` as sent (same Request-URI, top Via, Route, From, To, Call-ID
+// and CSeq number). It goes through the transaction layer as is, on the INVITE's flow.
+sip::SipMessage make_cancel(const sip::SipMessage& invite);
+// RFC 3261 12.1.1: a UAS copies every Record-Route of the request, in order, into its 18x and 2xx.
+void copy_record_route(const sip::SipMessage& request, sip::SipMessage& response);
+// The media type of the Content-Type, lower case, without parameters; empty when there is none.
+std::string media_type(const sip::SipMessage& msg);
+
 }  // namespace sotto::ua

@@ -197,23 +197,7 @@ void UserAgent::send_ack(Call& c, std::uint32_t cseq) {
 
 void UserAgent::send_cancel(Timestamp now, Call& c) {
   // 9.1: same Request-URI, Call-ID, From, To, CSeq number and top Via (branch) as the INVITE.
-  SipMessage cancel = SipMessage::request(sip::MethodId::cancel, c.invite.request_uri());
-  for (const auto& h : c.invite.headers()) {
-    if (h.id == sip::HeaderId::via) {
-      cancel.headers().push_back(h);
-      break;
-    }
-  }
-  for (const auto& h : c.invite.headers()) {
-    if (h.id == sip::HeaderId::route || h.id == sip::HeaderId::from || h.id == sip::HeaderId::to ||
-        h.id == sip::HeaderId::call_id) {
-      cancel.headers().push_back(h);
-    }
-  }
-  cancel.add(hdr::max_forwards, std::uint8_t{70});
-  auto cseq = c.invite.header(hdr::cseq);
-  cancel.add(hdr::cseq, sip::CSeq{cseq ? cseq->number : 1, sip::MethodId::cancel});
-  cancel.add(hdr::content_length, std::uint32_t{0});
+  SipMessage cancel = make_cancel(c.invite);
   // Through the transaction layer as is: start_request would replace the Via.
   const auto owner_it = client_.find(c.invite_txn);
   const Flow flow = c.provisional_flow ? *c.provisional_flow : owner_it != client_.end() ? owner_it->second.flow : Flow{};

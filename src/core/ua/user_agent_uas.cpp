@@ -16,16 +16,6 @@ namespace hdr = sip::hdr;
 
 namespace {
 
-// RFC 3261 12.1.1: a UAS copies every Record-Route of the request, in order, into its 18x and 2xx
-// responses, so that the caller learns the same route set and in-dialog requests (ACK, BYE) pass the
-// proxies that asked to stay on the path.
-void copy_record_route(const sip::SipMessage& request, sip::SipMessage& response) {
-  auto routes = request.all(hdr::record_route);
-  if (!routes) return;  // check_message() validated it; nothing to copy otherwise
-  for (const sip::NameAddr& rr : *routes) response.add(hdr::record_route, rr);
-}
-
-
 std::string reason_for(int status) {
   switch (status) {
     case 480: return "Temporarily Unavailable";
@@ -35,20 +25,6 @@ std::string reason_for(int status) {
     case 603: return "Decline";
     default: return status < 500 ? "Request Failed" : status < 600 ? "Server Error" : "Global Failure";
   }
-}
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-// The media type of a Content-Type value, lower case, without parameters.
-std::string media_type(const SipMessage& m) {
-  auto ct = m.header(hdr::content_type);
-  if (!ct) return {};
-  std::string t = ct->substr(0, ct->find(';'));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  return lower(t);
 }
 
 }  // namespace
