@@ -143,9 +143,17 @@ void Server::on_flow_closed(io::ConnectionId id) {
   std::erase_if(binding_flow_, [&](const auto& kv) { return kv.second == flow.id; });
   if (b2bua_) {
     const auto now = clock_.now();
-    const auto users = router_->flow_closed(flow, "connection closed");
+    router_->flow_closed(flow, "connection closed");
     b2bua_->handle_transport_error(now, flow);
-    for (Flow p : users) b2bua_->handle_transport_error(now, p);
+    // Pending flows of the B2BUA that were located to this connection fail with it.
+    std::vector<Flow> pending;
+    for (const auto& [pending_id, real] : located_) {
+      if (real.id == flow.id) pending.push_back(Flow{pending_id, real.reliable});
+    }
+    for (Flow p : pending) {
+      located_.erase(p.id);
+      b2bua_->handle_transport_error(now, p);
+    }
     pump();
   }
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +121,7 @@ class Server {
   std::unique_ptr<store::CommitQueue> commits_;  // its own connection to the database; bindings go through it
   std::unique_ptr<registrar::Registrar> registrar_;
   std::map<std::string, std::uint64_t> binding_flow_;          // store::binding_key -> connection flow id
+  std::unordered_map<std::uint64_t, Flow> located_;              // B2BUA pending flow id -> the flow it was located to
   std::map<std::uint64_t, std::size_t> flow_bindings_;         // connection flow id -> bindings on it
   // Floods are summarised, one line per interval: failed digests, blocked sources, refreshes.
   std::unique_ptr<io::LogSummary> auth_failures_log_;

@@ -67,7 +67,13 @@ Status Server::start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpo
   dns_ = std::move(*resolver);
   router_ = std::make_unique<runtime::SipRouter>(*endpoint_, *dns_, locate::TransportMode::dns,
                                                  [this](std::string_view l) { log_(l); });
+  // The B2BUA keeps its pending flows (one per contact it sends to without a flow); the router reports
+  // the flow each was located to, which the records (TLS facts) and connection closures need.
+  router_->on_located([this](Flow pending, const sip::Uri&, const runtime::SipRouter::Located& r) {
+    if (pending.is_pending()) located_[pending.id] = r.flow;
+  });
   router_->on_unreachable([this](Flow placeholder) {
+    located_.erase(placeholder.id);
     b2bua_->handle_transport_error(clock_.now(), placeholder);
     pump();
   });
@@ -100,8 +106,8 @@ void Server::pump() {
 }
 
 Flow Server::real_flow(Flow f) const {
-  if (f.is_pending() && router_) {
-    if (auto r = router_->resolved(f)) return *r;
+  if (f.is_pending()) {
+    if (auto it = located_.find(f.id); it != located_.end()) return it->second;
   }
   return f;
 }
