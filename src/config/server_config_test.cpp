@@ -166,6 +166,13 @@ TEST(ServerConfig, TrunkSourcesAndRegister) {
   EXPECT_NE(m.find("sotto.toml:4:"), std::string::npos) << m;
   EXPECT_NE(m.find("trunk.sources: "), std::string::npos) << m;
   EXPECT_NE(m.find("sotto.toml:5:12: trunk.register: registering to the trunk is not supported"), std::string::npos) << m;
+  auto suites = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nsuites = [\"AEAD_AES_128_GCM\", \"NULL\"]\n");
+  ASSERT_FALSE(suites);
+  EXPECT_NE(suites.error().context.find("sotto.toml:4:31: trunk.suites: 'NULL': expected an SRTP suite"), std::string::npos)
+      << suites.error().context;
+  auto good = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nsuites = \"AEAD_AES_128_GCM,AES_CM_128_HMAC_SHA1_80\"\n");
+  ASSERT_TRUE(good) << good.error().context;
+  EXPECT_EQ(good->trunks.at(0).suites, (std::vector<std::string>{"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"}));
   auto not_bool = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nregister = \"no\"\n");
   ASSERT_FALSE(not_bool);
   EXPECT_NE(not_bool.error().context.find("trunk.register: expected a boolean, got a string"), std::string::npos);

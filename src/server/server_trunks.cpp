@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "core/sip/uri.hpp"
+#include "core/srtp/suite.hpp"
 #include "core/ua/request_parts.hpp"
 
 namespace sotto::server {
@@ -57,6 +58,14 @@ Result<std::vector<b2bua::Trunk>> make_trunks(const std::vector<config::TrunkCon
     t.uri.user.clear();
     if (!tc.username.empty()) t.credentials = auth::DigestCredentials{tc.username, tc.password};
     t.policy.media.mode = tc.srtp;
+    if (!tc.suites.empty()) {
+      t.policy.media.suites.clear();
+      for (const auto& name : tc.suites) {
+        const srtp::Suite* su = srtp::find_suite(name);
+        if (!su) return fail(Errc::invalid_argument, where + ": unknown SRTP suite '" + name + "'");
+        t.policy.media.suites.push_back(su->id);
+      }
+    }
     t.policy.allowed_transports = {ua::transport_of(t.uri)};
     for (const auto& [number, user] : tc.numbers) t.numbers[number] = user;
     t.prefix = tc.prefix;
