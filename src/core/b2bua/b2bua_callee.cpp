@@ -344,6 +344,10 @@ void B2bua::send_ack(Leg& leg, std::uint32_t cseq) {
   if (!leg.dialog) return;
   if (!leg.ack || leg.acked_cseq != cseq) {
     leg.ack = leg.dialog->make_ack(cseq);
+    // An ACK for an authenticated INVITE (towards a trunk) carries the same credentials (22.1).
+    for (auto id : {sip::HeaderId::authorization, sip::HeaderId::proxy_authorization}) {
+      if (const sip::Header* h = leg.invite.find(id)) leg.ack->headers().push_back(*h);
+    }
     leg.acked_cseq = cseq;
   }
   send_direct(*leg.ack, hop_for(leg.flow, dialog_next_hop(leg), leg.transport));

@@ -126,6 +126,12 @@ TEST(B2buaTrunk, OutboundByPrefixAnswersTheCarriersDigestChallenge) {
   ASSERT_TRUE(w.net.run_until([&] {
     return w.net.has_state(w.a, CallState::established) && w.net.has_state(w.k, CallState::established);
   }));
+  // The ACK of the 200 carries the INVITE's credentials (RFC 3261 22.1).
+  auto acks = w.net.received(w.k, "ACK");
+  ASSERT_FALSE(acks.empty());
+  ASSERT_NE(acks.back().find(sip::HeaderId::proxy_authorization), nullptr);
+  EXPECT_EQ(acks.back().find(sip::HeaderId::proxy_authorization)->value,
+            invites[1].find(sip::HeaderId::proxy_authorization)->value);
   const ua::UaEvent* am = w.net.find(w.a, Kind::media_ready);
   const ua::UaEvent* km = w.net.find(w.k, Kind::media_ready);
   ASSERT_TRUE(am && am->media && km && km->media);
