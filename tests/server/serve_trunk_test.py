@@ -9,7 +9,8 @@ B plays the carrier: its account "acme" is A's trunk username/password (B challe
   15550002; audio checked both ways by correlation;
 - inbound: 15550002 (at B) dials 9+15550001 -> B's trunk -> A identifies its carrier by source address and
   the number, rings alice; audio checked both ways;
-- `sotto calls --json` on both servers: every leg TLS with SRTP, the trunk legs named trunk:<name>.
+- `sotto calls --json` on both servers: every leg TLS with SRTP, the trunk legs named trunk:<name>;
+- no toll fraud: an INVITE to the trunk number from an address that is not the carrier's gets 407.
 
   flock /tmp/sotto-interop.lock tests/server/serve_trunk_test.py [-k NAME]   # SOTTO_BUILD_DIR=build/default
 """
@@ -154,9 +155,49 @@ def carrier_number_call_reaches_alice_through_the_trunk():
     call_through_trunk("in")
 
 
+def invite_to_a_trunk_number_from_another_address_is_challenged_not_rung():
+    """No toll fraud: with the carrier at 127.0.0.2, a plain TLS INVITE from 127.0.0.1 to the trunk's number
+    (and one to the outbound prefix) gets 407 like any unauthenticated request, and alice's phone never rings."""
+    wd = h.Workdir("serve-trunk-fraud")
+    pki = h.make_pki(wd)
+    s = None
+    try:
+        with open(wd.file("office.toml"), "w") as f:
+            f.write('[[trunk]]\nname = "carrier"\nuri = "sips:127.0.0.2:5999"\nusername = "acme"\npassword = "x"\n'
+                    'prefix = "0"\nnumbers = { "+15550001" = "alice" }\n')
+        s = Serve(wd, args=["--config", wd.file("office.toml"), "--cert", pki["cert"], "--key", pki["key"],
+                            "--ca-file", pki["ca"]], log="office.log")
+        assert "inbound from 127.0.0.2" in s.log(), s.log()
+        s.sotto("user", "add", "alice", "--password", PW["alice"])
+        alice = phone(wd, pki, s.tls_port, "alice", "alice.log", ["--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "alice.log", "waiting for a call"), 15, "alice's registration")
+        sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               "m=audio 45000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+               "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n")
+        import serve_harness as sh
+        for ruri in ("sips:+15550001@127.0.0.1", "sips:015550002@127.0.0.1"):
+            with sh.tls_connect(s.tls_port, pki["ca"]) as sock:
+                resp = sh.stream_exchange(sock, sh.request("INVITE", ruri, transport="tls", from_user="mallory",
+                                                           extra="Contact: <sips:mallory@127.0.0.1:5999>\r\n"
+                                                                 "Content-Type: application/sdp\r\n", body=sdp))
+            assert sh.status_line(resp) == "SIP/2.0 407 Proxy Authentication Required", resp
+            print(f"  INVITE {ruri} from 127.0.0.1: {sh.status_line(resp)}", flush=True)
+        time.sleep(1)
+        assert "incoming call" not in open(wd.file("alice.log")).read().lower()
+        assert calls_json(s) == [], calls_json(s)
+        alice.send_signal(2)
+        alice.wait(timeout=10)
+        assert s.stop() == 0
+    finally:
+        if s is not None and s.proc.poll() is None:
+            s.stop()
+        wd.cleanup()
+
+
 SCENARIOS = [
     alice_calls_a_carrier_number_through_the_trunk_with_digest,
     carrier_number_call_reaches_alice_through_the_trunk,
+    invite_to_a_trunk_number_from_another_address_is_challenged_not_rung,
 ]
 
 if __name__ == "__main__":
