@@ -400,7 +400,8 @@ void B2bua::hang_up(Timestamp now, CallHandle h, const std::string& reason) {
     cancel_forks(now, *c, std::nullopt);
     fail_call(now, *c, 503, "Service Unavailable", CallResult::failed, warning(reason));
   } else {
-    finish(now, *c, c->record.answered ? CallResult::answered : CallResult::failed, c->record.status, reason);
+    finish(now, *c, c->record.answered ? CallResult::answered : CallResult::failed, c->record.answered ? 200 : c->record.status,
+           reason);
     send_bye(now, *c, c->a);
     if (c->winner) send_bye(now, *c, c->b());
     end_call(now, *c);

@@ -38,7 +38,10 @@ struct Locations final : registrar::Locations {
     if (user.empty() || user[0] == 'x') return {};  // "x...": not registered
     registrar::Binding b;
     b.user = std::string(user);
-    b.contact = *sip::parse_uri("sips:" + std::string(user) + "@127.0.0.1:5072");
+    b.contact.scheme = sip::UriScheme::sips;  // built, not parsed: the user part may need escaping
+    b.contact.user = std::string(user);
+    b.contact.host = "127.0.0.1";
+    b.contact.port = 5072;
     b.flow = sip::txn::Flow::connection(2);
     b.transport = user[0] == 'u' ? sip::Transport::udp : sip::Transport::tls;
     std::vector<registrar::Binding> out{b};
