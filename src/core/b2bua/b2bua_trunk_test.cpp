@@ -218,5 +218,48 @@ TEST(B2buaTrunk, CarrierThatCannotMeetTheTrunkPolicyGets503Cause88) {
   EXPECT_NE(resp[0].find("Reason")->value.find("cause=88"), std::string::npos);
 }
 
+
+TEST(B2buaTrunkPolicy, RtpOnlyTrunkIsBridgedWithSrtpKeptOnTheCallersLeg) {
+  B2buaConfig cfg = trunk_config();
+  cfg.trunks[0].policy.media.mode = negotiation::SrtpMode::off;  // srtp = "off": the carrier does plain RTP
+  ua::UaConfig plain = carrier_phone();
+  plain.media_policy.mode = negotiation::SrtpMode::off;
+  World w(cfg, plain);
+  auto h = w.alice.call(w.net.now, uri("sips:015550002@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  // Leg B's offer is plain RTP/AVP without keys.
+  auto invites = w.net.received(w.k, "INVITE");
+  ASSERT_FALSE(invites.empty());
+  EXPECT_NE(invites.back().body().find("RTP/AVP"), std::string::npos);
+  EXPECT_EQ(invites.back().body().find("a=crypto"), std::string::npos);
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] {
+    return w.net.has_state(w.a, CallState::established) && w.net.has_state(w.k, CallState::established);
+  }));
+  const ua::UaEvent* am = w.net.find(w.a, Kind::media_ready);
+  const ua::UaEvent* km = w.net.find(w.k, Kind::media_ready);
+  ASSERT_TRUE(am && am->media && km && km->media);
+  EXPECT_TRUE(am->media->srtp);   // alice's account requires SRTP: her leg keeps it
+  EXPECT_FALSE(km->media->srtp);  // the trunk allows plain RTP: its leg is bridged without
+}
+
+TEST(B2buaTrunkPolicy, SrtpTrunkOverPlainTcpIsRefusedWithCause88BeforeAnythingIsSent) {
+  B2buaConfig cfg = trunk_config();
+  cfg.trunks[0].uri = uri("sip:127.0.0.1:5090;transport=tcp");  // SDES keys would cross in cleartext
+  cfg.trunks[0].policy.allowed_transports = {sip::Transport::tcp};
+  World w(cfg);
+  auto h = w.alice.call(w.net.now, uri("sip:015550002@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::failed); }));
+  auto resp = w.net.received(w.a, "503");
+  ASSERT_EQ(resp.size(), 1u);
+  ASSERT_NE(resp[0].find("Reason"), nullptr);
+  EXPECT_NE(resp[0].find("Reason")->value.find("cause=88"), std::string::npos);
+  EXPECT_EQ(w.net.count(w.k, "INVITE"), 0u);
+  ASSERT_TRUE(w.ended());
+  EXPECT_NE(w.ended()->record.reason.find("SDES keys would be sent in cleartext over TCP"), std::string::npos) << w.ended()->record.reason;
+}
+
 }  // namespace
 }  // namespace sotto::b2bua
