@@ -23,11 +23,14 @@ std::optional<std::size_t> B2bua::inbound_trunk(const registrar::RequestContext&
 }
 
 std::optional<std::size_t> B2bua::outbound_trunk(std::string_view dialled) const {
+  // The longest matching prefix wins ("00" international before "0" national); ties: the first listed.
+  std::optional<std::size_t> best;
   for (std::size_t i = 0; i < config_.trunks.size(); ++i) {
     const Trunk& t = config_.trunks[i];
-    if (!t.prefix.empty() && dialled.size() > t.prefix.size() && dialled.starts_with(t.prefix)) return i;
+    if (t.prefix.empty() || dialled.size() <= t.prefix.size() || !dialled.starts_with(t.prefix)) continue;
+    if (!best || t.prefix.size() > config_.trunks[*best].prefix.size()) best = i;
   }
-  return std::nullopt;
+  return best;
 }
 
 registrar::Binding B2bua::trunk_binding(std::size_t trunk, std::string_view dialled) const {

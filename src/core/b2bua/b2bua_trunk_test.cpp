@@ -261,5 +261,23 @@ TEST(B2buaTrunkPolicy, SrtpTrunkOverPlainTcpIsRefusedWithCause88BeforeAnythingIs
   EXPECT_NE(w.ended()->record.reason.find("SDES keys would be sent in cleartext over TCP"), std::string::npos) << w.ended()->record.reason;
 }
 
+TEST(B2buaTrunk, LongestPrefixWins) {
+  B2buaConfig cfg = trunk_config();
+  Trunk intl = cfg.trunks[0];
+  intl.name = "international";
+  intl.uri = uri("sips:127.0.0.1:5099");  // nobody listens there
+  intl.prefix = "00";
+  cfg.trunks.insert(cfg.trunks.begin(), intl);
+  std::swap(cfg.trunks[0], cfg.trunks[1]);  // "0" listed first, "00" second
+  World w(cfg);
+  auto h = w.alice.call(w.net.now, uri("sips:0044123@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.ended() != nullptr; }));
+  EXPECT_EQ(w.net.count(w.k, "INVITE"), 0u);  // not the "0" trunk
+  ASSERT_EQ(w.ended()->record.legs.size(), 2u);
+  EXPECT_EQ(w.ended()->record.legs[1].user, "trunk:international");
+  EXPECT_EQ(w.ended()->record.legs[1].uri, "sips:44123@127.0.0.1:5099");
+}
+
 }  // namespace
 }  // namespace sotto::b2bua
