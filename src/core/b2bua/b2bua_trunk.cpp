@@ -51,10 +51,18 @@ void B2bua::trunk_invite(const B2bCall& c, SipMessage& inv) const {
   host.user.clear();
   host.params = {};
   host.headers.clear();
-  // From: the trunk account at the carrier's host, the caller's account as display name.
+  // From: the caller's own number on this trunk (its DID: the first of `numbers` mapped to the caller),
+  // else the trunk account, else the caller's account name; at the carrier's host, the caller's account
+  // as display name. The digest username goes in the credentials only.
   sip::NameAddr from = *inv.header(hdr::from);
   from.uri = host;
   from.uri.user = t.credentials ? t.credentials->username : c.caller;
+  for (const auto& [number, user] : t.numbers) {
+    if (user == c.caller) {
+      from.uri.user = number;
+      break;
+    }
+  }
   from.display_name = c.caller;
   inv.remove(sip::HeaderId::from);
   inv.add(hdr::from, from);

@@ -120,7 +120,7 @@ TEST(B2buaTrunk, OutboundByPrefixAnswersTheCarriersDigestChallenge) {
   // Prefix stripped; From is the trunk account with the caller as display name.
   EXPECT_EQ(sip::serialize(invites[1].request_uri()), "sips:15550002@127.0.0.1:5090");
   EXPECT_EQ(invites[1].header(sip::hdr::to)->uri.user, "15550002");
-  EXPECT_EQ(invites[1].header(sip::hdr::from)->uri.user, "acme");
+  EXPECT_EQ(invites[1].header(sip::hdr::from)->uri.user, "+15550001");  // alice's number on this trunk
   EXPECT_EQ(invites[1].header(sip::hdr::from)->display_name, "alice");
   ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call)->call));
   ASSERT_TRUE(w.net.run_until([&] {
@@ -147,6 +147,19 @@ TEST(B2buaTrunk, OutboundByPrefixAnswersTheCarriersDigestChallenge) {
   EXPECT_EQ(r.legs[1].transport, "TLS");
   EXPECT_TRUE(r.legs[1].signalling_tls);
   EXPECT_TRUE(r.legs[1].srtp_suite.has_value());
+}
+
+TEST(B2buaTrunk, CallerWithoutANumberOnTheTrunkIsSentAsTheTrunkAccount) {
+  B2buaConfig cfg = trunk_config();
+  cfg.trunks[0].numbers = {{"+15550009", "bob"}};
+  World w(cfg);
+  auto h = w.alice.call(w.net.now, uri("sips:015550002@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  auto invites = w.net.received(w.k, "INVITE");
+  ASSERT_EQ(invites.size(), 2u);
+  EXPECT_EQ(sip::serialize(invites[1].header(sip::hdr::from)->uri), "sips:acme@127.0.0.1:5090");
+  EXPECT_EQ(invites[1].header(sip::hdr::from)->display_name, "alice");
 }
 
 TEST(B2buaTrunk, WrongCarrierPasswordFailsTheCallWithoutLooping) {

@@ -9,7 +9,8 @@
 //
 // Outbound: a local user's INVITE to <prefix><number> (no local account of that name) becomes leg B
 // towards `uri` with the Request-URI and To sip(s):<number>@<trunk host>, From
-// "<caller>" <sip(s):<username>@<trunk host>>, under `policy`, its 401/407 answered with `credentials`.
+// "<caller>" <sip(s):<caller id>@<trunk host>> (caller id: the caller's number in `numbers`, else the
+// username), under `policy`, its 401/407 answered with `credentials`.
 // Inbound: an INVITE whose source address is one of `source_ips` and whose Request-URI user is a key of
 // `numbers` rings that user's bindings; caller is "trunk:<name>". Anything else goes through the
 // normal digest authentication (no unauthenticated calls from elsewhere). See docs/B2BUA.md.
