@@ -138,7 +138,7 @@ int run_serve(const ServeCli& cli) {
   if (!st) return fail_with(kCmd, st.error());
   o.realm = (*st)->info().realm;
 
-  if (!eff->trunks.empty()) log(fmt::format("warning: {} trunk(s) configured: trunks are not routed yet", eff->trunks.size()));
+  o.trunks = eff->trunks;
 
   asio::io_context io;
   server::Server server(io, o, std::move(*st), log);

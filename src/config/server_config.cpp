@@ -6,13 +6,16 @@
 #include <tuple>
 #include <toml++/toml.h>
 
+#include "core/srtp/suite.hpp"
+
 namespace sotto::config {
 namespace {
 
 constexpr std::string_view kTopKeys[] = {"listen",     "domain",   "data_dir",  "realm",   "cert",
                                          "key",        "ca_file",  "cert_names", "media_ip", "rtp_ports",
                                          "http",       "log_format", "trunk"};
-constexpr std::string_view kTrunkKeys[] = {"name", "uri", "username", "password", "srtp", "numbers", "prefix"};
+constexpr std::string_view kTrunkKeys[] = {"name",    "uri",    "username", "password", "srtp",
+                                           "numbers", "prefix", "sources",  "register", "suites"};
 
 std::string join(std::span<const std::string_view> names) {
   std::string out;
@@ -240,6 +243,28 @@ void Parser::trunk(const toml::table& t, ServerConfig& out) {
             return {};
           })) {
         tr.prefix = *s;
+      }
+    } else if (key == "sources") {
+      if (auto l = list(v, qk, "IP address literals", check_ip_literal)) tr.sources = *l;
+    } else if (key == "suites") {
+      if (auto l = list(v, qk, "SRTP suite names", [](std::string_view n) -> Status {
+            const srtp::Suite* su = srtp::find_suite(n);
+            if (su == nullptr || su->cipher == srtp::Cipher::null || su->auth == srtp::Auth::null) {
+              return fail(Errc::invalid_argument, "'" + std::string(n) + "': expected an SRTP suite that encrypts and "
+                                                  "authenticates, such as AES_CM_128_HMAC_SHA1_80 or AEAD_AES_128_GCM");
+            }
+            return {};
+          })) {
+        tr.suites = *l;
+      }
+    } else if (key == "register") {
+      if (const auto* b = v.as_boolean()) {
+        if (b->get()) {
+          error(v.source(), qk + ": registering to the trunk is not supported (expected false); the carrier must send "
+                                 "calls to a listener of this server");
+        }
+      } else {
+        error(v.source(), qk + ": expected a boolean, got " + std::string(type_name(v)));
       }
     } else {
       error(k.source(), "unknown key '" + qk + "' (a trunk takes: " + join(kTrunkKeys) + ")");
@@ -515,6 +540,8 @@ std::string to_toml(const EffectiveConfig& c) {
     if (!t.password.empty()) out += "password = \"(set)\"\n";
     out += "srtp = \"" + std::string(negotiation::to_string(t.srtp)) + "\"\n";
     if (!t.prefix.empty()) out += "prefix = " + quoted(t.prefix) + "\n";
+    if (!t.sources.empty()) out += "sources = " + array(t.sources) + "\n";
+    if (!t.suites.empty()) out += "suites = " + array(t.suites) + "\n";
     if (!t.numbers.empty()) {
       out += "numbers = { ";
       for (std::size_t i = 0; i < t.numbers.size(); ++i) {

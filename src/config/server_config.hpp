@@ -34,6 +34,8 @@ struct TrunkConfig {
   negotiation::SrtpMode srtp = negotiation::SrtpMode::require;
   std::vector<std::pair<std::string, std::string>> numbers;  // inbound number -> user, by number
   std::string prefix;                                         // outbound dial prefix; empty: none
+  std::vector<std::string> sources;  // inbound: addresses the trunk's requests come from; empty: uri's host
+  std::vector<std::string> suites;   // SRTP suites in preference order (RFC names); empty: the default list
   int line = 0;                                               // where the [[trunk]] starts
   friend bool operator==(const TrunkConfig&, const TrunkConfig&) = default;
 };

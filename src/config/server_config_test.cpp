@@ -155,6 +155,29 @@ TEST(ServerConfig, TrunkChecks) {
   EXPECT_NE(not_array.error().context.find("expected [[trunk]] sections"), std::string::npos);
 }
 
+TEST(ServerConfig, TrunkSourcesAndRegister) {
+  auto ok = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:127.0.0.1:5090\"\nsources = [\"127.0.0.2\", \"::1\"]\n"
+                  "register = false\n");
+  ASSERT_TRUE(ok) << ok.error().context;
+  EXPECT_EQ(ok->trunks.at(0).sources, (std::vector<std::string>{"127.0.0.2", "::1"}));
+  auto bad = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nsources = [\"c.example\"]\nregister = true\n");
+  ASSERT_FALSE(bad);
+  const auto& m = bad.error().context;
+  EXPECT_NE(m.find("sotto.toml:4:"), std::string::npos) << m;
+  EXPECT_NE(m.find("trunk.sources: "), std::string::npos) << m;
+  EXPECT_NE(m.find("sotto.toml:5:12: trunk.register: registering to the trunk is not supported"), std::string::npos) << m;
+  auto suites = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nsuites = [\"AEAD_AES_128_GCM\", \"NULL\"]\n");
+  ASSERT_FALSE(suites);
+  EXPECT_NE(suites.error().context.find("sotto.toml:4:31: trunk.suites: 'NULL': expected an SRTP suite"), std::string::npos)
+      << suites.error().context;
+  auto good = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nsuites = \"AEAD_AES_128_GCM,AES_CM_128_HMAC_SHA1_80\"\n");
+  ASSERT_TRUE(good) << good.error().context;
+  EXPECT_EQ(good->trunks.at(0).suites, (std::vector<std::string>{"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"}));
+  auto not_bool = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nregister = \"no\"\n");
+  ASSERT_FALSE(not_bool);
+  EXPECT_NE(not_bool.error().context.find("trunk.register: expected a boolean, got a string"), std::string::npos);
+}
+
 TEST(ServerConfig, FlagsOverrideKeys) {
   auto file = parse("listen = \"tls://127.0.0.1:5061\"\nrealm = \"example\"\nlog_format = \"json\"\n"
                     "[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\n");

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "server/server.hpp"
+#include "server/server_trunks.hpp"
 #include "store/verdict.hpp"
 
 namespace sotto::server {
@@ -84,6 +85,15 @@ Status Server::start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpo
   for (const auto& [spec, ep] : bound) {
     cfg.bindings.push_back(ua::LocalBinding{std::string(sip::transport_name(spec.kind)), host_of(ep), ep.port});
   }
+  auto trunks = make_trunks(opts_.trunks);
+  if (!trunks) return Unexpected(trunks.error());
+  for (const b2bua::Trunk& t : *trunks) {
+    std::string from;
+    for (const auto& ip : t.source_ips) from += (from.empty() ? "" : ", ") + ip;
+    log_(fmt::format("trunk {}: {} (srtp {}), prefix '{}', {} number(s), inbound from {}", t.name, sip::serialize(t.uri),
+                     negotiation::to_string(t.policy.media.mode), t.prefix, t.numbers.size(), from));
+  }
+  cfg.trunks = std::move(*trunks);
   b2bua_ = std::make_unique<b2bua::B2bua>(cfg, *registrar_, *registrar_, *relay_, *policies_);
   return {};
 }

@@ -30,6 +30,7 @@ struct ServerOptions {
   // Connection limits (io::StreamTransportOptions); the server keeps connections of registered phones.
   std::size_t max_connections = 4096;
   std::size_t max_connections_per_source = 32;
+  std::vector<config::TrunkConfig> trunks;  // [[trunk]] sections (server_trunks.hpp)
 };
 
 }  // namespace sotto::server

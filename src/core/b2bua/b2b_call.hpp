@@ -22,6 +22,7 @@
 #include "core/sdp/capabilities.hpp"
 #include "core/sip/sip_message.hpp"
 #include "core/transaction/transaction_layer.hpp"
+#include "core/ua/digest_client.hpp"
 
 namespace sotto::b2bua {
 
@@ -80,6 +81,7 @@ struct Fork {
   int status = 0;                        // final status received
   std::string reason;
   std::string warning;
+  ua::AuthAttempt auth;                  // towards a trunk: challenges answered so far
 };
 
 struct B2bCall {
@@ -113,6 +115,9 @@ struct B2bCall {
   CallRecord record;
   bool ended_reported = false;
   std::optional<Timestamp> purge_at;
+  // Index into B2buaConfig::trunks: leg B goes out to it, or leg A came in from it.
+  std::optional<std::size_t> trunk_out;
+  std::optional<std::size_t> trunk_in;
 
   Leg& b() { return forks.at(*winner).leg; }
   Leg& leg(relay::Side s) { return s == relay::Side::a ? a : b(); }

@@ -134,6 +134,14 @@ class B2bua {
   Status set_leg(Timestamp now, B2bCall& c, relay::Side side, const negotiation::SecureMedia& m,
                  const negotiation::NegotiatedSession& s);
 
+  // b2bua_trunk.cpp: upstream providers
+  std::optional<std::size_t> inbound_trunk(const registrar::RequestContext& ctx, const sip::SipMessage& req) const;
+  std::optional<std::size_t> outbound_trunk(std::string_view dialled) const;
+  registrar::Binding trunk_binding(std::size_t trunk, std::string_view dialled) const;
+  void trunk_invite(const B2bCall& c, sip::SipMessage& inv) const;
+  // A 401/407 from the trunk: the INVITE again with credentials and the next CSeq. False: not answered.
+  bool trunk_auth_retry(Timestamp now, B2bCall& c, Fork& f, const sip::SipMessage& resp);
+
   B2buaConfig config_;
   registrar::Locations* locations_;
   registrar::Authenticator* auth_;
@@ -154,6 +162,7 @@ class B2bua {
   std::deque<std::pair<std::uint64_t, ua::Transmit>> out_;
   std::deque<std::pair<std::uint64_t, B2buaEvent>> events_;
   std::uint64_t out_seq_ = 0;
+  std::map<std::size_t, ua::DigestClient> trunk_digest_;  // per trunk (nonce counts)
 };
 
 }  // namespace sotto::b2bua

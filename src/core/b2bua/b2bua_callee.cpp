@@ -71,6 +71,7 @@ void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Bindin
     (void)inv.add_raw("Supported", "path");
     inv.add(hdr::content_type, std::string("application/sdp"));
     inv.set_body(sdp::serialize(offer->sdp));
+    trunk_invite(c, inv);
     f.leg.pending = std::move(offer->pending);
     f.binding = std::move(b);
     const Hop hop = hop_for(f.leg.flow, f.leg.next_hop, f.transport);
@@ -138,7 +139,8 @@ void B2bua::on_fork_response(Timestamp now, const ClientRequest& owner, Flow flo
     on_fork_2xx(now, *c, f, flow, resp);
     return;
   }
-  on_fork_failure(now, *c, f, status, resp.reason(), ua::warning_text(resp));
+  if (trunk_auth_retry(now, *c, f, resp)) return;
+  on_fork_failure(now, *c, f, status, resp.reason(), f.warning.empty() ? ua::warning_text(resp) : f.warning);
 }
 
 bool B2bua::apply_callee_answer(Timestamp now, B2bCall& c, Fork& f, const SipMessage& resp, std::string& error) {
@@ -342,6 +344,10 @@ void B2bua::send_ack(Leg& leg, std::uint32_t cseq) {
   if (!leg.dialog) return;
   if (!leg.ack || leg.acked_cseq != cseq) {
     leg.ack = leg.dialog->make_ack(cseq);
+    // An ACK for an authenticated INVITE (towards a trunk) carries the same credentials (22.1).
+    for (auto id : {sip::HeaderId::authorization, sip::HeaderId::proxy_authorization}) {
+      if (const sip::Header* h = leg.invite.find(id)) leg.ack->headers().push_back(*h);
+    }
     leg.acked_cseq = cseq;
   }
   send_direct(*leg.ack, hop_for(leg.flow, dialog_next_hop(leg), leg.transport));

@@ -66,14 +66,20 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
     respond(now, id, req, 483, "Too Many Hops");  // 16.3 step 3, as a proxy would
     return;
   }
-  registrar::AuthDecision who = auth_->authenticate(now, ctx, req);
-  if (who.response) {
-    (void)send_response(now, id, std::move(*who.response));
-    return;
+  // A trunk's call (its source address, one of its numbers) is not challenged; everything else is.
+  const std::optional<std::size_t> trunk_in = inbound_trunk(ctx, req);
+  registrar::AuthDecision who;
+  if (!trunk_in) {
+    who = auth_->authenticate(now, ctx, req);
+    if (who.response) {
+      (void)send_response(now, id, std::move(*who.response));
+      return;
+    }
+    if (!who.user) return;  // a blocked source: no answer at all
   }
-  if (!who.user) return;  // a blocked source: no answer at all
-  const std::string caller = *who.user;
-  const std::optional<UserPolicy> caller_policy = policies_->lookup(caller);
+  const std::string caller = trunk_in ? trunk_user(config_.trunks[*trunk_in]) : *who.user;
+  const std::optional<UserPolicy> caller_policy =
+      trunk_in ? std::optional<UserPolicy>(config_.trunks[*trunk_in].policy) : policies_->lookup(caller);
   if (!caller_policy) {
     respond(now, id, req, 403, "Forbidden", {}, warning("no policy for account " + caller));
     return;
@@ -90,8 +96,13 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
     respond(now, id, req, 403, "Forbidden", {}, warning("not a domain of this server: " + ruri.host));
     return;
   }
-  const std::string callee = ruri.user;
-  const std::optional<UserPolicy> callee_policy = callee.empty() ? std::nullopt : policies_->lookup(callee);
+  std::string callee = trunk_in ? config_.trunks[*trunk_in].numbers.at(ruri.user) : ruri.user;
+  std::optional<UserPolicy> callee_policy = callee.empty() ? std::nullopt : policies_->lookup(callee);
+  // A dialled number with a trunk's prefix (and no local account of that name) goes out to the trunk;
+  // never for a call that came in from a trunk (no relaying between carriers).
+  const std::optional<std::size_t> trunk_out =
+      callee_policy || trunk_in ? std::nullopt : outbound_trunk(callee);
+  if (trunk_out) callee_policy = config_.trunks[*trunk_out].policy;
   if (!callee_policy) {
     respond(now, id, req, 404, "Not Found");
     return;
@@ -131,7 +142,10 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
     }
   }
   std::vector<registrar::Binding> bindings;
-  if (ruri.params.has("gr")) {
+  if (trunk_out) {
+    bindings.push_back(trunk_binding(*trunk_out, callee));
+    callee = trunk_user(config_.trunks[*trunk_out]);
+  } else if (ruri.params.has("gr")) {
     // RFC 5627: a GRUU names one binding (one phone), not every phone of the account.
     if (auto g = locations_->lookup_gruu(now, ruri); g && g->user == callee) bindings.push_back(std::move(*g));
   } else {
@@ -144,6 +158,8 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
   c.caller = caller;
   c.callee = callee;
   c.caller_ctx = ctx;
+  c.trunk_in = trunk_in;
+  c.trunk_out = trunk_out;
   c.caller_ctx.flow = flow;
   c.a_invite = req;
   c.a_txn = id;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/b2bua/trunk.hpp"
 #include "core/sdp/capabilities.hpp"
 #include "core/transaction/timers.hpp"
 #include "core/ua/ua_config.hpp"
@@ -30,6 +31,8 @@ struct B2buaConfig {
   std::vector<sdp::CodecCapability> late_offer_codecs = ua::default_codecs();
   std::string server = "sotto";  // Server / User-Agent header; empty = none
   sip::txn::TimerConfig timers;
+  // Upstream providers (core/b2bua/trunk.hpp, docs/B2BUA.md "Trunks").
+  std::vector<Trunk> trunks;
 };
 
 }  // namespace sotto::b2bua

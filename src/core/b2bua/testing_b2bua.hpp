@@ -171,6 +171,10 @@ class Net {
 
   Timestamp now = start_time();
   Duration latency = 5ms;
+  // Source address the server sees for a node's messages (default 127.0.0.1).
+  std::map<int, std::string> source_ips;
+  // Sees a phone's incoming messages first; returns true when it consumed one (a carrier's digest edge).
+  std::map<int, Script> gates;
 
   int add_phone(std::string name, ua::UserAgent& ua) {
     nodes_.push_back(Node{std::move(name), &ua, nullptr, nullptr, ua.config().bindings, {}, {}});
@@ -234,6 +238,7 @@ class Net {
       }
     }
   }
+  bool gate_consumed = false;  // a gate sets it to keep the message from the phone
   void run_for(Duration d) { run_until([] { return false; }, d); }
 
   const ua::UaEvent* find(int n, ua::UaEvent::Kind k, int nth = 0) const {
@@ -370,13 +375,24 @@ class Net {
                      f.bytes.c_str());
       }
       const bool secure = f.to.transport == "TLS";
+      if (auto g = gates.find(f.to.node); g != gates.end() && n.ua) {
+        bool consumed = false;
+        g->second(*this, f.to.node, f.to.flow, *msg);
+        consumed = gate_consumed;
+        gate_consumed = false;
+        if (consumed) {
+          collect();
+          continue;
+        }
+      }
       if (n.ua) {
         n.ua->handle_message(now, f.to.flow, std::move(*msg), ua::FlowInfo{secure});
       } else if (n.b2bua) {
         registrar::RequestContext ctx;
         ctx.flow = f.to.flow;
         ctx.transport = *sip::parse_transport(f.to.transport);
-        ctx.source_ip = "127.0.0.1";
+        const int sender = peers_[{f.to.node, f.to.flow.id}].node;
+        ctx.source_ip = source_ips.count(sender) ? source_ips.at(sender) : "127.0.0.1";
         ctx.source_port = peers_[{f.to.node, f.to.flow.id}].source_port;
         ctx.secure = secure;
         n.b2bua->handle_message(now, f.to.flow, ctx, std::move(*msg));
