@@ -214,10 +214,78 @@ def toml_error_exits_2_with_file_and_line_and_nothing_listens():
         wd.cleanup()
 
 
+def callee_that_cannot_do_srtp_gets_503_cause_88():
+    """bob's account requires SRTP (the default) but bob's phone cannot do it: it refuses the server's
+    RTP/SAVP offer, and alice gets 503 with the carriers' Reason, recorded as failed."""
+    wd, s = start_server("proofs-503")
+    try:
+        bob = listener(wd, s, "bob", "bob.log", ["--srtp", "off"])
+        alice = phone(wd, s.tls_port, s.ca, "alice", "alice.log",
+                      ["--duration", "2", "--timeout", "10", "--sip-trace", "--json", "call", "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        assert rc != 0 and rep["status"] == 503, rep
+        finals = [m for m in h.sip_trace_messages(wd.file("alice.log"))
+                  if m["dir"] == "received" and m["cseq_method"] == "INVITE" and m["status"] and m["status"] >= 200]
+        assert finals and finals[-1]["start"] == "SIP/2.0 503 Service Unavailable", finals
+        log = text_of(wd, "alice.log")
+        assert 'Reason: Q.850;cause=88;text="Incompatible destination"' in log.splitlines() or \
+            'Reason: Q.850;cause=88;text="Incompatible destination"\r' in log, log
+        stop_phone(bob)
+        calls = sotto_json(s, "calls")["calls"]
+        assert len(calls) == 1 and calls[0]["result"] == "failed" and calls[0]["status"] == 503, calls
+        print(f"  alice got: {finals[-1]['start']}; record: result {calls[0]['result']} status {calls[0]['status']}",
+              flush=True)
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
+def plain_rtp_leg_bridged_where_both_policies_allow_is_partial():
+    """alice (SRTP required, TLS) calls bob, whose account allows plain RTP over UDP: the call is bridged
+    (SRTP on alice's leg, RTP on bob's), audio both ways, and the record says `partial`."""
+    wd = h.Workdir("proofs-partial")
+    try:
+        h.make_noise_wav(wd.file("a.wav"), 1)
+        h.make_noise_wav(wd.file("b.wav"), 2)
+        udp = h.free_port(socket.SOCK_DGRAM)
+        s = Serve(wd, udp_port=udp)
+        s.sotto("user", "add", "alice", "--password", USERS["alice"])
+        s.sotto("user", "add", "bob", "--password", USERS["bob"], "--srtp", "off", "--allow-transports", "tls,udp")
+        bob = wd.spawn([h.sotto_bin(), "phone", "--account", "sip:bob@localhost", "--password", USERS["bob"],
+                        "--proxy", f"sip:127.0.0.1:{udp}", "--transport", "udp", "--listen", "udp://127.0.0.1:0",
+                        "--srtp", "off", "--play", wd.file("b.wav"), "--record", wd.file("bob.wav"), "--json",
+                        "listen", "--auto-answer"], "bob.log")
+        wait_for(lambda: "waiting for a call" in text_of(wd, "bob.log"), 15, "bob's registration over UDP")
+        alice = phone(wd, s.tls_port, s.ca, "alice", "alice.log",
+                      ["--play", wd.file("a.wav"), "--record", wd.file("alice.wav"), "--duration", "3", "--json",
+                       "call", "sip:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        assert rc == 0 and brc == 0, (rep, brep)
+        assert rep["transport"] == "TLS" and rep["srtp_suite"], rep
+        assert brep["transport"] == "UDP" and brep["srtp_suite"] is None, brep
+        check_audio(wd.file("a.wav"), wd.file("bob.wav"), "alice (SRTP) -> serve -> bob (RTP)")
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "bob (RTP) -> serve -> alice (SRTP)")
+        calls = sotto_json(s, "calls")["calls"]
+        assert len(calls) == 1, calls
+        c = calls[0]
+        assert c["result"] == "answered" and c["verdict"] == "partial", c
+        legs = {l["side"]: l for l in c["legs"]}
+        assert legs["caller"]["transport"] == "TLS" and legs["caller"]["srtp_suite"], legs
+        assert legs["callee"]["transport"] == "UDP" and legs["callee"]["srtp_suite"] is None, legs
+        assert legs["callee"]["packets_in"] > 100 and legs["caller"]["packets_in"] > 100, legs
+        print(f"  verdict {c['verdict']}: {c.get('reasons') or c.get('verdict_reasons')}", flush=True)
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     kill_9_during_calls_loses_no_finished_call_and_restores_registrations,
     sighup_under_a_call_reloads_the_certificate_and_the_call_goes_on,
     toml_error_exits_2_with_file_and_line_and_nothing_listens,
+    callee_that_cannot_do_srtp_gets_503_cause_88,
+    plain_rtp_leg_bridged_where_both_policies_allow_is_partial,
 ]
 
 if __name__ == "__main__":
