@@ -280,6 +280,30 @@ def sotto_phone_calls_linphone_down_the_connection_it_registered_over():
         wd.cleanup()
 
 
+def sighup_during_a_call_keeps_the_call_and_its_audio():
+    wd, s = start_server("serve-hup-call")
+    try:
+        bob = phone(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav"), "--record", wd.file("bob.wav"), "--json",
+                                              "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "waiting for a call"), 15, "bob's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
+                                                    "--duration", "5", "--json", "call", "sips:bob@localhost"])
+        wait_for(lambda: "answered" in s.log(), 15, "the call to be answered")
+        time.sleep(1)
+        s.proc.send_signal(1)  # SIGHUP
+        s.wait_log("SIGHUP: reloaded certificate", 5)
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        assert rc == 0 and brc == 0 and rep["duration_s"] > 4.5, (rep, brep)
+        check_audio(wd.file("a.wav"), wd.file("bob.wav"), "alice -> bob across a SIGHUP")
+        check_audio(wd.file("b.wav"), wd.file("alice.wav"), "bob -> alice across a SIGHUP")
+        c = calls_json(s)["calls"]
+        assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["verdict"] == "secure", c
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 def sigterm_during_a_call_drains_ends_the_call_and_writes_its_record():
     http = h.free_port()
     wd, s = start_server("serve-drain", ["--drain-timeout", "2", "--http", f"127.0.0.1:{http}"])
@@ -345,12 +369,39 @@ def invite_without_crypto_from_a_require_account_gets_488_with_warning():
         wd.cleanup()
 
 
+def callee_that_cannot_do_srtp_gets_the_caller_503_cause_88():
+    """bob's account requires SRTP but his phone only does plain RTP: it refuses the server's offer, and the
+    caller is told as carriers tell it: 503 with Reason Q.850 cause 88."""
+    wd, s = start_server("serve-503")
+    try:
+        bob = phone(wd, s, "bob", "bob.log", ["--srtp", "off", "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "bob.log", "waiting for a call"), 15, "bob's registration")
+        alice = phone(wd, s, "alice", "alice.log", ["--duration", "2", "--timeout", "10", "--sip-trace", "--json", "call",
+                                                    "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        assert rc != 0 and rep["status"] == 503, rep
+        finals = [m for m in h.sip_trace_messages(wd.file("alice.log"))
+                  if m["dir"] == "received" and m["cseq_method"] == "INVITE" and m["status"] and m["status"] >= 200]
+        assert finals and finals[-1]["start"] == "SIP/2.0 503 Service Unavailable", finals
+        log = open(wd.file("alice.log")).read()
+        assert 'Reason: Q.850;cause=88;text="Incompatible destination"' in log, log[-3000:]
+        c = calls_json(s)["calls"]
+        assert len(c) == 1 and c[0]["result"] == "failed" and c[0]["status"] == 503, c
+        bob.send_signal(2)
+        bob.wait(timeout=10)
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     two_sotto_phones_call_through_serve_with_media_reencrypted_per_leg,
     two_baresip_phones_call_through_serve_with_provisioned_accounts,
     sotto_phone_calls_linphone_down_the_connection_it_registered_over,
+    sighup_during_a_call_keeps_the_call_and_its_audio,
     sigterm_during_a_call_drains_ends_the_call_and_writes_its_record,
     invite_without_crypto_from_a_require_account_gets_488_with_warning,
+    callee_that_cannot_do_srtp_gets_the_caller_503_cause_88,
 ]
 
 if __name__ == "__main__":
