@@ -39,6 +39,7 @@ Status Server::start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpo
   policies_ = std::make_unique<StorePolicies>(*store_);
   runtime::MediaRelayOptions mo;
   mo.media_ip = opts_.media_ip;
+  mo.relay.dead_after = opts_.dead_media_timeout;
   mo.port_min = opts_.rtp_ports.lo;
   // --rtp-ports is inclusive; MediaRelay's port_max is not (RTCP = RTP + 1 < port_max).
   mo.port_max = static_cast<std::uint16_t>(opts_.rtp_ports.hi == 65535 ? 65535 : opts_.rtp_ports.hi + 1);

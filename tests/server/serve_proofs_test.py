@@ -280,12 +280,56 @@ def plain_rtp_leg_bridged_where_both_policies_allow_is_partial():
         wd.cleanup()
 
 
+def iso_ms(ts):
+    from datetime import datetime
+    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+
+
+def dead_media_ends_the_call_after_the_timeout_with_bye_both_ways():
+    """Both phones stop (SIGSTOP: no media either way, their connections stay open): after
+    --dead-media-timeout 3 the server ends the call with BYE to both sides and writes its record; the
+    phones, resumed, find the BYE."""
+    wd, s = start_server("proofs-dead", ["--dead-media-timeout", "3"])
+    try:
+        bob = listener(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav")])
+        alice = phone(wd, s.tls_port, s.ca, "alice", "alice.log",
+                      ["--play", wd.file("a.wav"), "--duration", "0", "--json", "call", "sips:bob@localhost"])
+        wait_for(lambda: "call 1: answered" in s.log(), 15, "the call to be answered")
+        time.sleep(1)
+        alice.send_signal(signal.SIGSTOP)
+        bob.send_signal(signal.SIGSTOP)
+        stopped = time.time()
+        try:
+            wait_for(lambda: "call 1: ended" in s.log(), 12, "the server to end the call on dead media")
+            took = time.time() - stopped
+        finally:
+            alice.send_signal(signal.SIGCONT)
+            bob.send_signal(signal.SIGCONT)
+        ended = [l for l in s.log().splitlines() if "call 1: ended" in l][0]
+        assert "(media timeout)" in ended, ended
+        assert any("call 1: relay" in l and "ending it" in l for l in s.log().splitlines()), s.log()
+        assert 2.5 <= took <= 6, f"ended {took:.1f} s after the media stopped, with --dead-media-timeout 3"
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        for who in ("alice", "bob"):
+            assert "BYE received" in text_of(wd, f"{who}.log"), text_of(wd, f"{who}.log")
+        calls = sotto_json(s, "calls")["calls"]
+        assert len(calls) == 1 and calls[0]["result"] == "answered" and calls[0]["status"] == 200, calls
+        talk = iso_ms(calls[0]["ended"]) - iso_ms(calls[0]["answered"])
+        assert 3.5 <= talk <= 8, f"answered to ended {talk:.1f} s: 1 s of media, then the 3 s timeout"
+        print(f"  {ended.split('Z ', 1)[-1][:120]}; ended {took:.1f} s after both phones stopped", flush=True)
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     kill_9_during_calls_loses_no_finished_call_and_restores_registrations,
     sighup_under_a_call_reloads_the_certificate_and_the_call_goes_on,
     toml_error_exits_2_with_file_and_line_and_nothing_listens,
     callee_that_cannot_do_srtp_gets_503_cause_88,
     plain_rtp_leg_bridged_where_both_policies_allow_is_partial,
+    dead_media_ends_the_call_after_the_timeout_with_bye_both_ways,
 ]
 
 if __name__ == "__main__":
