@@ -208,6 +208,9 @@ store::CallRecord Server::to_store_record(const b2bua::CallRecord& r, b2bua::Cal
         l.tls_version = info->tls->version;
         l.tls_cipher = info->tls->cipher;
         l.peer_certificate = info->tls->peer_subject;
+        if (!l.peer_certificate.empty() && info->tls->verify_result != 0) {  // presented, does not chain to our CA
+          l.peer_certificate += " (not verified: " + info->tls->verify_result_text + ")";
+        }
       }
     }
     l.media = leg.media_negotiated;
