@@ -323,6 +323,51 @@ def dead_media_ends_the_call_after_the_timeout_with_bye_both_ways():
         wd.cleanup()
 
 
+def mutual_tls_phone_with_a_certificate_from_ca_issue():
+    """`sotto ca issue alice --out DIR` gives alice a client certificate; her phone registers and calls over
+    mutual TLS with it, and the record's caller leg names its subject (bob, without one: null)."""
+    wd, s = start_server("proofs-mtls")
+    try:
+        s.sotto("ca", "issue", "alice", "--out", wd.file("certs"))
+        crt, key = wd.file("certs/alice.crt"), wd.file("certs/alice.key")
+        assert os.path.exists(crt) and os.path.exists(key), os.listdir(wd.file("certs"))
+        subject = subprocess.run(["openssl", "x509", "-in", crt, "-noout", "-subject", "-nameopt", "RFC2253"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        parts = sorted(subject.removeprefix("subject=").split(","))
+        assert "CN=alice" in parts, subject
+        bob = listener(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav")])
+        alice = phone(wd, s.tls_port, s.ca, "alice", "alice.log",
+                      ["--listen", "tls://127.0.0.1:0", "--cert", crt, "--key", key, "--play", wd.file("a.wav"),
+                       "--duration", "2", "--json", "call", "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice.log", alice)
+        brep, brc = report_of(wd, "bob.log", bob)
+        assert rc == 0 and brc == 0 and rep["status"] == 200, (rep, brep)
+        assert "registered as sips:alice@localhost" in text_of(wd, "alice.log"), text_of(wd, "alice.log")
+        calls = sotto_json(s, "calls")["calls"]
+        assert len(calls) == 1 and calls[0]["verdict"] == "secure", calls
+        legs = {l["side"]: l for l in calls[0]["legs"]}
+        got = legs["caller"]["peer_certificate"]
+        assert got and sorted(p.strip() for p in got.replace("/", ",").split(",") if p.strip()) == parts, (got, subject)
+        assert legs["callee"]["peer_certificate"] is None, legs
+        # A certificate from another CA is taken (not required), and recorded as not verified.
+        pki = h.make_pki(wd)
+        bob = listener(wd, s, "bob", "bob2.log")
+        alice = phone(wd, s.tls_port, s.ca, "alice", "alice2.log",
+                      ["--listen", "tls://127.0.0.1:0", "--cert", pki["cert"], "--key", pki["key"], "--duration", "1",
+                       "--json", "call", "sips:bob@localhost"])
+        rep, rc = report_of(wd, "alice2.log", alice)
+        report_of(wd, "bob2.log", bob)
+        calls = sotto_json(s, "calls")["calls"]
+        assert rc == 0 and len(calls) == 2, (rep, calls)
+        other = calls[1]["legs"][0]["peer_certificate"]
+        assert other and "(not verified: " in other, calls[1]
+        print(f"  caller leg peer_certificate: {legs['caller']['peer_certificate']!r}; from another CA: {other!r}",
+              flush=True)
+        assert s.stop() == 0
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     kill_9_during_calls_loses_no_finished_call_and_restores_registrations,
     sighup_under_a_call_reloads_the_certificate_and_the_call_goes_on,
@@ -330,6 +375,7 @@ SCENARIOS = [
     callee_that_cannot_do_srtp_gets_503_cause_88,
     plain_rtp_leg_bridged_where_both_policies_allow_is_partial,
     dead_media_ends_the_call_after_the_timeout_with_bye_both_ways,
+    mutual_tls_phone_with_a_certificate_from_ca_issue,
 ]
 
 if __name__ == "__main__":
