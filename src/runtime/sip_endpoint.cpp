@@ -171,6 +171,11 @@ Status SipEndpoint::send(sip::txn::Flow flow, const sip::SipMessage& msg) {
   auto it = flows_.find(flow.id);
   if (it == flows_.end()) return fail(Errc::not_found, "the connection for this message is gone");
   if (it->second.kind == io::TransportKind::udp) {
+    // From the socket the flow's requests arrived on (RFC 3261 18.2.2): a server with several UDP
+    // listeners answers each from its own address and port.
+    if (auto* u = transports_.udp(); u != nullptr && it->second.local.port != 0) {
+      return u->send_to(it->second.remote, bytes_of(wire), it->second.local);
+    }
     auto r = transports_.send_to(io::TransportKind::udp, it->second.remote, bytes_of(wire));
     if (!r) return Unexpected(r.error());
     return {};
