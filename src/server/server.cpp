@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cctype>
 
 #include "base/hex.hpp"
@@ -31,7 +30,6 @@ std::string new_tag() {
   crypto::random_bytes(b);
   return to_hex(std::span<const std::uint8_t>(b, sizeof b));
 }
-
 
 }  // namespace
 

@@ -337,7 +337,7 @@ def sigterm_during_a_call_drains_ends_the_call_and_writes_its_record():
         assert "BYE received" in open(wd.file("alice.log")).read(), open(wd.file("alice.log")).read()
         assert "BYE received" in open(wd.file("bob.log")).read(), open(wd.file("bob.log")).read()
         c = calls_json(s)["calls"]
-        assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["verdict"] == "secure", c
+        assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["status"] == 200 and c[0]["verdict"] == "secure", c
         assert "drain timeout: ending the remaining calls" in s.log() and s.log().rstrip().endswith("stopped"), s.log()
     finally:
         wd.cleanup()

@@ -171,6 +171,28 @@ TEST(B2buaCall, ByeFromCallerEndsBothLegsAndRecordsTheCallFirst) {
   EXPECT_EQ(w.anchor.closed, std::vector<relay::RelayId>{1});
 }
 
+TEST(B2buaCall, HangUpByTheServerRecordsThenByesBothLegs) {
+  World w;
+  w.establish();
+  const B2buaEvent* started = w.net.server_event(B2buaEvent::Kind::call_started);
+  ASSERT_TRUE(started);
+  w.server.hang_up(w.net.now, started->call, "server shutting down");
+  ASSERT_TRUE(w.net.run_until([&] {
+    return w.net.has_state(w.a, CallState::terminated) && w.net.has_state(w.b, CallState::terminated);
+  }));
+  const B2buaEvent* ev = w.ended();
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->record.result, CallResult::answered);
+  EXPECT_EQ(ev->record.status, 200);
+  EXPECT_EQ(ev->record.reason, "server shutting down");
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 1u);
+  EXPECT_EQ(w.net.count(w.b, "BYE"), 1u);
+  EXPECT_EQ(w.anchor.closed, std::vector<relay::RelayId>{1});
+  // Once ended, a second hang_up (a second SIGTERM) changes nothing.
+  w.server.hang_up(w.net.now, started->call, "again");
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 1u);
+}
+
 TEST(B2buaCall, ByeFromCalleeEndsBothLegs) {
   World w;
   w.establish();
@@ -196,7 +218,7 @@ TEST(B2buaCall, CalleeWithListenerIsCalledAtItsContactWhenItsFlowIsGone) {
   EXPECT_TRUE(w.net.find(w.b, Kind::incoming_call)->secure);
 }
 
-TEST(B2buaCall, UnknownUserGets404AndTheRecordFirst) {
+TEST(B2buaCall, UnknownUserGets404WithoutARecord) {
   World w;
   w.dial("sips:carol@localhost");
   ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::failed); }));
@@ -257,9 +279,10 @@ TEST(B2buaCall, CalleeWithoutSrtpGets503Cause88) {
   EXPECT_EQ(w.anchor.closed.size(), 1u);
 }
 
-TEST(B2buaCall, CalleeAnsweringPlainRtpToBestEffortOfferUnderRequireGets503Cause88) {
-  // bob's account says SRTP offer (best effort RTP/AVP + a=crypto) but bob answers plain: fine for
-  // bob's policy. Under require (bob's policy) the same answer is refused: 503 cause 88, BYE to bob.
+TEST(B2buaCall, CalleeUnderOfferPolicyMayAnswerPlainRtpAndItsLegIsRecordedPlain) {
+  // bob's account says SRTP offer (best effort RTP/AVP + a=crypto) and bob's phone does not do SRTP:
+  // leg B runs plain RTP (allowed by bob's policy), leg A stays SRTP. (Under require the same answer
+  // gets 503 cause 88: CalleeAnswering200WithoutSrtpUnderRequireGets503Cause88AndBye.)
   ua::UaConfig bob_cfg = testing::phone("bob", 5072);
   bob_cfg.media_policy.mode = negotiation::SrtpMode::off;
   World w(server_config(), testing::phone("alice", 5071), bob_cfg);

@@ -384,9 +384,8 @@ void B2bua::hang_up(Timestamp now, CallHandle h, const std::string& reason) {
     cancel_forks(now, *c, std::nullopt);
     fail_call(now, *c, 503, "Service Unavailable", CallResult::failed, warning(reason));
   } else {
-    // The final response the caller got: the 200 of an answered call (record.status is only set by finish).
-    const int status = c->record.answered ? 200 : c->record.status;
-    finish(now, *c, c->record.answered ? CallResult::answered : CallResult::failed, status, reason);
+    finish(now, *c, c->record.answered ? CallResult::answered : CallResult::failed, c->record.answered ? 200 : c->record.status,
+           reason);
     send_bye(now, *c, c->a);
     if (c->winner) send_bye(now, *c, c->b());
     end_call(now, *c);

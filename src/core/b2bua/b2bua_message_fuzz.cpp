@@ -4,6 +4,10 @@
 //   'M' <flow digit> <message bytes>    a message from that flow (parsed and checked first)
 //   'R' <3 status digits> <body>         a response from the callee to the last request the B2BUA sent
 //   'T' <n>                              advance virtual time by n * 100 ms, then handle_timeout
+//   'A' <method letter> <body>           the caller's next in-dialog request, built from the last
+//                                        response the B2BUA sent towards the caller's flow (its tags):
+//                                        K ACK, B BYE, I re-INVITE, N INFO, O OPTIONS; C CANCEL
+//   'E' <flow digit>                     that flow failed
 // Property: no crash, no hang; outputs always drain; every call's record is emitted at most once.
 #include <cstdint>
 #include <cstdlib>
@@ -38,7 +42,10 @@ struct Locations final : registrar::Locations {
     if (user.empty() || user[0] == 'x') return {};  // "x...": not registered
     registrar::Binding b;
     b.user = std::string(user);
-    b.contact = *sip::parse_uri("sips:" + std::string(user) + "@127.0.0.1:5072");
+    b.contact.scheme = sip::UriScheme::sips;  // built, not parsed: the user part may need escaping
+    b.contact.user = std::string(user);
+    b.contact.host = "127.0.0.1";
+    b.contact.port = 5072;
     b.flow = sip::txn::Flow::connection(2);
     b.transport = user[0] == 'u' ? sip::Transport::udp : sip::Transport::tls;
     std::vector<registrar::Binding> out{b};
@@ -112,6 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   b2bua::B2bua server(cfg, locations, auth, anchor, policies, rng);
   Timestamp now = Timestamp{} + std::chrono::hours(1);
   std::optional<sip::SipMessage> last_request;
+  std::optional<sip::SipMessage> last_to_caller;  // last response towards flow 1 with a To tag
+  std::uint32_t caller_cseq = 1;
   std::map<std::uint64_t, int> ended;
 
   const auto drain = [&] {
@@ -124,6 +133,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       while (auto t = server.poll_transmit()) {
         any = true;
         if (t->message.is_request() && t->message.method() != sip::MethodId::ack) last_request = t->message;
+        if (t->message.is_response() && t->flow == sip::txn::Flow::connection(1)) {
+          if (auto to = t->message.header(sip::hdr::to); to && to->tag()) last_to_caller = t->message;
+        }
       }
       if (!any) return;
     }
@@ -170,6 +182,47 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (kind == 'T' && chunk.size() >= 2) {
       now += std::chrono::milliseconds(100) * static_cast<unsigned char>(chunk[1]);
       server.handle_timeout(now);
+    } else if (kind == 'A' && chunk.size() >= 2 && last_to_caller) {
+      const sip::SipMessage& r = *last_to_caller;
+      sip::MethodId m = sip::MethodId::bye;
+      switch (chunk[1]) {
+        case 'K': m = sip::MethodId::ack; break;
+        case 'I': m = sip::MethodId::invite; break;
+        case 'N': m = sip::MethodId::info; break;
+        case 'O': m = sip::MethodId::options; break;
+        case 'C': m = sip::MethodId::cancel; break;
+        default: break;
+      }
+      sip::Uri target;
+      target.scheme = sip::UriScheme::sips;
+      target.host = "127.0.0.1";
+      target.port = 5061;
+      sip::SipMessage req = sip::SipMessage::request(m, target);
+      const bool same_txn = m == sip::MethodId::cancel || m == sip::MethodId::ack;
+      if (same_txn) {
+        if (const sip::Header* via = r.find(sip::HeaderId::via)) req.headers().push_back(*via);
+      } else {
+        (void)req.add_raw("Via", "SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bKfuzzindialog" + std::to_string(caller_cseq));
+      }
+      (void)req.add_raw("Max-Forwards", "70");
+      for (auto id : {sip::HeaderId::from, sip::HeaderId::to, sip::HeaderId::call_id}) {
+        if (const sip::Header* h = r.find(id)) req.headers().push_back(*h);
+      }
+      auto rc = r.header(sip::hdr::cseq);
+      const std::uint32_t n = same_txn && rc ? rc->number : ++caller_cseq;
+      req.add(sip::hdr::cseq, sip::CSeq{n, m});
+      (void)req.add_raw("Contact", "<sips:alice@127.0.0.1:5071>");
+      if (chunk.size() > 2) {
+        req.add(sip::hdr::content_type, std::string(m == sip::MethodId::info ? "application/dtmf-relay" : "application/sdp"));
+        req.set_body(std::string(chunk.substr(2)));
+      }
+      auto parsed = sip::parse_message(sip::serialize(req));
+      if (!parsed) continue;
+      registrar::RequestContext ctx;
+      ctx.flow = sip::txn::Flow::connection(1);
+      ctx.transport = sip::Transport::tls;
+      ctx.secure = true;
+      server.handle_message(now, ctx.flow, ctx, std::move(*parsed));
     } else if (kind == 'E' && chunk.size() >= 2) {
       server.handle_transport_error(now, sip::txn::Flow::connection(static_cast<std::uint64_t>(chunk[1] & 3) + 1));
     }

@@ -2,10 +2,13 @@
 // peers whose SDP comes from the real negotiator.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/testing/deterministic_random.hpp"
 #include "core/b2bua/testing_b2bua.hpp"
 #include "core/negotiation/answerer.hpp"
 #include "core/negotiation/negotiated_session.hpp"
+#include "core/negotiation/offerer.hpp"
 #include "core/sdp/sdp.hpp"
 #include "core/ua/call.hpp"
 
@@ -188,6 +191,7 @@ struct LateOfferCaller {
   std::vector<SipMessage> oks;
   std::string answer;
   bool send_bad_answer = false;
+  std::vector<std::uint32_t> offered;  // CSeq numbers of INVITEs we sent with an offer: plain ACK
   void operator()(testing::Net& net, int node, Flow f, const SipMessage& msg) {
     if (msg.is_request()) {
       if (msg.method() != sip::MethodId::ack) net.send(node, f, reply(msg, 200, "OK", ""));
@@ -200,7 +204,9 @@ struct LateOfferCaller {
     }
     oks.push_back(msg);
     if (!ok) ok = msg;
-    answer = send_bad_answer ? std::string("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    const bool we_offered = std::find(offered.begin(), offered.end(), cseq->number) != offered.end();
+    if (we_offered) answer.clear();
+    else answer = send_bad_answer ? std::string("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                                            "m=audio 42000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
                              : answer_for(msg.body(), 42000);
     SipMessage ack = SipMessage::request(sip::MethodId::ack, msg.header(sip::hdr::contact)->address.uri);
@@ -210,8 +216,10 @@ struct LateOfferCaller {
     ack.add(sip::hdr::to, *msg.header(sip::hdr::to));
     ack.add(sip::hdr::call_id, *msg.header(sip::hdr::call_id));
     ack.add(sip::hdr::cseq, sip::CSeq{cseq->number, sip::MethodId::ack});
-    ack.add(sip::hdr::content_type, std::string("application/sdp"));
-    ack.set_body(answer);
+    if (!we_offered) {
+      ack.add(sip::hdr::content_type, std::string("application/sdp"));
+      ack.set_body(answer);
+    }
     net.send(node, f, ack);
   }
 };
@@ -316,6 +324,43 @@ TEST_F(LateOffer, ReinviteWithoutOfferGetsOurOfferIn200WithOurKeysKept) {
   EXPECT_TRUE(negotiation::same_key(*first.local_key, *second.local_key));     // ours kept
   EXPECT_FALSE(negotiation::same_key(*first.remote_key, *second.remote_key));  // the caller answered new keys
   EXPECT_EQ(net.count(b, "INVITE"), 1u);  // the callee's leg is not involved
+  EXPECT_EQ(net.server_event(B2buaEvent::Kind::call_ended), nullptr);
+}
+
+TEST_F(LateOffer, CallerRekeyingInAReinviteChangesOnlyItsOwnLeg) {
+  net.send(a, net.flow_to_server(a, "TLS"), offerless_invite());
+  ASSERT_TRUE(net.run_until([&] { return anchor.on(relay::Side::a).size() == 1 && net.has_state(b, CallState::established); }));
+  const relay::LegMedia a1 = anchor.on(relay::Side::a)[0].media;
+  const relay::LegMedia b1 = anchor.on(relay::Side::b)[0].media;
+  // The caller re-INVITEs with a fresh offer: new keys of its own (RFC 4568 7.1.4).
+  const ua::UaConfig cfg = testing::phone("alice", 5071);
+  auto offer = negotiation::make_offer(ua::local_caps(cfg, ua::CallOptions{"127.0.0.1", 42000, "IP4"}, "55", sdp::Direction::sendrecv),
+                                       cfg.media_policy, negotiation::SignallingContext::tls());
+  ASSERT_TRUE(offer);
+  const SipMessage& ok = *caller.ok;
+  SipMessage re = SipMessage::request(sip::MethodId::invite, ok.header(sip::hdr::contact)->address.uri);
+  re.add(sip::hdr::via, *sip::parse_via("SIP/2.0/TLS 127.0.0.1:5071;branch=z9hG4bKrekey"));
+  re.add(sip::hdr::max_forwards, std::uint8_t{70});
+  re.add(sip::hdr::from, *ok.header(sip::hdr::from));
+  re.add(sip::hdr::to, *ok.header(sip::hdr::to));
+  re.add(sip::hdr::call_id, *ok.header(sip::hdr::call_id));
+  re.add(sip::hdr::cseq, sip::CSeq{2, sip::MethodId::invite});
+  re.add(sip::hdr::contact, *sip::parse_contact("<sips:alice@127.0.0.1:5071>"));
+  re.add(sip::hdr::content_type, std::string("application/sdp"));
+  re.set_body(sdp::serialize(offer->sdp));
+  caller.offered.push_back(2);
+  net.send(a, net.flow_to_server(a, "TLS"), re);
+  ASSERT_TRUE(net.run_until([&] { return anchor.on(relay::Side::a).size() == 2 && caller.oks.size() == 2; }));
+  // bob was re-offered his leg's keys unchanged; his answer kept his: side b continues as it was.
+  ASSERT_EQ(net.count(b, "INVITE"), 2u);
+  const relay::LegMedia b2 = anchor.on(relay::Side::b)[1].media;
+  EXPECT_TRUE(negotiation::same_key(*b1.local_key, *b2.local_key));
+  EXPECT_TRUE(negotiation::same_key(*b1.remote_key, *b2.remote_key));
+  // The caller's side changed both ways: its new key, and a fresh one of ours in answer.
+  const relay::LegMedia a2 = anchor.on(relay::Side::a)[1].media;
+  EXPECT_FALSE(negotiation::same_key(*a1.remote_key, *a2.remote_key));
+  EXPECT_FALSE(negotiation::same_key(*a1.local_key, *a2.local_key));
+  EXPECT_EQ(a2.remote_rtp_port, 42000);
   EXPECT_EQ(net.server_event(B2buaEvent::Kind::call_ended), nullptr);
 }
 

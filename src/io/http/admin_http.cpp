@@ -305,3 +305,10 @@ std::optional<Endpoint> AdminHttp::local_endpoint() const {
 }
 
 }  // namespace sotto::io::http
+
+namespace sotto::io::http {
+
+std::uint64_t AdminHttp::connections_refused() const noexcept { return impl_ ? impl_->guard->refused() : 0; }
+std::uint64_t AdminHttp::connections_cut() const noexcept { return impl_ ? impl_->guard->cut() : 0; }
+
+}  // namespace sotto::io::http

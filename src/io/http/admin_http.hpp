@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -91,6 +92,9 @@ class AdminHttp {
   void stop();
 
   std::optional<Endpoint> local_endpoint() const;
+  // Connections answered 503 at the cap, and connections closed for sending too much or living too long.
+  std::uint64_t connections_refused() const noexcept;
+  std::uint64_t connections_cut() const noexcept;
   const AdminHttpOptions& options() const noexcept { return options_; }
 
  private:

@@ -148,6 +148,22 @@ TEST(AdminHttp, ServesRoutesWithTheirContentTypes) {
   EXPECT_EQ(seen_since, "(none)");
 }
 
+TEST(AdminHttp, ServesOnIpv6Loopback) {
+  AdminHttpOptions o = test_options();
+  o.bind = "[::1]:0";
+  AdminHttp admin(o);
+  admin.get("/api/health", [](const Request&) { return Response::json("{\"status\":\"ok\"}\n"); });
+  auto ep = admin.start();
+  ASSERT_TRUE(ep) << ep.error().context;
+  EXPECT_EQ(ep->address.to_string(), "::1");
+  httplib::Client c("::1", ep->port);
+  c.set_connection_timeout(2s);
+  auto r = c.Get("/api/health");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"status\":\"ok\"}\n");
+}
+
 TEST(AdminHttp, UnknownPathsMethodsAndFailingHandlersGetJsonErrors) {
   AdminHttp admin(test_options());
   admin.get("/api/health", [](const Request&) { return Response::json("{}"); });
@@ -233,6 +249,7 @@ TEST(AdminHttp, AnEndlessRequestLineIsCut) {
   ::close(fd);
   // Accepted: the request limit plus what the socket buffers hold (a few MiB on loopback), not 64 MiB.
   EXPECT_LT(sent, std::size_t{16} << 20) << "the listener kept reading an endless request line";
+  EXPECT_EQ(admin.connections_cut(), 1u);
 }
 
 // A client that starts a request and stalls is cut after the read timeout, even when it trickles.
@@ -273,6 +290,7 @@ TEST(AdminHttp, ConnectionsOverTheCapGetServiceUnavailable) {
   auto busy = c.Get("/metrics");
   ASSERT_TRUE(busy) << httplib::to_string(busy.error());
   EXPECT_EQ(busy->status, 503);
+  EXPECT_EQ(admin.connections_refused(), 1u);
   EXPECT_EQ(busy->body, "{\"error\":\"too many admin connections; try again\"}\n");
   for (int fd : idle) ::close(fd);
   std::this_thread::sleep_for(100ms);

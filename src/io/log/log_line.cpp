@@ -68,15 +68,33 @@ bool needs_quotes(std::string_view v) {
 
 }  // namespace
 
+// One record, one line: line breaks and other control characters in a message are escaped, so that text
+// from the network (a user name, a reason phrase) cannot forge a log line.
+static void append_escaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if ((u < 0x20 && c != '\t') || u == 0x7F) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+}
+
 std::string format_text(const Record& r) {
   std::string out = rfc3339_ms(r.time);
   out += ' ';
   if (r.level == Level::warn && !r.message.starts_with("warning: ")) out += "warning: ";
   if (r.level == Level::error && !r.message.starts_with("error: ")) out += "error: ";
-  out += r.message;
+  append_escaped(out, r.message);
   for (const Field& f : r.fields) {
     out += ' ';
-    out += f.key;
+    append_escaped(out, f.key);
     out += '=';
     if (const auto* s = std::get_if<std::string>(&f.value)) {
       // JSON string escaping doubles as a quoted form that keeps each record on one line.

@@ -43,7 +43,8 @@ std::string rfc3339_ms(std::chrono::system_clock::time_point t);
 // trailing underscore ("msg_") rather than overwriting it.
 std::string format_json(const Record& r);
 // "<ts> <msg>", "<ts> warning: <msg>" / "<ts> error: <msg>", then " key=value" per field (values with
-// spaces, quotes or control characters quoted and escaped). The message is written as given.
+// spaces, quotes or control characters quoted and escaped). Always one line: line breaks and control
+// characters in the message are written as \n, \r, \xNN (a message from the network cannot forge a line).
 std::string format_text(const Record& r);
 
 }  // namespace sotto::io::log

@@ -78,6 +78,9 @@ TEST(LogLine, TextLineIsTimestampMessageAndFields) {
   EXPECT_EQ(format_text({kT, Level::warn, "server", "warning: already prefixed", {}}),
             "2026-12-06T21:57:00.123Z warning: already prefixed");
   EXPECT_EQ(format_text({kT, Level::error, "server", "store closed", {}}), "2026-12-06T21:57:00.123Z error: store closed");
+  // A message cannot forge a second line.
+  EXPECT_EQ(format_text({kT, Level::info, "registrar", "user a\n2026-12-06T00:00:00.000Z admin logged in\r\x1b[2J\tx", {}}),
+            "2026-12-06T21:57:00.123Z user a\\n2026-12-06T00:00:00.000Z admin logged in\\r\\x1b[2J\tx");
 }
 
 TEST(LogLine, ParsesTheFormatOption) {
