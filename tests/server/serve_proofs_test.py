@@ -188,7 +188,7 @@ def toml_error_exits_2_with_file_and_line_and_nothing_listens():
         with open(bad, "w") as f:
             f.write(f'listen = ["tls://127.0.0.1:{port}", "udp://127.0.0.1:{udp}"]\n'
                     'domain = "localhost"\n'
-                    'drain_timeout = "soon"\n'
+                    'dead_media_timeout = "soon"\n'
                     'rtp_ports = "40000-"\n')
         p = subprocess.Popen([h.sotto_bin(), "serve", "--config", bad, "--data-dir", wd.file("data")],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -203,6 +203,7 @@ def toml_error_exits_2_with_file_and_line_and_nothing_listens():
         lines = err.strip().splitlines()
         assert lines and all(l.startswith(bad + ":") for l in lines), lines
         assert any(l.startswith(bad + ":4:") and "rtp_ports" in l and "expected" in l for l in lines), lines
+        assert any(l.startswith(bad + ":3:") and "dead_media_timeout: expected seconds" in l for l in lines), lines
         assert not seen, f"something listened on the configured port: {seen}"
         for sock_type, p_ in ((socket.SOCK_STREAM, port), (socket.SOCK_DGRAM, udp)):
             t = socket.socket(socket.AF_INET, sock_type)
@@ -210,6 +211,10 @@ def toml_error_exits_2_with_file_and_line_and_nothing_listens():
             t.close()
         assert not os.path.exists(wd.file("data")), "nothing may be created"
         print("  " + "\n  ".join(lines), flush=True)
+        r = subprocess.run([h.sotto_bin(), "serve", "--data-dir", wd.file("data"), "--listen", f"tls://127.0.0.1:{port}",
+                            "--dead-media-timeout", "0"], capture_output=True, text=True, timeout=20)
+        assert r.returncode == 2 and r.stderr.startswith("sotto serve: --dead-media-timeout: expected"), r
+        assert not os.path.exists(wd.file("data")), "nothing may be created"
     finally:
         wd.cleanup()
 
@@ -289,7 +294,13 @@ def dead_media_ends_the_call_after_the_timeout_with_bye_both_ways():
     """Both phones stop (SIGSTOP: no media either way, their connections stay open): after
     --dead-media-timeout 3 the server ends the call with BYE to both sides and writes its record; the
     phones, resumed, find the BYE."""
-    wd, s = start_server("proofs-dead", ["--dead-media-timeout", "3"])
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+        f.write("dead_media_timeout = 3\n")  # the configuration key; the flag --dead-media-timeout overrides it
+    try:
+        wd, s = start_server("proofs-dead", ["--config", f.name])
+    finally:
+        os.remove(f.name)
     try:
         bob = listener(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav")])
         alice = phone(wd, s.tls_port, s.ca, "alice", "alice.log",
