@@ -131,7 +131,10 @@ void Server::on_transport_event(io::TransportEvent&& ev) {
     (o->kind == io::TransportKind::tls ? metrics_.connections_tls : metrics_.connections_tcp).inc();
   }
   endpoint_->on_transport_event(std::move(ev));
-  if (closed) on_flow_closed(*closed);
+  if (closed) {
+    metrics_.connection_counters(transports_->counters());
+    on_flow_closed(*closed);
+  }
   follow_deadlines();
 }
 
@@ -279,6 +282,7 @@ void Server::follow_deadlines() {
 }
 
 void Server::on_timer(io::Timestamp now) {
+  metrics_.connection_counters(transports_->counters());
   if (stop_at_ && now >= *stop_at_) {
     log_("stopped");
     io_.stop();

@@ -21,7 +21,15 @@ ServerMetrics::ServerMetrics(metrics::Registry& r)
       relay_in(r.counter("sotto_relay_packets_total", "Media packets through the relay (counted when the call ends)",
                          {{"direction", "in"}})),
       relay_out(r.counter("sotto_relay_packets_total", "Media packets through the relay (counted when the call ends)",
-                          {{"direction", "out"}})) {
+                          {{"direction", "out"}})),
+      refused_per_source(r.counter("sotto_connections_refused_total", "Connections refused or closed by the listener limits",
+                                   {{"reason", "per-source"}})),
+      refused_limit(r.counter("sotto_connections_refused_total", "Connections refused or closed by the listener limits",
+                              {{"reason", "limit"}})),
+      refused_handshake(r.counter("sotto_connections_refused_total", "Connections refused or closed by the listener limits",
+                                  {{"reason", "handshake"}})),
+      refused_timeout(r.counter("sotto_connections_refused_total", "Connections refused or closed by the listener limits",
+                                {{"reason", "timeout"}})) {
   for (auto res : {store::CallResult::answered, store::CallResult::busy, store::CallResult::no_answer,
                    store::CallResult::rejected, store::CallResult::cancelled, store::CallResult::failed}) {
     calls[res] = &r.counter("sotto_calls_total", "Finished calls, by result", {{"result", std::string(store::to_string(res))}});
@@ -39,6 +47,15 @@ void ServerMetrics::registration(int status) {
   else if (status == 401 || status == 407) reg_challenged.inc();
   else if (status >= 200 && status < 300) reg_ok.inc();
   else reg_refused.inc();
+}
+
+void ServerMetrics::connection_counters(const io::StreamCounters& now) {
+  const io::StreamCounters& was = last_counters;
+  refused_per_source.inc(now.refused_per_source - was.refused_per_source);
+  refused_limit.inc((now.refused_full + now.evicted) - (was.refused_full + was.evicted));
+  refused_handshake.inc(now.handshake_timeouts - was.handshake_timeouts);
+  refused_timeout.inc((now.message_timeouts + now.idle_timeouts) - (was.message_timeouts + was.idle_timeouts));
+  last_counters = now;
 }
 
 void ServerMetrics::call_ended(const store::CallRecord& call) {

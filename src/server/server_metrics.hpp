@@ -8,6 +8,7 @@
 #include <map>
 
 #include "base/metrics/metrics.hpp"
+#include "io/stream_transport.hpp"
 #include "store/call_record.hpp"
 
 namespace sotto::server {
@@ -19,6 +20,9 @@ struct ServerMetrics {
   void registration(int status);
   // A finished call: by result, by verdict, its legs' SRTP authentication failures and relayed packets.
   void call_ended(const store::CallRecord& call);
+  // The transports' limit counters (io::StreamCounters, read on the io_context thread): what grew since
+  // the last call is added to sotto_connections_refused_total.
+  void connection_counters(const io::StreamCounters& now);
 
   metrics::Gauge& registrations_active;
   metrics::Gauge& calls_active;
@@ -33,6 +37,11 @@ struct ServerMetrics {
   metrics::Counter& srtp_auth_failures;
   metrics::Counter& relay_in;
   metrics::Counter& relay_out;
+  metrics::Counter& refused_per_source;
+  metrics::Counter& refused_limit;
+  metrics::Counter& refused_handshake;
+  metrics::Counter& refused_timeout;
+  io::StreamCounters last_counters;
   std::map<store::CallResult, metrics::Counter*> calls;
   std::map<store::Verdict, metrics::Counter*> verdicts;
 };

@@ -206,7 +206,9 @@ def the_packaged_configuration_starts_with_json_logs_and_the_admin_listener():
         with urllib.request.urlopen(f"http://127.0.0.1:{http}/api/health", timeout=5) as r:
             assert r.status == 200 and json.loads(r.read()) == {"status": "ok"}
         with urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5) as r:
-            assert "sotto_registrations_active 0" in r.read().decode()
+            text = r.read().decode()
+            assert "sotto_registrations_active 0" in text, text
+            assert 'sotto_connections_refused_total{reason="per-source"} 0' in text, text
         assert s.stop() == 0
     finally:
         wd.cleanup()
