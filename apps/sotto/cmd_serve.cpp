@@ -35,6 +35,7 @@ struct ServeCli {
   std::string config_file;
   ServerFlags flags;
   double drain_timeout_s = 10;
+  std::optional<double> dead_media_timeout_s;  // the flag; else the file's dead_media_timeout; else 60
 };
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
@@ -80,6 +81,11 @@ int run_serve(const ServeCli& cli) {
     fmt::print(stderr, "{}: --drain-timeout: expected seconds from 0 to 3600, got {}\n", kCmd, cli.drain_timeout_s);
     return 2;
   }
+  if (cli.dead_media_timeout_s && !(*cli.dead_media_timeout_s >= 1 && *cli.dead_media_timeout_s <= 86400)) {
+    fmt::print(stderr, "{}: --dead-media-timeout: expected seconds from 1 to 86400, got {}\n", kCmd,
+               *cli.dead_media_timeout_s);
+    return 2;
+  }
   if (eff->http) {  // checked before anything is made or listens
     if (auto ep = io::http::check_admin_bind(*eff->http, /*allow_non_loopback=*/false); !ep) {
       fmt::print(stderr, "{}: --http {}\n", kCmd, ep.error().context);
@@ -93,6 +99,8 @@ int run_serve(const ServeCli& cli) {
   o.media_ip = eff->media_ip;
   o.rtp_ports = eff->rtp_ports;
   o.drain_timeout = std::chrono::milliseconds(std::llround(cli.drain_timeout_s * 1000));
+  o.dead_media_timeout =
+      std::chrono::milliseconds(std::llround(cli.dead_media_timeout_s.value_or(eff->dead_media_timeout) * 1000));
   const std::string realm = eff->realm.value_or("");
   io::log::Logger logger(eff->log_format == config::LogFormat::json ? io::log::Format::json : io::log::Format::text);
   logger.capture_spdlog();  // TLS warnings from io: the same writer, so a JSON log holds only JSON lines
@@ -199,6 +207,9 @@ void add_serve_command(CLI::App& app, Commands& cmds) {
   add_server_flags(sub, cli.flags);
   sub->add_option("--drain-timeout", cli.drain_timeout_s,
                   "On SIGTERM: seconds calls may continue before they are ended (default 10)");
+  sub->add_option("--dead-media-timeout", cli.dead_media_timeout_s,
+                  "End a call (BYE both ways) when no media came from either side for this many seconds (default 60; "
+                  "key dead_media_timeout)");
   cmds.entries.emplace_back(sub, [] { return run_serve(cli); });
 }
 

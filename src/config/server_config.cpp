@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <sstream>
 #include <tuple>
 #include <toml++/toml.h>
 
@@ -13,7 +14,7 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {"listen",     "domain",   "data_dir",  "realm",   "cert",
                                          "key",        "ca_file",  "cert_names", "media_ip", "rtp_ports",
-                                         "http",       "log_format", "trunk"};
+                                         "http",       "log_format", "dead_media_timeout", "trunk"};
 constexpr std::string_view kTrunkKeys[] = {"name",    "uri",    "username", "password", "srtp",
                                            "numbers", "prefix", "sources",  "register", "suites"};
 
@@ -329,6 +330,14 @@ void Parser::top(const toml::table& root, ServerConfig& out) {
         if (!f) error(v.source(), key + ": " + f.error().context);
         else out.log_format = *f;
       }
+    } else if (key == "dead_media_timeout") {
+      const std::optional<double> secs = v.is_number() ? v.value<double>() : std::nullopt;
+      if (!secs || !(*secs >= 1 && *secs <= 86400)) {
+        error(v.source(), key + ": expected seconds from 1 to 86400 (a number), got " +
+                              (secs ? std::to_string(*secs) : std::string(type_name(v))));
+      } else {
+        out.dead_media_timeout = *secs;
+      }
     } else if (key == "trunk") {
       const auto* arr = v.as_array();
       if (arr == nullptr || !arr->is_array_of_tables()) {
@@ -461,6 +470,7 @@ ServerConfig merge(const ServerConfig& file, const ServerConfig& flags) {
   take(out.rtp_ports, flags.rtp_ports);
   take(out.http, flags.http);
   take(out.log_format, flags.log_format);
+  take(out.dead_media_timeout, flags.dead_media_timeout);
   return out;
 }
 
@@ -484,6 +494,7 @@ Result<EffectiveConfig> resolve(const ServerConfig& c) {
   e.rtp_ports = c.rtp_ports.value_or(PortRange{30000, 39999});
   e.http = c.http;
   e.log_format = c.log_format.value_or(LogFormat::text);
+  e.dead_media_timeout = c.dead_media_timeout.value_or(60.0);
   e.trunks = c.trunks;
   return e;
 }
@@ -534,6 +545,11 @@ std::string to_toml(const EffectiveConfig& c) {
   out += "rtp_ports = \"" + std::to_string(c.rtp_ports.lo) + "-" + std::to_string(c.rtp_ports.hi) + "\"\n";
   out += c.http ? "http = " + quoted(*c.http) + "\n" : "# http: off\n";
   out += "log_format = \"" + std::string(to_string(c.log_format)) + "\"\n";
+  {
+    std::ostringstream secs;  // 60 -> "60", 2.5 -> "2.5"
+    secs << c.dead_media_timeout;
+    out += "dead_media_timeout = " + secs.str() + "\n";
+  }
   for (const auto& t : c.trunks) {
     out += "\n[[trunk]]\nname = " + quoted(t.name) + "\nuri = " + quoted(t.uri) + "\n";
     if (!t.username.empty()) out += "username = " + quoted(t.username) + "\n";

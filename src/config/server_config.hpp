@@ -54,6 +54,7 @@ struct ServerConfig {
   std::optional<PortRange> rtp_ports;
   std::optional<std::string> http;  // IP:PORT of the metrics/admin listener; absent: none
   std::optional<LogFormat> log_format;
+  std::optional<double> dead_media_timeout;  // seconds without media from either side before a call is ended
   std::vector<TrunkConfig> trunks;
   friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };
@@ -82,6 +83,7 @@ struct EffectiveConfig {
   PortRange rtp_ports;
   std::optional<std::string> http;
   LogFormat log_format = LogFormat::text;
+  double dead_media_timeout = 60;
   std::vector<TrunkConfig> trunks;
 };
 

@@ -33,6 +33,7 @@ media_ip = "127.0.0.1"
 rtp_ports = "40000-40999"
 http = "127.0.0.1:8061"
 log_format = "json"
+dead_media_timeout = 30
 
 [[trunk]]
 name = "carrier"
@@ -56,6 +57,7 @@ prefix = "9"
   EXPECT_EQ(*c->rtp_ports, (PortRange{40000, 40999}));
   EXPECT_EQ(*c->http, "127.0.0.1:8061");
   EXPECT_EQ(*c->log_format, LogFormat::json);
+  EXPECT_EQ(*c->dead_media_timeout, 30.0);
   ASSERT_EQ(c->trunks.size(), 1u);
   const auto& t = c->trunks[0];
   EXPECT_EQ(t.name, "carrier");
@@ -65,7 +67,7 @@ prefix = "9"
   EXPECT_EQ(t.srtp, negotiation::SrtpMode::require);
   EXPECT_EQ(t.numbers, (std::vector<std::pair<std::string, std::string>>{{"+441234567890", "alice"}}));
   EXPECT_EQ(t.prefix, "9");
-  EXPECT_EQ(t.line, 15);
+  EXPECT_EQ(t.line, 16);
 }
 
 TEST(ServerConfig, EmptyFileGivesDefaults) {
@@ -236,4 +238,20 @@ TEST(ServerConfig, Validators) {
 }
 
 }  // namespace
+TEST(ServerConfig, DeadMediaTimeoutIsSecondsFromOneToADay) {
+  auto ok = parse_config("dead_media_timeout = 2.5\n", "sotto.toml");
+  ASSERT_TRUE(ok) << ok.error().context;
+  EXPECT_EQ(*ok->dead_media_timeout, 2.5);
+  auto e = resolve(ServerConfig{});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->dead_media_timeout, 60.0);
+  for (const char* bad : {"dead_media_timeout = 0\n", "dead_media_timeout = 86401\n", "dead_media_timeout = \"1\"\n"}) {
+    auto r = parse_config(bad, "sotto.toml");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().context.find("sotto.toml:1:22: dead_media_timeout: expected seconds from 1 to 86400"),
+              std::string::npos)
+        << r.error().context;
+  }
+}
+
 }  // namespace sotto::config

@@ -36,6 +36,9 @@ struct TlsConfig {
   bool verify_peer = true;
   // Server: demand a client certificate, verified against ca_file / the system store (mutual TLS).
   bool require_client_cert = false;
+  // Server: ask for a client certificate but accept clients without one, or with one that does not chain
+  // to ca_file (or the system store): TlsSessionInfo::peer_subject and verify_result say what was presented.
+  bool request_client_cert = false;
   // RFC 5922 7.2 forbids wildcard SIP domain certificates; some carriers still use them.
   bool allow_wildcards = false;
 

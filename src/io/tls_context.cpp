@@ -146,7 +146,8 @@ Status TlsContext::configure() {
   }
 
   // Trust anchors for the peer's certificate.
-  const bool verifies = role_ == TlsRole::client ? config_.verify_peer : config_.require_client_cert;
+  const bool verifies =
+      role_ == TlsRole::client ? config_.verify_peer : config_.require_client_cert || config_.request_client_cert;
   if (verifies) {
     if (!config_.ca_file.empty()) {
       if (Status s = readable(who, "ca_file", config_.ca_file); !s) return s;
@@ -165,9 +166,15 @@ Status TlsContext::configure() {
     }
   }
   if (role_ == TlsRole::server) {
-    SSL_CTX_set_verify(c, config_.require_client_cert ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-                                                       : SSL_VERIFY_NONE,
-                       nullptr);
+    SSL_CTX_set_verify(c,
+                       config_.require_client_cert   ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                       : config_.request_client_cert ? SSL_VERIFY_PEER
+                                                     : SSL_VERIFY_NONE,
+                       // Requested only: a certificate that does not chain does not fail the handshake
+                       // (phones send whatever they were configured with); TlsInfo says whether it verified.
+                       config_.request_client_cert && !config_.require_client_cert
+                           ? +[](int, X509_STORE_CTX*) -> int { return 1; }
+                           : nullptr);
     static constexpr unsigned char kSidCtx[] = "sotto-sip";
     SSL_CTX_set_session_id_context(c, kSidCtx, sizeof kSidCtx - 1);
     SSL_CTX_set_client_hello_cb(c, &TlsHandshakeState::client_hello_cb, nullptr);

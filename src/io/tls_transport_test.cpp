@@ -293,6 +293,38 @@ TEST(TlsTransport, MutualTlsRequiredMissingAndPresent) {
   }
 }
 
+TEST(TlsTransport, ClientCertificateRequestedNotRequired) {
+  const auto& pki = TestPki::get();
+  TlsConfig s = server_cfg();
+  s.request_client_cert = true;
+  s.ca_file = pki.ca;
+  const auto inbound_of = [](const TlsConfig& server, const TlsConfig& client) {
+    TlsPair p(server, client);
+    const ConnectionId id = p.dial();
+    EXPECT_NE(p.clog.opened(id), nullptr) << error_of(p.clog.closed(id));
+    EXPECT_TRUE(run_until(p.io, [&] { return p.slog.first_inbound() != nullptr; }));
+    return p.slog.first_inbound() ? *p.slog.first_inbound()->tls : TlsSessionInfo{};
+  };
+  // Without a certificate: accepted, nothing recorded.
+  TlsSessionInfo none = inbound_of(s, client_cfg());
+  EXPECT_EQ(none.peer_subject, "");
+  // One from our CA: its subject, verified.
+  TlsConfig alice = client_cfg();
+  alice.cert_chain_file = pki.client;
+  alice.key_file = pki.client_key;
+  TlsSessionInfo a = inbound_of(s, alice);
+  EXPECT_EQ(a.peer_subject, "CN=alice");
+  EXPECT_EQ(a.verify_result, 0);
+  // One from another CA: still accepted (requested, not required), and said not to verify.
+  TlsConfig other = client_cfg();
+  other.cert_chain_file = pki.other_server;
+  other.key_file = pki.other_server_key;
+  TlsSessionInfo o = inbound_of(s, other);
+  EXPECT_FALSE(o.peer_subject.empty());
+  EXPECT_NE(o.verify_result, 0);
+  EXPECT_NE(o.verify_result_text, "ok");
+}
+
 TEST(TlsTransport, CombinedPemAndConfiguredCbcCipher) {
   std::vector<std::string> warnings;
   TlsConfig s;

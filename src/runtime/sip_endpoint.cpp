@@ -134,7 +134,11 @@ void SipEndpoint::on_transport_event(io::TransportEvent&& ev) {
       if (c->inbound) inbound_failure_log_.note("from " + c->remote.to_string() + ": " + c->error->message());
       else if (log_) log_("connection to " + c->remote.to_string() + " closed: " + c->error->message());
     }
-    if (known && on_closed_ && c->error) on_closed_(sip::txn::Flow::connection(c->connection), c->error->context);
+    // A peer that closes (a registrar killed or restarted: FIN without close_notify) ends the flow as
+    // surely as an error does; only our own closes are not reported back.
+    if (known && on_closed_ && (c->error || c->reason == io::CloseReason::peer_closed)) {
+      on_closed_(sip::txn::Flow::connection(c->connection), c->error ? c->error->context : "closed by the peer");
+    }
   } else if (auto* f = std::get_if<io::SendFailed>(&ev)) {
     if (log_) log_("send to " + f->remote.to_string() + " failed: " + f->error.message());
   }
@@ -167,6 +171,11 @@ Status SipEndpoint::send(sip::txn::Flow flow, const sip::SipMessage& msg) {
   auto it = flows_.find(flow.id);
   if (it == flows_.end()) return fail(Errc::not_found, "the connection for this message is gone");
   if (it->second.kind == io::TransportKind::udp) {
+    // From the socket the flow's requests arrived on (RFC 3261 18.2.2): a server with several UDP
+    // listeners answers each from its own address and port.
+    if (auto* u = transports_.udp(); u != nullptr && it->second.local.port != 0) {
+      return u->send_to(it->second.remote, bytes_of(wire), it->second.local);
+    }
     auto r = transports_.send_to(io::TransportKind::udp, it->second.remote, bytes_of(wire));
     if (!r) return Unexpected(r.error());
     return {};

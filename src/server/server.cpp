@@ -39,12 +39,21 @@ Server::Server(asio::io_context& io, ServerOptions options, std::unique_ptr<stor
 
 Server::~Server() = default;
 
-Status Server::start() {
+io::TlsConfig Server::tls_server_config() {
   io::TlsConfig server;
   server.cert_chain_file = opts_.cert_file;
   server.key_file = opts_.key_file;
-  server.ca_file = opts_.ca_file;
+  // Mutual TLS when the phone wants it: a client certificate is asked for (not required) and, when one is
+  // presented, it must chain to --ca-file or the data directory's CA (`sotto ca issue`); its subject goes
+  // into the call record (legs[].peer_certificate).
+  server.ca_file = opts_.ca_file.empty() ? opts_.ca_path : opts_.ca_file;
+  server.request_client_cert = !server.ca_file.empty();
   server.on_warning = [this](std::string_view w) { log_(fmt::format("warning: {}", w)); };
+  return server;
+}
+
+Status Server::start() {
+  io::TlsConfig server = tls_server_config();
   // The certificate and key are checked before anything listens.
   if (auto ctx = io::TlsContext::create(io::TlsRole::server, server); !ctx) {
     return fail(Errc::invalid_argument, ctx.error().context);
@@ -221,11 +230,7 @@ void Server::wait_for_signal() {
 }
 
 void Server::reload_certificate() {
-  io::TlsConfig server;
-  server.cert_chain_file = opts_.cert_file;
-  server.key_file = opts_.key_file;
-  server.ca_file = opts_.ca_file;
-  server.on_warning = [this](std::string_view w) { log_(fmt::format("warning: {}", w)); };
+  const io::TlsConfig server = tls_server_config();
   if (Status st = transports_->reload_tls_server(server); !st) {
     log_("SIGHUP: certificate not reloaded, keeping the previous one: " + st.error().context);
     return;

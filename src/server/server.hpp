@@ -55,6 +55,7 @@ class Server {
 
   // SIGHUP: the certificate and key read again for new handshakes; live connections keep theirs.
   void reload_certificate();
+  io::TlsConfig tls_server_config();
   // SIGTERM/SIGINT: no new connections or dialogs; calls end after drain_timeout (at once on a second).
   void drain();
 

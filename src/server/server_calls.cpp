@@ -40,6 +40,7 @@ Status Server::start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpo
   policies_ = std::make_unique<StorePolicies>(*store_);
   runtime::MediaRelayOptions mo;
   mo.media_ip = opts_.media_ip;
+  mo.relay.dead_after = opts_.dead_media_timeout;
   mo.port_min = opts_.rtp_ports.lo;
   // --rtp-ports is inclusive; MediaRelay's port_max is not (RTCP = RTP + 1 < port_max).
   mo.port_max = static_cast<std::uint16_t>(opts_.rtp_ports.hi == 65535 ? 65535 : opts_.rtp_ports.hi + 1);
@@ -223,6 +224,9 @@ store::CallRecord Server::to_store_record(const b2bua::CallRecord& r, b2bua::Cal
         l.tls_version = info->tls->version;
         l.tls_cipher = info->tls->cipher;
         l.peer_certificate = info->tls->peer_subject;
+        if (!l.peer_certificate.empty() && info->tls->verify_result != 0) {  // presented, does not chain to our CA
+          l.peer_certificate += " (not verified: " + info->tls->verify_result_text + ")";
+        }
       }
     }
     l.media = leg.media_negotiated;

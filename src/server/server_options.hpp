@@ -27,6 +27,8 @@ struct ServerOptions {
   config::PortRange rtp_ports{30000, 39999};
   // SIGTERM: stop accepting, let calls run this long, then end them (BYE) and exit.
   std::chrono::milliseconds drain_timeout{10000};
+  // A call whose relay saw no media from either side for this long is ended (BYE both ways, record written).
+  std::chrono::milliseconds dead_media_timeout{60000};
   // Connection limits (io::StreamTransportOptions); the server keeps connections of registered phones.
   std::size_t max_connections = 4096;
   std::size_t max_connections_per_source = 32;
