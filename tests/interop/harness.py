@@ -41,6 +41,25 @@ def free_port(kind=socket.SOCK_STREAM):
     return port
 
 
+def free_udp_block(lo, hi, size):
+    """An even UDP port in [lo, hi) whose block of `size` starts free now. Baresip's RTP goes to 30000-32700: outside
+    tools/rtp-noise.py's 20000-30000, the ephemeral ports (32768 and up, where other programs bind) and the
+    relay ranges sotto serve's tests use (40000 and up), so a
+    capture can tell a phone's ports from the server's by range."""
+    import random
+    for _ in range(200):
+        port = random.randrange(lo, hi - size) // 2 * 2
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError(f"no free UDP port in {lo}-{hi}")
+
+
 class Workdir:
     def __init__(self, tag):
         self.path = tempfile.mkdtemp(prefix=f"sotto-{tag}-")
@@ -188,7 +207,7 @@ class Baresip:
             finally:
                 s.close()
         self.ctrl = free_port()
-        rtp = free_port(socket.SOCK_DGRAM) // 2 * 2
+        rtp = free_udp_block(30000, 32700, 40)
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write(f"""poll_method epoll
 sip_listen 127.0.0.1:{self.base}
@@ -199,7 +218,7 @@ dns_server 127.0.0.1:53
 audio_source aufile,{play_wav}
 audio_player aufile,/dev/null
 audio_alert aufile,/dev/null
-rtp_ports {min(rtp, 60000)}-{min(rtp, 60000) + 40}
+rtp_ports {rtp}-{rtp + 40}
 module_path /usr/lib/baresip/modules
 module g711.so
 module aufile.so
@@ -316,7 +335,7 @@ class Linphone:
             raise RuntimeError(f"{self.socket_path} exists: another linphonec of this uid is running")
         home = wd.file("linphone-home")
         os.makedirs(os.path.join(home, ".local", "share", "linphone"), exist_ok=True)  # else it stalls silently
-        rtp = free_port(socket.SOCK_DGRAM) // 2 * 2
+        rtp = free_udp_block(30000, 32700, 40)
         with open(wd.file("linphonerc"), "w") as f:
             f.write(f"""[sip]
 sip_port=0
