@@ -265,8 +265,14 @@ void B2bua::handle_transport_error(Timestamp now, Flow flow) {
 void B2bua::handle_timeout(Timestamp now) {
   layer_.handle_timeout(now);
   pump(now);
-  std::vector<CallHandle> purge;
-  for (auto& [h, c] : calls_) {
+  const std::vector<CallHandle> scan(scan_.begin(), scan_.end());
+  for (CallHandle h : scan) {
+    auto found = calls_.find(h);
+    if (found == calls_.end()) {
+      scan_.erase(h);
+      continue;
+    }
+    B2bCall& c = found->second;
     if (c.phase == B2bCall::Phase::calling && c.no_answer_at && *c.no_answer_at <= now) {
       c.no_answer_at.reset();
       cancel_forks(now, c, std::nullopt);
@@ -289,9 +295,17 @@ void B2bua::handle_timeout(Timestamp now) {
         leg->ok_next = now + leg->ok_interval;
       }
     }
-    if (c.purge_at && *c.purge_at <= now) purge.push_back(h);
+    if (c.purge_at && !c.a.ok && !(c.winner && c.b().ok)) scan_.erase(h);  // ended, only the purge left
   }
-  for (CallHandle h : purge) calls_.erase(h);
+  std::vector<CallHandle> purge;
+  while (!purge_q_.empty() && purge_q_.begin()->first <= now) {
+    purge.push_back(purge_q_.begin()->second);
+    purge_q_.erase(purge_q_.begin());
+  }
+  for (CallHandle h : purge) {
+    calls_.erase(h);
+    scan_.erase(h);
+  }
   if (!purge.empty()) {
     // Forget dead flows no remaining call refers to (flow numbers are not reused by the io layer).
     std::set<std::uint64_t> referenced;
@@ -331,7 +345,10 @@ std::optional<Timestamp> B2bua::next_timeout() const {
   const auto consider = [&](std::optional<Timestamp> t) {
     if (t && (!best || *t < *best)) best = t;
   };
-  for (const auto& [h, c] : calls_) {
+  for (CallHandle h : scan_) {
+    auto found = calls_.find(h);
+    if (found == calls_.end()) continue;
+    const B2bCall& c = found->second;
     if (c.phase == B2bCall::Phase::calling) consider(c.no_answer_at);
     if (c.a.ok) {
       consider(c.a.ok_next);
@@ -341,8 +358,8 @@ std::optional<Timestamp> B2bua::next_timeout() const {
       consider(c.forks[*c.winner].leg.ok_next);
       consider(c.forks[*c.winner].leg.ack_deadline);
     }
-    consider(c.purge_at);
   }
+  if (!purge_q_.empty()) consider(purge_q_.begin()->first);
   return best;
 }
 

@@ -150,6 +150,10 @@ class B2bua {
   RandomSource* rng_;
   sip::txn::TransactionLayer layer_;
   std::map<CallHandle, B2bCall> calls_;
+  // Calls whose timers handle_timeout/next_timeout look at: every call until it ends (end_call), and an
+  // ended call again if a 2xx retransmission starts on it. Ended calls otherwise wait in purge_q_ by purge_at.
+  std::set<CallHandle> scan_;
+  std::set<std::pair<Timestamp, CallHandle>> purge_q_;
   CallHandle next_call_ = 1;
   std::map<TxnId, ClientRequest> client_;
   std::map<TxnId, Flow> server_flows_;

@@ -367,5 +367,27 @@ TEST(B2buaCall, NoMediaPortsGives503) {
   EXPECT_EQ(w.ended()->record.result, CallResult::failed);
 }
 
+// Ended calls wait 64*T1 in a purge queue: the server's next timeout reaches each purge at its time and
+// handle_timeout removes exactly the calls that are due, one by one, in the order they ended.
+TEST(B2buaCall, EndedCallsArePurgedOneByOneExactly64T1AfterTheyEnded) {
+  World w;
+  constexpr std::size_t n = 20;
+  std::vector<Timestamp> ended_at;
+  for (std::size_t i = 0; i < n; ++i) {
+    w.dial();  // bob is not registered: 480, the call ends at once
+    ASSERT_TRUE(w.net.run_until([&] { return w.server.call_count() == i + 1; }));
+    ended_at.push_back(w.net.now);
+    w.net.run_for(1s + std::chrono::milliseconds(37 * i));  // distinct, uneven gaps
+  }
+  ASSERT_LT(w.net.now, ended_at.front() + 64 * sip::txn::TimerConfig{}.t1) << "no purge yet";
+  ASSERT_EQ(w.server.call_count(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(w.net.run_until([&] { return w.server.call_count() < n - i; }, 60s)) << "call " << i;
+    EXPECT_EQ(w.net.now, ended_at[i] + 64 * sip::txn::TimerConfig{}.t1) << "call " << i;
+    EXPECT_EQ(w.server.call_count(), n - i - 1) << "only the due call is purged";
+  }
+  EXPECT_EQ(w.server.call_count(), 0u);
+}
+
 }  // namespace
 }  // namespace sotto::b2bua

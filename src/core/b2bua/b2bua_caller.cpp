@@ -155,6 +155,7 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
   const CallHandle h = next_call_++;
   B2bCall& c = calls_[h];
   c.handle = h;
+  scan_.insert(h);
   c.caller = caller;
   c.callee = callee;
   c.caller_ctx = ctx;
@@ -247,6 +248,7 @@ void B2bua::answer_caller(Timestamp now, B2bCall& c, int status, const Fork& f) 
   if (status >= 200) {
     c.a_final_sent = true;
     send_ok(now, c.a, std::move(*resp));
+    scan_.insert(c.handle);  // its 2xx retransmission timer
   } else {
     (void)send_response(now, c.a_txn, std::move(*resp));
   }
@@ -273,7 +275,10 @@ void B2bua::end_call(Timestamp now, B2bCall& c) {
     if (f.leg.dialog) f.leg.dialog->terminate();
   }
   // Kept for 64*T1 to ACK retransmitted 2xx and answer late requests, then purged.
+  if (c.purge_at) purge_q_.erase({*c.purge_at, c.handle});
   c.purge_at = now + 64 * config_.timers.t1;
+  purge_q_.insert({*c.purge_at, c.handle});
+  scan_.erase(c.handle);
 }
 
 void B2bua::on_cancel(Timestamp now, TxnId id, const SipMessage& req) {

@@ -60,6 +60,7 @@ void B2bua::on_reinvite(Timestamp now, TxnId id, Flow, B2bCall& c, relay::Side s
     x.remote_invite = req;
     x.ok_offer = std::move(reoffer->pending);
     send_ok(now, x, std::move(*ok));
+    scan_.insert(c.handle);  // its 2xx retransmission timer
     return;
   }
   auto offer = sdp::parse_sdp(req.body());
@@ -199,6 +200,7 @@ void B2bua::on_reinvite_response(Timestamp now, const ClientRequest& owner, cons
   ok->add(hdr::content_type, std::string("application/sdp"));
   ok->set_body(sdp::serialize(a.sdp));
   send_ok(now, x, std::move(*ok));
+  scan_.insert(c.handle);  // its 2xx retransmission timer
 }
 
 }  // namespace sotto::b2bua

@@ -15,6 +15,7 @@ struct TransactionLayer::Entry {
   Flow flow;
   std::string key;
   bool server;
+  std::optional<Timestamp> indexed;  // its key in deadlines_
 
   TransactionBase& base() {
     return std::visit([](auto& t) -> TransactionBase& { return t; }, txn);
@@ -89,9 +90,9 @@ Result<TxnId> TransactionLayer::send_request(Timestamp now, SipMessage request, 
   const TxnId id = next_id_++;
   const bool invite = request.method() == MethodId::invite;
   auto entry = invite ? std::make_unique<Entry>(Entry{InviteClientTransaction(now, std::move(request), flow.reliable, cfg_),
-                                                      flow, *key, false})
+                                                      flow, *key, false, std::nullopt})
                       : std::make_unique<Entry>(Entry{NonInviteClientTransaction(now, std::move(request), flow.reliable, cfg_),
-                                                      flow, *key, false});
+                                                      flow, *key, false, std::nullopt});
   client_keys_[*key] = id;
   auto& ref = *entry;
   txns_.emplace(id, std::move(entry));
@@ -155,9 +156,9 @@ void TransactionLayer::on_request(Timestamp now, Flow from, SipMessage msg) {
     std::optional<SipMessage> trying;
     if (auto t = make_response(msg, 100, "Trying")) trying = std::move(*t);
     entry = std::make_unique<Entry>(
-        Entry{InviteServerTransaction(now, std::move(msg), from.reliable, std::move(trying), cfg_), from, *key, true});
+        Entry{InviteServerTransaction(now, std::move(msg), from.reliable, std::move(trying), cfg_), from, *key, true, std::nullopt});
   } else {
-    entry = std::make_unique<Entry>(Entry{NonInviteServerTransaction(now, std::move(msg), from.reliable, cfg_), from, *key, true});
+    entry = std::make_unique<Entry>(Entry{NonInviteServerTransaction(now, std::move(msg), from.reliable, cfg_), from, *key, true, std::nullopt});
   }
   server_keys_[*key] = id;
   auto& ref = *entry;
@@ -214,10 +215,8 @@ std::size_t TransactionLayer::count_on(Flow flow) const noexcept {
 
 void TransactionLayer::handle_timeout(Timestamp now) {
   std::vector<TxnId> due;
-  for (auto& [id, e] : txns_) {
-    auto t = e->base().next_timeout();
-    if (t && *t <= now) due.push_back(id);
-  }
+  for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= now; ++it) due.push_back(it->second);
+  std::sort(due.begin(), due.end());  // in id order, as before the index
   for (TxnId id : due) {
     auto it = txns_.find(id);
     if (it == txns_.end()) continue;
@@ -243,6 +242,9 @@ void TransactionLayer::drain(TxnId id, Entry& e) {
     const bool ack = ev->message && ev->message->is_request() && ev->message->method() == MethodId::ack;
     events_.push_back(LayerEvent{k, ack ? 0 : id, e.flow, std::move(ev->message)});
   }
+  if (e.indexed) deadlines_.erase({*e.indexed, id});
+  e.indexed = done ? std::nullopt : b.next_timeout();
+  if (e.indexed) deadlines_.insert({*e.indexed, id});
   if (done) {
     (e.server ? server_keys_ : client_keys_).erase(e.key);
     txns_.erase(id);
@@ -264,12 +266,8 @@ std::optional<LayerEvent> TransactionLayer::poll_event() {
 }
 
 std::optional<Timestamp> TransactionLayer::next_timeout() const {
-  std::optional<Timestamp> best;
-  for (const auto& [id, e] : txns_) {
-    auto t = e->base().next_timeout();
-    if (t && (!best || *t < *best)) best = t;
-  }
-  return best;
+  if (deadlines_.empty()) return std::nullopt;
+  return deadlines_.begin()->first;
 }
 
 TxnId TransactionLayer::find_invite_for_cancel(const SipMessage& cancel) const {

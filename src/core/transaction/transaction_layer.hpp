@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -126,6 +127,8 @@ class TransactionLayer {
   TimerConfig cfg_;
   TxnId next_id_ = 1;
   std::map<TxnId, std::unique_ptr<Entry>> txns_;
+  // Every transaction with a pending timer, by deadline (re-indexed in drain after each call into it).
+  std::set<std::pair<Timestamp, TxnId>> deadlines_;
   std::unordered_map<std::string, TxnId> client_keys_;
   std::unordered_map<std::string, TxnId> server_keys_;
   std::deque<LayerTransmit> out_;

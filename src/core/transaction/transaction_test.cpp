@@ -1,9 +1,11 @@
 // The four RFC 3261 transaction machines and the layer, under a virtual clock: no sleeps.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include "core/sip/header_fields.hpp"
@@ -372,6 +374,100 @@ TEST(Flow, HashesByIdentityForUnorderedContainers) {
   std::unordered_map<Flow, int> by_flow{{Flow::connection(9), 1}, {Flow::udp(9), 2}};
   EXPECT_EQ(by_flow.at(Flow::connection(9)), 1);
   EXPECT_EQ(by_flow.at(Flow::udp(9)), 2);
+}
+
+}  // namespace
+}  // namespace sotto::sip::txn
+
+namespace sotto::sip::txn {
+namespace {
+
+// The layer keeps its transactions indexed by deadline: after any sequence of sends, responses and timeouts,
+// next_timeout() equals the earliest deadline of the same transactions run on their own (brute force).
+TEST(Layer, NextTimeoutIsTheEarliestDeadlineOfAllTransactionsAfterRandomOperations) {
+  using Shadow = std::variant<InviteClientTransaction, NonInviteClientTransaction>;
+  struct Live {
+    Shadow txn;
+    SipMessage request;
+    Flow flow;
+  };
+  const auto base = [](Live& s) -> TransactionBase& {
+    return std::visit([](auto& t) -> TransactionBase& { return t; }, s.txn);
+  };
+  TransactionLayer l;
+  std::vector<Live> live;
+  std::mt19937 rng(20261206);
+  Timestamp now = t0;
+  std::size_t most = 0;
+  const auto check = [&] {
+    while (l.poll_transmit()) {}
+    while (l.poll_event()) {}
+    for (auto& s : live) {
+      while (base(s).poll_transmit()) {}
+      while (base(s).poll_event()) {}
+    }
+    std::erase_if(live, [&](Live& s) { return base(s).terminated(); });
+    std::optional<Timestamp> brute;
+    for (auto& s : live) {
+      auto t = base(s).next_timeout();
+      if (t && (!brute || *t < *brute)) brute = t;
+    }
+    ASSERT_EQ(l.size(), live.size());
+    ASSERT_EQ(l.next_timeout(), brute);
+    most = std::max(most, live.size());
+  };
+  for (int i = 0; i < 4000; ++i) {
+    const auto op = rng() % 10;
+    if (op < 4 || live.empty()) {
+      const bool invite = rng() % 2;
+      const bool reliable = rng() % 3 == 0;
+      SipMessage req = request(invite ? "INVITE" : "OPTIONS", "z9hG4bKidx" + std::to_string(i));
+      Flow flow{reliable ? 2u : 1u, reliable};
+      ASSERT_TRUE(l.send_request(now, req, flow));
+      if (invite) live.push_back(Live{InviteClientTransaction(now, req, reliable), req, flow});
+      else live.push_back(Live{NonInviteClientTransaction(now, req, reliable), req, flow});
+    } else if (op < 7) {
+      Live& s = live[rng() % live.size()];
+      static constexpr int codes[] = {100, 180, 200, 486};
+      SipMessage resp = respond(s.request, codes[rng() % 4]);
+      l.handle_message(now, s.flow, resp);
+      std::visit([&](auto& t) { t.handle_response(now, resp); }, s.txn);
+    } else {
+      now += std::chrono::milliseconds(rng() % 400);
+      l.handle_timeout(now);
+      for (auto& s : live) {
+        if (auto t = base(s).next_timeout(); t && *t <= now) std::visit([&](auto& x) { x.handle_timeout(now); }, s.txn);
+      }
+    }
+    check();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(most, 300u) << "the run should keep many transactions alive at once";
+  // Run every timer out: each step lands exactly on the earliest deadline.
+  for (int i = 0; i < 100000 && !live.empty(); ++i) {
+    auto t = l.next_timeout();
+    if (!t) {
+      // Only INVITEs in Proceeding are left (no timer until the final response): answer them.
+      for (auto& s : live) {
+        ASSERT_FALSE(base(s).next_timeout());
+        SipMessage resp = respond(s.request, 486);
+        l.handle_message(now, s.flow, resp);
+        std::visit([&](auto& x) { x.handle_response(now, resp); }, s.txn);
+      }
+      check();
+      if (HasFatalFailure()) return;
+      continue;
+    }
+    now = *t;
+    l.handle_timeout(now);
+    for (auto& s : live) {
+      if (auto d = base(s).next_timeout(); d && *d <= now) std::visit([&](auto& x) { x.handle_timeout(now); }, s.txn);
+    }
+    check();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_EQ(l.size(), 0u);
+  EXPECT_FALSE(l.next_timeout());
 }
 
 }  // namespace
