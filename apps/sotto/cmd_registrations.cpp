@@ -19,8 +19,7 @@ struct RegistrationsCli {
 
 std::string source_of(const store::BindingRecord& b) {
   if (b.source_ip.empty()) return "";
-  const bool v6 = b.source_ip.find(':') != std::string::npos;
-  return fmt::format("{}{}{}:{}", v6 ? "[" : "", b.source_ip, v6 ? "]" : "", b.source_port);
+  return store::source_text(b.source_ip, b.source_port);
 }
 
 }  // namespace

@@ -16,9 +16,7 @@ std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); 
 std::string key_of(const registrar::Binding& b) { return store::binding_key(to_record(b, 0)); }
 
 std::string where(const registrar::Binding& b) {
-  const bool v6 = b.source_ip.find(':') != std::string::npos;
-  return fmt::format("{} from {}{}{}:{}", sip::transport_name(b.transport), v6 ? "[" : "", b.source_ip, v6 ? "]" : "",
-                     b.source_port);
+  return fmt::format("{} from {}", sip::transport_name(b.transport), store::source_text(b.source_ip, b.source_port));
 }
 
 }  // namespace

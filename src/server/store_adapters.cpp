@@ -59,9 +59,7 @@ store::BindingRecord to_record(const registrar::Binding& b, std::int64_t unix_no
   r.expires_unix = b.expires_unix;
   r.pub_gruu = b.pub_gruu;
   r.outbound = b.outbound;
-  const bool v6 = b.source_ip.find(':') != std::string::npos;
-  r.flow = fmt::format("{} {}{}{}:{}", sip::transport_name(b.transport), v6 ? "[" : "", b.source_ip, v6 ? "]" : "",
-                       b.source_port);
+  r.flow = fmt::format("{} {}", sip::transport_name(b.transport), store::source_text(b.source_ip, b.source_port));
   for (char& c : r.flow) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   r.updated_unix = unix_now;
   return r;

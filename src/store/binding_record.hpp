@@ -35,5 +35,7 @@ struct BindingRecord {
 // section 6: a REGISTER from the same instance and reg-id replaces the binding whatever its Contact);
 // without, the user and the contact URI (RFC 3261 section 10.3 step 7).
 std::string binding_key(const BindingRecord& b);
+// "127.0.0.1:40312", "[::1]:40312": a binding's source address as logs, records and `sotto registrations` write it.
+std::string source_text(const std::string& ip, std::uint16_t port);
 
 }  // namespace sotto::store

@@ -59,6 +59,11 @@ CallResult result_for_status(int status) noexcept {
   return CallResult::failed;
 }
 
+std::string source_text(const std::string& ip, std::uint16_t port) {
+  const bool v6 = ip.find(':') != std::string::npos;
+  return v6 ? "[" + ip + "]:" + std::to_string(port) : ip + ":" + std::to_string(port);
+}
+
 std::string binding_key(const BindingRecord& b) {
   if (!b.instance.empty()) return "instance " + b.instance + " reg-id " + std::to_string(b.reg_id);
   return "contact " + b.contact;
