@@ -207,10 +207,13 @@ store::CallRecord Server::to_store_record(const b2bua::CallRecord& r, b2bua::Cal
   c.ended_unix_ms = wall(r.ended);
   c.result = to_store(r.result);
   c.status = r.status;
+  c.end_reason = r.reason;
   const auto call = calls_.find(h);
   for (const b2bua::LegRecord& leg : r.legs) {
     store::LegRecord l;
-    l.side = leg.side == relay::Side::a ? store::LegSide::caller : store::LegSide::callee;
+    l.side = leg.transfer_target ? store::LegSide::transfer_target
+             : leg.side == relay::Side::a ? store::LegSide::caller
+                                          : store::LegSide::callee;
     l.peer = leg.user;
     if (auto t = sip::parse_transport(leg.transport)) l.transport = to_store(*t);
     const Flow f = real_flow(leg.flow);

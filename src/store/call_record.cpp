@@ -25,7 +25,14 @@ std::string_view to_string(Verdict v) noexcept {
   return "insecure";
 }
 
-std::string_view to_string(LegSide s) noexcept { return s == LegSide::caller ? "caller" : "callee"; }
+std::string_view to_string(LegSide s) noexcept {
+  switch (s) {
+    case LegSide::caller: return "caller";
+    case LegSide::callee: return "callee";
+    case LegSide::transfer_target: return "transfer-target";
+  }
+  return "caller";
+}
 
 Result<CallResult> parse_call_result(std::string_view text) {
   for (CallResult r : {CallResult::answered, CallResult::busy, CallResult::no_answer, CallResult::rejected,
@@ -46,7 +53,8 @@ Result<Verdict> parse_verdict(std::string_view text) {
 Result<LegSide> parse_leg_side(std::string_view text) {
   if (text == "caller") return LegSide::caller;
   if (text == "callee") return LegSide::callee;
-  return fail(Errc::malformed_input, "leg side '" + std::string(text) + "': expected caller or callee");
+  if (text == "transfer-target") return LegSide::transfer_target;
+  return fail(Errc::malformed_input, "leg side '" + std::string(text) + "': expected caller, callee or transfer-target");
 }
 
 CallResult result_for_status(int status) noexcept {

@@ -21,11 +21,13 @@ namespace sotto::store {
 // 486/600 busy, 408/480 no-answer, 487 or a CANCEL cancelled, 5xx failed, other 3xx-6xx rejected.
 enum class CallResult : std::uint8_t { answered, busy, no_answer, rejected, cancelled, failed };
 enum class Verdict : std::uint8_t { secure, partial, insecure };
-enum class LegSide : std::uint8_t { caller, callee };
+// caller / callee: the two parties of the INVITE; transfer_target: a party that joined the call later by a
+// transfer (REFER, blind or attended with Replaces; docs/B2BUA.md), replacing the transferor's leg.
+enum class LegSide : std::uint8_t { caller, callee, transfer_target };
 
 std::string_view to_string(CallResult r) noexcept;  // "answered", "busy", "no-answer", ...
 std::string_view to_string(Verdict v) noexcept;     // "secure", "partial", "insecure"
-std::string_view to_string(LegSide s) noexcept;     // "caller", "callee"
+std::string_view to_string(LegSide s) noexcept;     // "caller", "callee", "transfer-target"
 Result<CallResult> parse_call_result(std::string_view text);
 Result<Verdict> parse_verdict(std::string_view text);
 Result<LegSide> parse_leg_side(std::string_view text);
@@ -62,7 +64,8 @@ struct CallRecord {
   int status = 0;                 // final SIP status sent to the caller (0: none)
   Verdict verdict = Verdict::insecure;
   std::vector<std::string> reasons;  // "sip-cleartext: callee leg (bob 127.0.0.1:5060) signalled over UDP"
-  std::vector<LegRecord> legs;       // caller first
+  std::string end_reason;         // why it ended: "BYE from caller", "dead media", "transferred", "Busy Here", ...
+  std::vector<LegRecord> legs;       // caller first, then callee, then transfer targets in the order they joined
   friend bool operator==(const CallRecord&, const CallRecord&) = default;
 };
 

@@ -39,7 +39,8 @@ struct LegRecord {
   bool signalling_tls = false;
   bool media_negotiated = false;              // an offer/answer completed on this leg
   std::optional<std::string> srtp_suite;      // nullopt: plain RTP (or no media)
-  relay::LegStats stats;                      // the relay's counters when the call ended
+  relay::LegStats stats;                      // the relay's counters when the call ended (or the leg left it)
+  bool transfer_target = false;               // joined by a transfer (REFER), replacing the transferor's leg
 };
 
 struct CallRecord {
@@ -52,7 +53,7 @@ struct CallRecord {
   CallResult result = CallResult::failed;
   int status = 0;       // final SIP status sent to the caller (200 for an answered call)
   std::string reason;   // what ended it ("BYE from caller", "Incompatible destination", ...)
-  std::vector<LegRecord> legs;  // leg A first; leg B when a callee was tried
+  std::vector<LegRecord> legs;  // leg A first; leg B when a callee was tried; then transfer targets as they joined
   std::optional<relay::RelayId> relay;
 };
 
