@@ -538,13 +538,26 @@ void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, cons
   if (!r2.reinvite_out) return;
   r2.reinvite_out = false;
   if (status >= 300) {
-    // R2 refused: both calls go on as they were.
+    // R2 refused: both calls go on as they were, unless its dialog is gone (12.2.1.2).
     r2.pending.reset();
     transfer_failed(now, *c, x, status, resp.reason());
+    if (status == 481 || status == 408) {
+      finish(now, *c2, CallResult::answered, 200, "re-INVITE for a transfer: other leg answered " + std::to_string(status));
+      send_bye(now, *c2, c2->leg(relay::other(x.other_side)));
+      end_call(now, *c2);
+    }
     return;
   }
   if (r2.dialog) r2.dialog->on_response(resp);
   if (cseq) send_ack(r2, cseq->number);
+  if (x.done || c->phase != B2bCall::Phase::confirmed) {
+    // This call ended while R2 was being moved onto its relay: R2 has nowhere to go.
+    finish(now, *c2, CallResult::answered, 200, "transfer abandoned: the other call ended");
+    send_bye(now, *c2, c2->a);
+    send_bye(now, *c2, c2->b());
+    end_call(now, *c2);
+    return;
+  }
   std::string error;
   std::optional<negotiation::Negotiated> done;
   if (!r2.pending) {
