@@ -180,6 +180,7 @@ void B2bua::on_refer(Timestamp now, TxnId id, B2bCall& c, Side side, const SipMe
   const std::size_t xi = c.transfers.size() - 1;
   x.kind = Transfer::Kind::blind;
   x.transferor = side;
+  if (auto cs = req.header(hdr::cseq)) x.refer_cseq = cs->number;
   x.subscription = subscription;
   x.target_user = trunk ? trunk_user(config_.trunks[*trunk]) : target.user;
   sip::Uri to_uri = target;
@@ -348,11 +349,12 @@ void B2bua::notify_transferor(Timestamp now, B2bCall& c, Transfer& x, int status
   if (!t.dialog || t.dialog->state() == dialog::Dialog::State::terminated) return;
   SipMessage n = t.dialog->make_request(sip::MethodId::notify);
   n.add(hdr::contact, sip::ContactValue{false, t.local_contact});
-  (void)n.add_raw("Event", "refer");
+  // RFC 3515 2.4.6: the id names the REFER; kept off the first one (some phones match a bare "refer").
+  const std::size_t xi = static_cast<std::size_t>(&x - c.transfers.data());
+  (void)n.add_raw("Event", xi == 0 || x.refer_cseq == 0 ? std::string("refer") : "refer;id=" + std::to_string(x.refer_cseq));
   (void)n.add_raw("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
   n.add(hdr::content_type, std::string("message/sipfrag;version=2.0"));
   n.set_body("SIP/2.0 " + std::to_string(status) + " " + std::string(reason) + "\r\n");
-  const std::size_t xi = static_cast<std::size_t>(&x - c.transfers.data());
   (void)start_request(now, n, hop_for(t.flow, dialog_next_hop(t), t.transport),
                       ClientRequest{ClientRequest::Purpose::notify, c.handle, t.side, 0, xi});
 }
@@ -495,6 +497,7 @@ void B2bua::refer_attended(Timestamp now, TxnId id, B2bCall& c, Side side, const
   const std::size_t xi = c.transfers.size() - 1;
   x.kind = Transfer::Kind::attended;
   x.transferor = side;
+  if (auto cs = req.header(hdr::cseq)) x.refer_cseq = cs->number;
   x.subscription = subscription;
   x.other_call = c2->handle;
   x.other_side = r2side;

@@ -610,6 +610,44 @@ TEST(B2buaTransfer, BlindTransferToATrunkNumber) {
   replay_into_relay(w.anchor, 1);
 }
 
+TEST(B2buaTransfer, TheStayingPartyHangsUpMidTransfer) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  w.net.run_for(300ms);  // carol rings (180 sent)
+  ASSERT_TRUE(w.alice.hangup(w.net.now, w.call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated) && w.net.count(w.k, "CANCEL") == 1; }));
+  const B2buaEvent* ended = w.net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->record.legs.size(), 2u);  // carol never joined
+  EXPECT_EQ(ended->record.reason, "BYE from caller");
+  EXPECT_TRUE(w.net.find_state(w.k, CallState::terminated) || w.net.find_state(w.k, CallState::failed));
+}
+
+TEST(B2buaTransfer, ASecondTransferAfterAFailedOneCarriesTheReferId) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 100);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  ASSERT_TRUE(w.carol.reject(w.net.now, w.net.find(w.k, Kind::incoming_call)->call, 603));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.count(w.b, "NOTIFY") == 2; }));
+  EXPECT_EQ(testing::sipfrag(w.net.received(w.b, "NOTIFY")[1]), "SIP/2.0 603 Decline");
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 110);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.find(w.k, Kind::incoming_call, 1) != nullptr; }));
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call, 1)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated); }));
+  auto n = w.net.received(w.b, "NOTIFY");
+  ASSERT_EQ(n.size(), 4u);
+  EXPECT_EQ(n[0].find("Event")->value, "refer");
+  const std::string id = "refer;id=" + std::to_string(w.net.received(w.net.server(), "REFER").back().header(sip::hdr::cseq)->number);
+  EXPECT_EQ(n[2].find("Event")->value, id);
+  EXPECT_EQ(n[3].find("Event")->value, id);
+  EXPECT_EQ(testing::sipfrag(n[3]), "SIP/2.0 200 OK");
+}
+
 TEST(B2buaTransfer, ParseReplaces) {
   auto r = parse_replaces("abc@host ;to-tag=1; from-tag=2;early-only;x=y");
   ASSERT_TRUE(r);
