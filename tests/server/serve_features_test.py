@@ -18,6 +18,7 @@ media checked, not only signalling):
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import wave
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "interop"))
 import harness as h  # noqa: E402
 from phone_interop_test import check_audio, need, report_of, run_scenarios  # noqa: E402
+from serve_calls_test import udp_flows  # noqa: E402
 from serve_harness import Serve  # noqa: E402
 
 USERS = {"alice": "alice-secret", "bob": "bob-secret"}
@@ -103,7 +105,7 @@ class ProvisionedLinphone(h.Linphone):
     """linphonec whose account ([proxy_0], [auth_info_0], the SRTP and CA keys of [sip]) is exactly what
     `sotto provision linphone USER` printed; only the loopback bindings (PEERS.md) are added here."""
 
-    def __init__(self, wd, s, user, play_wav, record_wav, sip_extra=None, autoanswer=False):
+    def __init__(self, wd, s, user, play_wav, record_wav, sip_extra=None, autoanswer=False, args=()):
         self.wd = wd
         self.socket_path = f"/tmp/linphonec-{os.getuid()}"
         if os.path.exists(self.socket_path):
@@ -141,7 +143,7 @@ class ProvisionedLinphone(h.Linphone):
                 f.write(f"[{name}]\n" + "".join(f"{k}={v}\n" for k, v in keys.items()) + "\n")
         env = dict(os.environ, HOME=home)
         self.proc = wd.spawn(["linphonec", "--pipe", "-c", wd.file("linphonerc"), "-d", "6", "-l",
-                              wd.file("linphone-debug.log")], "linphone.log", env=env)
+                              wd.file("linphone-debug.log"), *args], "linphone.log", env=env)
         deadline = time.time() + 10
         while time.time() < deadline and not os.path.exists(self.socket_path):
             time.sleep(0.1)
@@ -304,31 +306,47 @@ def linphone_calls_with_a_late_offer_and_answers_in_the_ack():
 
 
 def early_media_from_a_183_reaches_the_caller_before_any_200():
+    """bob's linphone sends early media (`linphonec --real-early-media`: 183 with SDP, then its WAV as
+    audio) and never answers; alice's baresip plays early media and records it, then hangs up (CANCEL).
+    baresip 1.0's own answermode=early sends the 183 with SDP but never starts its audio source, so it
+    cannot be the callee here (docs/B2BUA.md)."""
     need("baresip")
+    need("linphonec")
     wd, s = start_server("features-early")
-    phones = []
+    lp = alice = None
     try:
-        bob = baresip(wd, s, "bob", "bob", "b.wav", "early")
+        lp = ProvisionedLinphone(wd, s, "bob", wd.file("b.wav"), wd.file("linphone.wav"), args=("--real-early-media",))
         alice = baresip(wd, s, "alice", "alice", "a.wav", "auto")
-        phones += [bob, alice]
-        wait_for(lambda: s.log().count("registered ") >= 2, 15, "both registrations")
+        wait_for(lambda: s.log().count("registered ") >= 2, 20, "both registrations")
         alice.command_ok("dial", "sip:bob@localhost")
-        wait_for(lambda: incoming_calls(bob) == 1, 15, "bob's phone to get the call")
+        wait_for(lambda: "Sending early media" in lp.log(), 15, "linphone's early media")
         time.sleep(4)
         alice.command_ok("hangup")
         wait_for(lambda: "ended, cancelled" in s.log(), 10, "the cancelled call's end")
+        am = baresip_messages(alice, s.tls_port)
+        early = starts(am, "received", r"SIP/2\.0 183 ", "INVITE")
+        assert early and "m=audio" in early[0] and "a=crypto:" in early[0], early
+        assert not starts(am, "received", r"SIP/2\.0 200 ", "INVITE"), "alice got a 200: not early media"
+        assert starts(am, "sent", r"CANCEL ") and starts(am, "received", r"SIP/2\.0 487 ", "INVITE")
+        lm = [t for d, t in sip_messages_in_linphone_log(lp.debug()) if d == "sent"]
+        assert [t for t in lm if t.startswith("SIP/2.0 183 ") and "m=audio" in t], "linphone sent no 183 with SDP"
+        assert not [t for t in lm if t.startswith("SIP/2.0 200 ") and re.search(r"(?m)^CSeq: \d+ INVITE", t)]
         c = calls_json(s)
-        assert len(c) == 1 and c[0]["result"] == "cancelled" and c[0]["status"] == 487, c
-        # No 200 anywhere: whatever alice recorded came as early media.
+        assert len(c) == 1 and c[0]["result"] == "cancelled" and c[0]["status"] == 487 and c[0]["verdict"] == "secure", c
+        # No 200 anywhere: whatever alice recorded came as early media, through the relay.
         check_audio(wd.file("b.wav"), alice.decoded_recording(), "bob's early media -> serve -> alice")
         legs = c[0]["legs"]
         assert len(legs) == 2 and all(l["srtp_suite"] for l in legs), legs
-        assert legs[0]["packets_out"] > 100 and legs[1]["packets_in"] > 100, legs
-        print(f"  cancelled call: relay sent alice {legs[0]['packets_out']} packets of bob's early media", flush=True)
+        assert legs[0]["packets_out"] > 100 and legs[1]["packets_in"] > 100 and \
+            all(l["auth_failures"] == 0 for l in legs), legs
+        print(f"  cancelled call: the relay sent alice {legs[0]['packets_out']} packets of bob's early media "
+              f"(bob's leg: {legs[1]['packets_in']} in)", flush=True)
         assert s.stop() == 0
     finally:
-        for p in phones:
-            p.stop()
+        if lp:
+            lp.stop()
+        if alice:
+            alice.stop()
         wd.cleanup()
 
 
@@ -346,30 +364,51 @@ def tail(path, out, skip_s):
 
 
 def hold_and_resume_on_both_legs_after_the_roc_wrap():
+    need("tshark")
     wd, s = start_server("features-roc")
     try:
-        common = ["--rtp-initial-seq", "65450", "--json"]
+        lo, hi = s.rtp_ports
+        cap = h.Capture(wd, f"udp and host 127.0.0.1 and portrange {lo}-{hi}")
+        # Both phones start at sequence 65500: 36 packets (0.72 s at 50 packets/s) later their ROC is 1, well
+        # before alice holds (1.5 s) and resumes (2.5 s), then bob holds (3 s) and resumes (4 s).
+        common = ["--rtp-initial-seq", "65500", "--json"]
         bob = phone(wd, s, "bob", "bob.log", common + ["--play", wd.file("b.wav"), "--record", wd.file("bob.wav"),
-                                                       "--hold-at", "4", "--resume-at", "5", "listen", "--auto-answer"])
+                                                       "--hold-at", "3", "--resume-at", "4", "listen", "--auto-answer"])
         wait_for(lambda: "waiting for a call" in text(wd.file("bob.log")), 15, "bob's registration")
         alice = phone(wd, s, "alice", "alice.log", common + ["--play", wd.file("a.wav"), "--record", wd.file("alice.wav"),
-                                                             "--hold-at", "2", "--resume-at", "3", "--duration", "7",
+                                                             "--hold-at", "1.5", "--resume-at", "2.5", "--duration", "7",
                                                              "call", "sips:bob@localhost"])
         rep, rc = report_of(wd, "alice.log", alice)
         brep, brc = report_of(wd, "bob.log", bob)
+        time.sleep(0.3)
+        cap.stop()
         assert rc == 0 and brc == 0, (rep, brep)
         for r in (rep, brep):
             assert r["auth_failures"] == 0 and r["srtp_replays"] == 0, r
+        # On the wire, all four flows (alice -> relay -> bob, bob -> relay -> alice) crossed the wrap: sequence
+        # numbers above 65500 and, later, small ones (the ROC is 1 from there on).
+        flows = {k: v for k, v in udp_flows(cap.file).items() if len(v) > 100}
+        assert len(flows) == 4, {k: len(v) for k, v in flows.items()}
+        for k, v in flows.items():
+            seqs = [seq for _, seq in v]
+            assert max(seqs) >= 65500 and min(seqs) < 100 and len(seqs) > 200, (k, min(seqs), max(seqs), len(seqs))
+        print(f"  4 relay flows, each with sequence numbers from >= 65500 across 0: "
+              f"{sorted(len(v) for v in flows.values())} packets", flush=True)
         for log in ("alice.log", "bob.log"):
             assert text(wd.file(log)).count("media updated") >= 4, f"{log}: expected 2 re-INVITEs each way"
-        # After both resumes (5 s after the answer) the audio still flows both ways.
+        # After both resumes (4 s after the answer) the audio still flows both ways: the first 2 s of each
+        # recording's last 2.7 s are found in what the other phone played (anywhere: a held phone's player
+        # pauses while it does not send, so the stretch is not at the same offset).
         for ref, rec in (("b.wav", "alice.wav"), ("a.wav", "bob.wav")):
-            c = check_audio(wd.file(ref), tail(wd.file(rec), wd.file("tail-" + rec), 5.5), f"{rec} after the resumes")
-            print(f"  {rec} after 5.5 s: correlation {c['peak']:.3f}", flush=True)
+            part = tail(wd.file(rec), wd.file("tail-" + rec), 4.3)
+            r = subprocess.run([h.wav_correlate_bin(), part, wd.file(ref), "8000"], check=True, capture_output=True,
+                               text=True)
+            c = json.loads(r.stdout)
+            assert c["peak"] > 0.9 and c["rms"] > 500, f"{rec} after the resumes: {c}"
+            print(f"  {rec} from 4.3 s on: correlation {c['peak']:.3f} with {ref} at {c['lag_ms'] / 1000:.2f} s", flush=True)
         c = calls_json(s)
         assert len(c) == 1 and c[0]["result"] == "answered" and c[0]["verdict"] == "secure", c
         for leg in c[0]["legs"]:
-            # 65450 + 7 s at 50 packets/s: each phone's sequence wrapped (ROC 1) before the first hold.
             assert leg["srtp_suite"] and leg["auth_failures"] == 0 and leg["packets_in"] > 200, leg
         assert s.stop() == 0
     finally:
@@ -380,6 +419,8 @@ SCENARIOS = [
     two_phones_of_one_user_both_ring_the_loser_gets_cancel_the_winner_has_audio,
     a_call_to_linphones_pub_gruu_reaches_linphone_only,
     linphone_calls_with_a_late_offer_and_answers_in_the_ack,
+    early_media_from_a_183_reaches_the_caller_before_any_200,
+    hold_and_resume_on_both_legs_after_the_roc_wrap,
 ]
 
 if __name__ == "__main__":
