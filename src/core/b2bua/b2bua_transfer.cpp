@@ -348,7 +348,6 @@ void B2bua::notify_transferor(Timestamp now, B2bCall& c, Transfer& x, int status
   Leg& t = x.departed ? c.departed.at(*x.departed) : c.leg(x.transferor);
   if (!t.dialog || t.dialog->state() == dialog::Dialog::State::terminated) return;
   SipMessage n = t.dialog->make_request(sip::MethodId::notify);
-  n.add(hdr::contact, sip::ContactValue{false, t.local_contact});
   // RFC 3515 2.4.6: the id names the REFER; kept off the first one (some phones match a bare "refer").
   const std::size_t xi = static_cast<std::size_t>(&x - c.transfers.data());
   (void)n.add_raw("Event", xi == 0 || x.refer_cseq == 0 ? std::string("refer") : "refer;id=" + std::to_string(x.refer_cseq));
@@ -428,7 +427,6 @@ void B2bua::resume_if_held(Timestamp now, B2bCall& c, Side side) {
   auto reoffer = negotiation::make_reoffer(*y.session, caps, y.policy.media, y.signalling);
   if (!reoffer) return;
   SipMessage inv = y.dialog->make_request(sip::MethodId::invite);
-  inv.add(hdr::contact, sip::ContactValue{false, y.local_contact});
   (void)inv.add_raw("Allow", kAllowed);
   inv.add(hdr::content_type, std::string("application/sdp"));
   inv.set_body(sdp::serialize(reoffer->sdp));
@@ -503,7 +501,6 @@ void B2bua::refer_attended(Timestamp now, TxnId id, B2bCall& c, Side side, const
   x.other_side = r2side;
   notify_transferor(now, c, x, 100, "Trying", false);
   SipMessage inv = r2.dialog->make_request(sip::MethodId::invite);
-  inv.add(hdr::contact, sip::ContactValue{false, r2.local_contact});
   (void)inv.add_raw("Allow", kAllowed);
   inv.add(hdr::content_type, std::string("application/sdp"));
   inv.set_body(sdp::serialize(reoffer->sdp));
