@@ -57,6 +57,7 @@ nlohmann::ordered_json call_json(const store::CallRecord& c) {
           {"answered", c.answered_unix_ms ? nlohmann::ordered_json(store::format_utc_ms(*c.answered_unix_ms))
                                           : nlohmann::ordered_json(nullptr)},
           {"ended", store::format_utc_ms(c.ended_unix_ms)},
+          {"end_reason", text_or_null(c.end_reason)},
           {"legs", legs}};
 }
 
@@ -83,6 +84,15 @@ std::string leg_summary(const store::CallRecord& c) {
   return out.empty() ? "no legs" : out;
 }
 
+// A peer's words (a reason phrase) on a terminal: control characters shown as '?'.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+  }
+  return out;
+}
+
 // "2026-12-01 13:45:30" from "2026-12-01T13:45:30.123Z".
 std::string table_time(std::int64_t unix_ms) {
   std::string s = store::format_utc_ms(unix_ms).substr(0, 19);
@@ -99,7 +109,7 @@ int run_calls(const CallsCli& cli) {
     if (!s) return fail_with(cmd, s.error());
     since = *s;
   }
-  auto st = open_store(cli.data_dir, "", /*create=*/false);
+  auto st = open_store_read_only(cli.data_dir);
   if (!st) return fail_with(cmd, st.error());
   auto calls = (*st)->list_calls(since);
   if (!calls) return fail_with(cmd, calls.error());
@@ -123,6 +133,7 @@ int run_calls(const CallsCli& cli) {
         c.status != 0 ? fmt::format("{} {}", store::to_string(c.result), c.status) : std::string(store::to_string(c.result));
     fmt::print("{:<19}  {:<{}}  {:<{}}  {:<13}  {:<8}  {}\n", table_time(c.started_unix_ms), c.from, wf, c.to, wt, result,
                store::to_string(c.verdict), leg_summary(c));
+    if (!c.end_reason.empty()) fmt::print("{:<19}  ended: {}\n", "", printable(c.end_reason));
     for (const auto& r : c.reasons) fmt::print("{:<19}  - {}\n", "", r);
   }
   return 0;

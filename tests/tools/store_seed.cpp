@@ -12,6 +12,10 @@
 //           partial-1   5 min ago  answered 200, callee over UDP with plain RTP  -> partial
 //           busy-1      2 min ago  busy 486, both legs over UDP, no media        -> insecure
 //           old-1       3 days ago answered 200, secure                          (outside --since 2d)
+//           transfer-1  1 min ago  answered 200, TLS + SRTP to alice and bob, then bob transferred it to
+//                                  carol, whose leg is UDP with plain RTP        -> partial
+//   end_reason: secure-1 "BYE from caller", partial-1 "BYE from callee", busy-1 "Busy Here",
+//               old-1 none (as a version 2 record reads), transfer-1 "BYE from transfer-target"
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -143,7 +147,17 @@ int main(int argc, char** argv) {
   auto old = call("old-1@127.0.0.1", now_ms - 3 * 86'400'000LL, 200,
                   {leg(LegSide::caller, "alice", "127.0.0.1:40312", Transport::tls, suite),
                    leg(LegSide::callee, "bob", "127.0.0.1:40400", Transport::tls, suite)});
-  for (const auto* c : {&old, &secure, &partial, &busy}) check(st.add_call(*c), "add call " + c->call_id);
-  std::printf("seeded %s: 2 users, 3 bindings (1 expired), 4 calls\n", dir.c_str());
+  auto transfer = call("transfer-1@127.0.0.1", now_ms - 60'000, 200,
+                       {leg(LegSide::caller, "alice", "127.0.0.1:40312", Transport::tls, suite),
+                        leg(LegSide::callee, "bob", "127.0.0.1:40400", Transport::tls, suite),
+                        leg(LegSide::transfer_target, "carol", "127.0.0.1:5080", Transport::udp, std::nullopt)});
+  transfer.legs[2].packets_in = 400;
+  store::apply_judgement(transfer);
+  secure.end_reason = "BYE from caller";
+  partial.end_reason = "BYE from callee";
+  busy.end_reason = "Busy Here";
+  transfer.end_reason = "BYE from transfer-target";
+  for (const auto* c : {&old, &secure, &partial, &busy, &transfer}) check(st.add_call(*c), "add call " + c->call_id);
+  std::printf("seeded %s: 2 users, 3 bindings (1 expired), 5 calls\n", dir.c_str());
   return 0;
 }
