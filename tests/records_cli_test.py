@@ -274,8 +274,57 @@ def test_read_only_beside_a_writer(c):
         assert hashlib.sha256(f.read()).hexdigest() == before, "sotto.db changed under a read-only command"
 
 
+def test_prune(c):
+    """`sotto calls prune --older-than AGE`: the old records go with their legs; accounts and bindings stay."""
+    d = os.path.join(c.tmp, "prune")
+    p = subprocess.run([c.seed, "--data-dir", d], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    db_file = os.path.join(d, "sotto.db")
+
+    def counts():
+        db = sqlite3.connect(db_file)
+        try:
+            return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                         for t in ("calls", "call_legs", "users", "bindings"))
+        finally:
+            db.close()
+    assert counts() == (5, 11, 2, 3), counts()
+    _, out, _ = run("calls", "prune", "--older-than", "2d", "--data-dir", d, want=0)
+    assert re.match(rf"^pruned 1 call record that started before \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z "
+                    rf"from {re.escape(d)}$", out.strip()), out
+    assert [x["call_id"] for x in calls_json_of(d)["calls"]] == [
+        "secure-1@127.0.0.1", "partial-1@127.0.0.1", "busy-1@127.0.0.1", "transfer-1@127.0.0.1"]
+    assert counts() == (4, 9, 2, 3), counts()
+    # 4 minutes: secure-1 (10 min ago) and partial-1 (5 min ago).
+    _, out, _ = run("calls", "prune", "--older-than", "4m", "--data-dir", d, want=0)
+    assert out.startswith("pruned 2 call records that started before "), out
+    assert [x["call_id"] for x in calls_json_of(d)["calls"]] == ["busy-1@127.0.0.1", "transfer-1@127.0.0.1"]
+    _, out, _ = run("calls", "prune", "--older-than", "1h", "--data-dir", d, want=0)
+    assert out.startswith("pruned 0 call records "), out
+    assert counts() == (2, 5, 2, 3), counts()
+
+    for bad in ["forever", "0", "30", "1w", "-1d", ""]:
+        rc, out, err = run("calls", "prune", "--older-than", bad, "--data-dir", d)
+        assert rc == 2 and out == "", (bad, rc, out, err)
+        one_line_error(err, "sotto calls prune:", f"--older-than '{bad}'", "30d, 12h")
+    rc, out, err = run("calls", "prune", "--data-dir", d)
+    assert rc == 2 and out == "", (rc, out, err)
+    one_line_error(err, "sotto calls prune:", "--older-than is required")
+    missing = os.path.join(c.tmp, "absent-prune")
+    rc, out, err = run("calls", "prune", "--older-than", "1d", "--data-dir", missing)
+    assert rc == 1 and out == "", (rc, out, err)
+    one_line_error(err, "sotto calls prune:", f"no data directory at {missing}")
+    assert not os.path.exists(missing)
+    assert counts() == (2, 5, 2, 3), counts()
+
+
+def calls_json_of(data_dir):
+    _, out, _ = run("calls", "--json", "--data-dir", data_dir, want=0)
+    return json.loads(out)
+
+
 TESTS = [test_calls_json, test_calls_since, test_calls_text, test_registrations, test_empty_missing_and_older,
-         test_read_only_beside_a_writer]
+         test_read_only_beside_a_writer, test_prune]
 
 
 def main():

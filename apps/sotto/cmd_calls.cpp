@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "config/server_config.hpp"
 #include "records_json.hpp"
 #include "server_cli.hpp"
 #include "store/data_dir.hpp"
@@ -100,6 +101,38 @@ std::string table_time(std::int64_t unix_ms) {
   return s;
 }
 
+struct PruneCli {
+  std::string data_dir{store::kDefaultDataDir};
+  std::string older_than;
+};
+
+// `sotto calls prune --older-than 30d`: for cron, beside (or instead of) the server's own retention
+// ([records] keep). Batches as the server's, each its own short transaction, so a running server's writes
+// interleave with them.
+int run_prune(const PruneCli& cli) {
+  constexpr std::string_view cmd = "sotto calls prune";
+  auto age = config::parse_retention(cli.older_than);
+  if (!age || *age == 0) {
+    return fail_with(cmd, Error{Errc::invalid_argument,
+                                "--older-than '" + cli.older_than +
+                                    "': expected an age, a whole number and a unit, d h m or s (30d, 12h)"});
+  }
+  auto st = open_store(cli.data_dir, "", /*create=*/false);
+  if (!st) return fail_with(cmd, st.error());
+  const std::int64_t before = now_unix_ms() - *age * 1000;
+  constexpr std::size_t kBatch = 500;
+  std::size_t total = 0;
+  while (true) {
+    auto removed = (*st)->prune_calls(before, kBatch);
+    if (!removed) return fail_with(cmd, removed.error());
+    total += *removed;
+    if (*removed < kBatch) break;
+  }
+  fmt::print("pruned {} call record{} that started before {} from {}\n", total, total == 1 ? "" : "s",
+             store::format_utc_ms(before), cli.data_dir);
+  return 0;
+}
+
 int run_calls(const CallsCli& cli) {
   constexpr std::string_view cmd = "sotto calls";
   std::int64_t since = 0;
@@ -148,6 +181,12 @@ void add_calls_command(CLI::App& app, Commands& cmds) {
   cli.since_opt = sub->add_option("--since", cli.since,
                   "Only calls started since a UTC time (2026-12-01, 2026-12-01T00:00Z) or within an age (30m, 1h, 2d)");
   add_data_dir_option(sub, cli.data_dir);
+
+  static PruneCli prune;
+  auto* ps = sub->add_subcommand("prune", "Delete the records of calls that started longer ago than --older-than");
+  ps->add_option("--older-than", prune.older_than, "An age: 30d, 12h, 90m, 45s")->required();
+  add_data_dir_option(ps, prune.data_dir);
+  cmds.entries.emplace_back(ps, [] { return run_prune(prune); });  // before `calls`, which is parsed too
   cmds.entries.emplace_back(sub, [] { return run_calls(cli); });
 }
 
