@@ -227,6 +227,7 @@ void B2bua::on_fork_2xx(Timestamp now, B2bCall& c, Fork& f, Flow flow, const Sip
     return;
   }
   f.leg.dialog = std::move(*d);
+  index_dialog(c, *f.leg.dialog);
   if (!flow.is_pending()) f.leg.flow = flow;
   send_ack(f.leg, cseq->number);
   if (c.winner || c.phase != B2bCall::Phase::calling || c.a_final_sent) {
@@ -368,12 +369,12 @@ void B2bua::on_stray_response(Timestamp, const SipMessage& resp) {
   auto cseq = resp.header(hdr::cseq);
   auto id = dialog::dialog_id_of(resp);
   if (!cseq || !id || cseq->method != sip::MethodId::invite) return;
-  for (auto& [h, c] : calls_) {
-    for (auto& f : c.forks) {
-      if (f.leg.dialog && f.leg.dialog->id() == *id && f.leg.ack && f.leg.acked_cseq == cseq->number) {
-        send_ack(f.leg, cseq->number);
-        return;
-      }
+  B2bCall* c = call_with_dialog(*id);
+  if (!c) return;
+  for (auto& f : c->forks) {
+    if (f.leg.dialog && f.leg.dialog->id() == *id && f.leg.ack && f.leg.acked_cseq == cseq->number) {
+      send_ack(f.leg, cseq->number);
+      return;
     }
   }
 }
