@@ -31,6 +31,7 @@
 #include "server/server_options.hpp"
 #include "server/store_adapters.hpp"
 #include "store/commit_queue.hpp"
+#include "server/write_gate.hpp"
 #include "store/store.hpp"
 
 namespace sotto::server {
@@ -93,6 +94,8 @@ class Server {
   // server_calls.cpp: the B2BUA, the relay, the records.
   Status start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpoint>>& bound);
   void pump();
+  // Sends the B2BUA's transmits whose call records (submitted before them) are durable.
+  void send_released();
   void on_call_event(const b2bua::B2buaEvent& ev);
   // The io flow a leg's flow names (a placeholder the router located, or itself).
   Flow real_flow(Flow f) const;
@@ -148,6 +151,9 @@ class Server {
   };
   std::map<b2bua::CallHandle, ActiveCall> calls_;
   std::uint64_t calls_recorded_ = 0;
+  // Call records go through commits_ (group commit); the B2BUA's transmits wait here for the records
+  // submitted before them, so a final response or 200 to BYE never precedes its record on disk.
+  WriteGate<ua::Transmit> record_gate_;
 
   // Retention: the next round, and the one under way (its cutoff, what it removed, its longest batch).
   std::optional<io::Timestamp> prune_at_;

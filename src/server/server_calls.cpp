@@ -110,10 +110,15 @@ void Server::pump() {
     }
     while (auto t = b2bua_->poll_transmit()) {
       busy = true;
-      router_->send(*t);
+      record_gate_.push(std::move(*t));
     }
   }
+  send_released();
   follow_deadlines();
+}
+
+void Server::send_released() {
+  while (auto t = record_gate_.pop()) router_->send(*t);
 }
 
 Flow Server::real_flow(Flow f) const {
@@ -172,11 +177,21 @@ void Server::on_call_event(const b2bua::B2buaEvent& ev) {
       remember_flows(ev.call, r);
       store::CallRecord rec = to_store_record(r, ev.call);
       store::apply_judgement(rec);
-      if (Status st = store_->add_call(rec); !st) {
-        log_(fmt::format("call {}: record NOT written: {}", ev.call, st.error().context));
-      } else {
-        ++calls_recorded_;
-      }
+      // Group commit: records arriving while a commit syncs share the next one. What the B2BUA sends
+      // from now on (this call's final response or 200 to BYE among it) waits in record_gate_ until
+      // this record is durable.
+      const std::uint64_t gate_id = record_gate_.submitted();
+      commits_->submit(store::AddCall{rec}, [this, gate_id, call = ev.call](const Status& st) {
+        asio::post(io_, [this, gate_id, call, st] {
+          if (!st) {
+            log_(fmt::format("call {}: record NOT written: {}", call, st.error().context));
+          } else {
+            ++calls_recorded_;
+          }
+          record_gate_.completed(gate_id);
+          send_released();
+        });
+      });
       metrics_.call_ended(rec);
       std::string legs;
       for (const store::LegRecord& l : rec.legs) {

@@ -147,6 +147,9 @@ struct B2bCall {
   // Index into B2buaConfig::trunks: leg B goes out to it, or leg A came in from it.
   std::optional<std::size_t> trunk_out;
   std::optional<std::size_t> trunk_in;
+  // Every dialog id B2bua::index_dialog recorded for this call (leg A's, each fork's); removed from the
+  // index when the call is purged.
+  std::vector<dialog::DialogId> indexed_dialogs;
 
   // Transfers (docs/B2BUA.md "Transfers"). The last one is in progress unless done.
   std::vector<Transfer> transfers;

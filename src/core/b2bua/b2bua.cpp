@@ -28,18 +28,60 @@ B2bCall* B2bua::call_ptr(CallHandle h) {
   return it == calls_.end() ? nullptr : &it->second;
 }
 
+B2bCall* B2bua::call_with_dialog(const dialog::DialogId& id) {
+  const std::optional<CallHandle> h = dialogs_.find(id);
+  return h ? call_ptr(*h) : nullptr;
+}
+
 B2bCall* B2bua::call_by_dialog(const dialog::DialogId& id, relay::Side& side) {
-  for (auto& [h, c] : calls_) {
-    if (c.a.dialog && c.a.dialog->id() == id) {
-      side = relay::Side::a;
-      return &c;
+  B2bCall* c = call_with_dialog(id);
+  if (!c) return nullptr;
+  if (c->a.dialog && c->a.dialog->id() == id) {
+    side = relay::Side::a;
+    return c;
+  }
+  if (c->winner && c->b().dialog && c->b().dialog->id() == id) {
+    side = relay::Side::b;
+    return c;
+  }
+  return nullptr;  // a fork that lost, or a dialog that left this call
+}
+
+void B2bua::index_dialog(B2bCall& c, const dialog::Dialog& d) {
+  dialogs_.add(d.id(), c.handle);
+  c.indexed_dialogs.push_back(d.id());
+}
+
+void B2bua::forget_purged(const B2bCall& c) {
+  for (const auto& id : c.indexed_dialogs) dialogs_.remove(id, c.handle);
+  ++purged_since_sweep_;
+}
+
+void B2bua::sweep_dead_flows() {
+  // Forget dead flows no remaining call refers to (flow numbers are not reused by the io layer). The
+  // walk over the calls runs once per calls_.size() purges, so each purge costs O(1) amortised; a dead
+  // flow kept a little longer only costs its entry.
+  if (dead_flows_.empty() || purged_since_sweep_ < calls_.size()) return;
+  purged_since_sweep_ = 0;
+  std::set<std::uint64_t> referenced;
+  for (const auto& [h, c] : calls_) {
+    if (c.a.flow) referenced.insert(c.a.flow->id);
+    referenced.insert(c.caller_ctx.flow.id);
+    for (const auto& f : c.forks) {
+      referenced.insert(f.sent_flow.id);
+      referenced.insert(f.binding.flow.id);
     }
-    if (c.winner && c.b().dialog && c.b().dialog->id() == id) {
-      side = relay::Side::b;
-      return &c;
+    for (const auto& x : c.transfers) {
+      for (const auto& f : x.forks) {
+        referenced.insert(f.sent_flow.id);
+        referenced.insert(f.binding.flow.id);
+      }
+    }
+    for (const auto& d : c.departed) {
+      if (d.flow) referenced.insert(d.flow->id);
     }
   }
-  return nullptr;
+  std::erase_if(dead_flows_, [&](std::uint64_t id) { return !referenced.count(id); });
 }
 
 sip::Uri B2bua::dialog_next_hop(const Leg& leg) const {
@@ -357,31 +399,13 @@ void B2bua::handle_timeout(Timestamp now) {
     purge_q_.erase(purge_q_.begin());
   }
   for (CallHandle h : purge) {
-    calls_.erase(h);
+    if (auto it = calls_.find(h); it != calls_.end()) {
+      forget_purged(it->second);
+      calls_.erase(it);
+    }
     scan_.erase(h);
   }
-  if (!purge.empty()) {
-    // Forget dead flows no remaining call refers to (flow numbers are not reused by the io layer).
-    std::set<std::uint64_t> referenced;
-    for (const auto& [h, c] : calls_) {
-      if (c.a.flow) referenced.insert(c.a.flow->id);
-      referenced.insert(c.caller_ctx.flow.id);
-      for (const auto& f : c.forks) {
-        referenced.insert(f.sent_flow.id);
-        referenced.insert(f.binding.flow.id);
-      }
-      for (const auto& x : c.transfers) {
-        for (const auto& f : x.forks) {
-          referenced.insert(f.sent_flow.id);
-          referenced.insert(f.binding.flow.id);
-        }
-      }
-      for (const auto& d : c.departed) {
-        if (d.flow) referenced.insert(d.flow->id);
-      }
-    }
-    std::erase_if(dead_flows_, [&](std::uint64_t id) { return !referenced.count(id); });
-  }
+  if (!purge.empty()) sweep_dead_flows();
   pump(now);
 }
 

@@ -25,6 +25,7 @@
 #include "core/b2bua/b2b_call.hpp"
 #include "core/b2bua/b2bua_config.hpp"
 #include "core/b2bua/b2bua_event.hpp"
+#include "core/b2bua/dialog_index.hpp"
 #include "core/b2bua/policies.hpp"
 #include "core/registrar/locations.hpp"
 #include "core/relay/anchor.hpp"
@@ -65,6 +66,10 @@ class B2bua {
   std::optional<Timestamp> next_timeout() const;
 
   std::size_t call_count() const noexcept { return calls_.size(); }
+  // Dialog ids in the index (leg A's and every fork's of the calls held), and flows known to be dead
+  // that a held call may still name: both shrink as ended calls are purged.
+  std::size_t dialog_count() const noexcept { return dialogs_.size(); }
+  std::size_t dead_flow_count() const noexcept { return dead_flows_.size(); }
   const B2buaConfig& config() const noexcept { return config_; }
 
  private:
@@ -107,8 +112,15 @@ class B2bua {
   void flush_layer();
   void pump(Timestamp now);
   B2bCall* call_ptr(CallHandle h);
-  // The call and side whose dialog `id` (as seen from us) names.
+  // The call and side whose dialog `id` (as seen from us) names: leg A's, or the winning fork's (leg B).
   B2bCall* call_by_dialog(const dialog::DialogId& id, relay::Side& side);
+  // The call holding a dialog with this id on any leg or fork (dialogs_), or null.
+  B2bCall* call_with_dialog(const dialog::DialogId& id);
+  // Every dialog a call gets (leg A, a fork's 2xx, a leg joining it) is indexed here, once it is set.
+  void index_dialog(B2bCall& c, const dialog::Dialog& d);
+  // Removes a purged call's dialog ids from dialogs_; forgets dead flows once no call refers to them.
+  void forget_purged(const B2bCall& c);
+  void sweep_dead_flows();
   sip::Uri dialog_next_hop(const Leg& leg) const;
   void emit(B2buaEvent ev);
   // Records the end (result, status, relay stats), emits call_ended, closes the relay. Once per call.
@@ -206,6 +218,8 @@ class B2bua {
   std::map<TxnId, CallHandle> server_calls_;  // caller's INVITE server transaction -> call (CANCEL)
   std::unordered_map<std::uint64_t, registrar::RequestContext> flows_;  // io flows heard from
   std::set<std::uint64_t> dead_flows_;
+  std::size_t purged_since_sweep_ = 0;  // sweep_dead_flows runs once this reaches calls_.size()
+  DialogIndex dialogs_;
   std::unordered_map<std::string, std::uint64_t> placeholders_;  // hop key -> placeholder id
   std::unordered_map<std::uint64_t, sip::Uri> placeholder_targets_;
   // Output queues; a call_ended event holds back transmits queued after it (see poll_transmit).

@@ -244,6 +244,7 @@ void B2bua::on_fork_2xx(Timestamp now, B2bCall& c, Fork& f, Flow flow, const Sip
     return;
   }
   f.leg.dialog = std::move(*d);
+  index_dialog(c, *f.leg.dialog);
   if (!flow.is_pending()) f.leg.flow = flow;
   send_ack(f.leg, cseq->number);
   if (c.winner || c.phase != B2bCall::Phase::calling || c.a_final_sent) {
@@ -385,19 +386,22 @@ void B2bua::on_stray_response(Timestamp, const SipMessage& resp) {
   auto cseq = resp.header(hdr::cseq);
   auto id = dialog::dialog_id_of(resp);
   if (!cseq || !id || cseq->method != sip::MethodId::invite) return;
-  for (auto& [h, c] : calls_) {
-    for (auto& f : c.forks) {
-      if (f.leg.dialog && f.leg.dialog->id() == *id && f.leg.ack && f.leg.acked_cseq == cseq->number) {
-        send_ack(f.leg, cseq->number);
-        return;
-      }
-    }
-    // A transfer target that took side a over (our INVITE to it).
-    if (c.a.dialog && c.a.dialog->id() == *id && c.a.ack && c.a.acked_cseq == cseq->number) {
-      send_ack(c.a, cseq->number);
-      return;
+  B2bCall* c = call_with_dialog(*id);
+  if (!c) return;
+  const auto ack_again = [&](Leg& leg) {
+    if (!leg.dialog || !(leg.dialog->id() == *id) || !leg.ack || leg.acked_cseq != cseq->number) return false;
+    send_ack(leg, cseq->number);
+    return true;
+  };
+  for (auto& f : c->forks) {
+    if (ack_again(f.leg)) return;
+  }
+  for (auto& x : c->transfers) {  // a transfer target still answering
+    for (auto& f : x.forks) {
+      if (ack_again(f.leg)) return;
     }
   }
+  (void)ack_again(c->a);  // a transfer target that took side a over (our INVITE to it)
 }
 
 }  // namespace sotto::b2bua

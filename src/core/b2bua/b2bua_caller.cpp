@@ -208,6 +208,7 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
     return;
   }
   c.a.dialog = std::move(*d);
+  index_dialog(c, *c.a.dialog);
   respond(now, id, req, 100, "Trying");
   if (bindings.empty()) {
     fail_call(now, c, 480, "Temporarily Unavailable", CallResult::rejected);

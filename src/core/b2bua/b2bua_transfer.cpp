@@ -59,19 +59,13 @@ sip::NameAddr B2bua::party_address(const B2bCall& c, Side side) const {
 }
 
 B2bCall* B2bua::find_dialog(std::string_view call_id, std::string_view tag1, std::string_view tag2, Side& side) {
-  for (auto& [h, c] : calls_) {
-    if (c.phase == B2bCall::Phase::ended) continue;
-    for (Side s : {Side::a, Side::b}) {
-      if (s == Side::b && !c.winner) continue;
-      const Leg& l = c.leg(s);
-      if (!l.dialog || l.dialog->state() == dialog::Dialog::State::terminated) continue;
-      const dialog::DialogId& id = l.dialog->id();
-      if (id.call_id != call_id) continue;
-      if ((id.local_tag == tag1 && id.remote_tag == tag2) || (id.local_tag == tag2 && id.remote_tag == tag1)) {
-        side = s;
-        return &c;
-      }
-    }
+  // The tags may come in either orientation (a Replaces header names the dialog as its sender sees it).
+  for (const auto& [local, remote] : {std::pair{tag1, tag2}, std::pair{tag2, tag1}}) {
+    const dialog::DialogId id{std::string(call_id), std::string(local), std::string(remote)};
+    B2bCall* c = call_by_dialog(id, side);
+    if (!c || c->phase == B2bCall::Phase::ended) continue;
+    if (!c->leg(side).dialog || c->leg(side).dialog->state() == dialog::Dialog::State::terminated) continue;
+    return c;
   }
   return nullptr;
 }
@@ -79,7 +73,8 @@ B2bCall* B2bua::find_dialog(std::string_view call_id, std::string_view tag1, std
 bool B2bua::on_departed_request(Timestamp now, TxnId id, const SipMessage& req) {
   auto did = dialog::dialog_id_of(req);
   if (!did) return false;
-  for (auto& [h, c] : calls_) {
+  if (B2bCall* found = call_with_dialog(*did)) {  // a departed leg's dialog stays indexed under its call
+    B2bCall& c = *found;
     for (auto& d : c.departed) {
       if (!d.dialog || !(d.dialog->id() == *did)) continue;
       // A transferor that left: its BYE (crossing ours, or instead of ours) ends only its own dialog.
@@ -249,6 +244,7 @@ void B2bua::on_transfer_response(Timestamp now, const ClientRequest& owner, Flow
     return;
   }
   f.leg.dialog = std::move(*d);
+  index_dialog(*c, *f.leg.dialog);  // in-dialog requests from the target find this call
   if (!flow.is_pending()) f.leg.flow = flow;
   send_ack(f.leg, cseq->number);
   if (x.done || x.answered || c->phase != B2bCall::Phase::confirmed) {
@@ -607,6 +603,7 @@ void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, cons
   send_bye(now, *c2, c2->leg(relay::other(x.other_side)));  // T's leg of call 2
   end_call(now, *c2);
   identity.stats = relay::LegStats{};
+  if (moved.dialog) index_dialog(*c, *moved.dialog);  // R2's dialog now names this call (the last add wins)
   complete_transfer(now, *c, x, std::move(moved), t_rec, std::move(identity), addr, transport);
 }
 
@@ -680,6 +677,7 @@ void B2bua::on_invite_replaces(Timestamp now, TxnId id, Flow flow, const SipMess
     return;
   }
   leg.dialog = std::move(*d);
+  index_dialog(*c, *leg.dialog);
   const std::size_t ai = *first_audio(*offer);
   auto caps = answer_caps(anchor_->local(*c->relay, s), leg.session_id, codecs_of(offer->media[ai]), r.media->stream,
                           sdp::Direction::sendrecv);

@@ -211,6 +211,29 @@ TEST(B2buaTransfer, BlindTransferByTheCalleeMovesTheRelaySideToTheTarget) {
   EXPECT_EQ(w.anchor.closed.size(), 1u);
 }
 
+TEST(B2buaTransfer, TheTargetsByeAfterABlindTransferFindsItsCall) {
+  // The target's dialog is born inside the transfer: its in-dialog requests must reach this call
+  // (the B2BUA finds calls by dialog id), and the staying party gets the BYE.
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  const auto carol_call = w.net.find(w.k, Kind::incoming_call)->call;
+  ASSERT_TRUE(w.carol.answer(w.net.now, carol_call));
+  ASSERT_TRUE(w.net.run_until([&] {
+    return w.net.has_state(w.k, CallState::established) && w.net.has_state(w.b, CallState::terminated);
+  }));
+  ASSERT_TRUE(w.carol.hangup(w.net.now, carol_call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::terminated); }));
+  EXPECT_EQ(w.net.count(w.k, "481"), 0u);
+  const B2buaEvent* ended = w.net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->record.result, CallResult::answered);
+  ASSERT_EQ(ended->record.legs.size(), 3u);
+  EXPECT_TRUE(ended->record.legs[2].transfer_target);
+}
+
 TEST(B2buaTransfer, BlindTransferByTheCallerAndTheTransferorsBye) {
   // alice (the caller, side a) transfers bob to carol and hangs up right after the 202.
   World w;
