@@ -4,6 +4,8 @@
 // cannot meet the trunk's policy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/testing/deterministic_random.hpp"
 #include "core/b2bua/testing_b2bua.hpp"
 
@@ -320,6 +322,54 @@ TEST(B2buaTrunkRegistered, TheRegisteredContactUserIsNotANumber) {
   ASSERT_TRUE(h);
   ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::failed); }));
   EXPECT_GE(w.auth.challenges, 1);
+  EXPECT_FALSE(w.net.has(w.a, Kind::incoming_call));
+}
+
+// A carrier that sends to the registered Contact (Request-URI user = contact_user) and names the number in To.
+SipMessage carrier_invite(const std::string& ruri, const std::string& to) {
+  SipMessage inv = SipMessage::request(sip::MethodId::invite, uri(ruri));
+  inv.add(sip::hdr::via, ua::make_via(ua::LocalBinding{"TLS", "127.0.0.1", 5095}, "z9hG4bKedge1"));
+  inv.add(sip::hdr::max_forwards, std::uint8_t{70});
+  sip::NameAddr from{"", uri("sips:15550002@carrier.example"), {}};
+  from.params.set("tag", "edgefrom");
+  inv.add(sip::hdr::from, from);
+  inv.add(sip::hdr::to, sip::NameAddr{"", uri(to), {}});
+  inv.add(sip::hdr::call_id, std::string("edge-call-1"));
+  inv.add(sip::hdr::cseq, sip::CSeq{1, sip::MethodId::invite});
+  inv.add(sip::hdr::contact, sip::ContactValue{false, sip::NameAddr{"", uri("sips:edge@127.0.0.1:5095"), {}}});
+  inv.add(sip::hdr::content_length, std::uint32_t{0});  // late offer
+  return inv;
+}
+
+TEST(B2buaTrunkRegistered, TheContactUserWithTheNumberInToRingsTheMappedUser) {
+  World w(registered_config());
+  std::vector<int> statuses;
+  const int e = w.net.add_script("edge", {ua::LocalBinding{"TLS", "127.0.0.1", 5095}},
+                                 [&](testing::Net&, int, Flow, const SipMessage& m) {
+                                   if (m.is_response()) statuses.push_back(m.status());
+                                 });
+  const Flow edge_side = w.net.flow_to_server(e, "TLS");
+  w.server.set_trunk_flow(0, w.net.connect(e, "TLS"));
+  w.register_alice();
+  w.net.send(e, edge_side, carrier_invite("sips:acme@127.0.0.1:5061", "sips:+15550001@carrier.example"));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.a, Kind::incoming_call); }));
+  EXPECT_EQ(w.auth.challenges, 0);
+  EXPECT_TRUE(std::find(statuses.begin(), statuses.end(), 407) == statuses.end());
+}
+
+TEST(B2buaTrunkRegistered, TheContactUserFromAnotherConnectionIsChallenged) {
+  World w(registered_config());
+  std::vector<int> statuses;
+  const int e = w.net.add_script("edge", {ua::LocalBinding{"TLS", "127.0.0.1", 5095}},
+                                 [&](testing::Net&, int, Flow, const SipMessage& m) {
+                                   if (m.is_response()) statuses.push_back(m.status());
+                                 });
+  const Flow edge_side = w.net.flow_to_server(e, "TLS");
+  w.server.set_trunk_flow(0, w.net.connect(w.k, "TLS"));  // the registered connection is carol's, not the edge's
+  w.register_alice();
+  w.net.send(e, edge_side, carrier_invite("sips:acme@127.0.0.1:5061", "sips:+15550001@carrier.example"));
+  ASSERT_TRUE(w.net.run_until([&] { return !statuses.empty() && statuses.back() >= 200; }));
+  EXPECT_EQ(statuses.back(), 407);
   EXPECT_FALSE(w.net.has(w.a, Kind::incoming_call));
 }
 
