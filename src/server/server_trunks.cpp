@@ -96,8 +96,9 @@ Result<std::vector<b2bua::Trunk>> make_trunks(const std::vector<config::TrunkCon
       t.source_ips = tc.sources;
     } else {
       auto addrs = addresses_of(t.uri.host);
-      if (!addrs) return fail(Errc::invalid_argument, where + ": " + addrs.error().context);
-      t.source_ips = std::move(*addrs);
+      // A registered trunk is known by its connection: a host that does not resolve here is no error.
+      if (!addrs && !tc.register_) return fail(Errc::invalid_argument, where + ": " + addrs.error().context);
+      if (addrs) t.source_ips = std::move(*addrs);
     }
     out.push_back(std::move(t));
   }

@@ -171,6 +171,8 @@ def office_registers_and_carrier_calls_come_down_that_connection():
     try:
         p = Pair(wd, pki)
         bind = check_registered(p)
+        assert "trunk carrier: sips:127.0.0.1:%d (srtp require), prefix '0', 1 number(s), inbound from 127.0.0.9 and " \
+            "the registered connection" % p.port_b in p.a.log(), p.a.log()
         assert "trunk carrier: registering at sips:127.0.0.1:%d as acme (contact user +15550001, expires 120 s)" % p.port_b \
             in p.a.log(), p.a.log()
 
