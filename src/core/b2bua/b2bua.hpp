@@ -144,6 +144,8 @@ class B2bua {
   // The local account an inbound trunk INVITE rings (numbers[Request-URI user], or numbers[To user] when
   // the Request-URI names the registered contact user); empty when none.
   std::string trunk_callee(std::size_t trunk, const sip::SipMessage& req) const;
+  // P-Asserted-Identity (RFC 3325) from Trunk::pai, with the caller's number from From when it is one of ours.
+  static void add_trunk_pai(const Trunk& t, sip::SipMessage& inv);
   registrar::Binding trunk_binding(std::size_t trunk, std::string_view dialled) const;
   void trunk_invite(const B2bCall& c, sip::SipMessage& inv) const;
   // A 401/407 from the trunk: the INVITE again with credentials and the next CSeq. False: not answered.

@@ -91,22 +91,21 @@ void B2bua::trunk_invite(const B2bCall& c, SipMessage& inv) const {
   from.display_name = c.caller;
   inv.remove(sip::HeaderId::from);
   inv.add(hdr::from, from);
-  if (t.pai) {
-    // RFC 3325 9.1: the identity the carrier should present; the caller's own number when it has one.
-    sip::Uri pai = *t.pai;
-    for (const auto& [number, user] : t.numbers) {
-      if (user == c.caller) {
-        pai.user = number;
-        break;
-      }
-    }
-    inv.remove(std::string_view("P-Asserted-Identity"));
-    (void)inv.add_raw("P-Asserted-Identity", "<" + sip::serialize(pai) + ">");
-  }
   sip::Uri to_uri = host;
   to_uri.user = inv.request_uri().user;
   inv.remove(sip::HeaderId::to);
   inv.add(hdr::to, sip::NameAddr{"", to_uri, {}});
+  add_trunk_pai(t, inv);
+}
+
+void B2bua::add_trunk_pai(const Trunk& t, SipMessage& inv) {
+  if (!t.pai) return;
+  // RFC 3325 9.1: the identity the carrier should present: the caller's own number (From, set above from
+  // `numbers`) when it has one, else the configured URI as is.
+  sip::Uri pai = *t.pai;
+  if (auto from = inv.header(hdr::from); from && t.numbers.count(from->uri.user)) pai.user = from->uri.user;
+  inv.remove(std::string_view("P-Asserted-Identity"));
+  (void)inv.add_raw("P-Asserted-Identity", "<" + sip::serialize(pai) + ">");
 }
 
 bool B2bua::trunk_auth_retry(Timestamp now, B2bCall& c, Fork& f, const SipMessage& resp) {
