@@ -129,7 +129,8 @@ def office_registers_at_kamailio_and_calls_come_down_that_connection():
     """`register = true` against Kamailio's registrar (usrloc, 401 with qop=auth, fix_nated_register): the
     office registers as acme with contact user +15550001; 15550002 calls acme through Kamailio, which looks the
     binding up and relays down the office's own connection (the office's `sources` name another address);
-    alice dials 015550002 and the INVITE leaves on the same connection; on SIGTERM the binding is removed."""
+    alice dials 015550002 and the INVITE leaves on the same connection with P-Asserted-Identity (`pai`) naming
+    alice's number; on SIGTERM the binding is removed."""
     need("kamailio")
     import peers  # noqa: E402
     wd = h.Workdir("serve-trunk-kam-register")
@@ -151,6 +152,7 @@ sources = ["127.0.0.9"]
 register = true
 register_expires = 300
 contact_user = "+15550001"
+pai = "sip:+15559999@example.test"
 ''')
         s = Serve(wd, args=["--config", wd.file("office.toml"), "--cert", pki["cert"], "--key", pki["key"],
                             "--ca-file", pki["ca"]], log="office.log")
@@ -175,7 +177,7 @@ contact_user = "+15550001"
             else:
                 callee_args, caller_args, target = carol_args, alice_args, "sips:015550002@localhost"
             callee = wd.spawn([h.sotto_bin(), "phone", *callee_args, "--play", wd.file(f"{direction}-b.wav"), "--record",
-                               wd.file(f"{direction}-callee.wav"), "--json", "listen", "--auto-answer"],
+                               wd.file(f"{direction}-callee.wav"), "--sip-trace", "--json", "listen", "--auto-answer"],
                               f"{direction}-callee.log")
             wait_for(log_has(wd, f"{direction}-callee.log", "waiting for a call"), 15, "the callee's registration")
             caller = wd.spawn([h.sotto_bin(), "phone", *caller_args, "--play", wd.file(f"{direction}-a.wav"), "--record",
@@ -188,6 +190,10 @@ contact_user = "+15550001"
             ca = check_audio(wd.file(f"{direction}-a.wav"), wd.file(f"{direction}-callee.wav"), f"{direction}: caller -> callee")
             cb = check_audio(wd.file(f"{direction}-b.wav"), wd.file(f"{direction}-caller.wav"), f"{direction}: callee -> caller")
             print(f"  {direction}: correlation {ca['peak']:.2f} / {cb['peak']:.2f}", flush=True)
+            if direction == "out":
+                # pai: Kamailio relays the office's P-Asserted-Identity with alice's own number to the callee.
+                clog = open(wd.file("out-callee.log"), errors="replace").read()
+                assert "P-Asserted-Identity: <sip:+15550001@example.test>" in clog, clog[-3000:]
         calls = sorted(json.loads(s.sotto("calls", "--json").stdout)["calls"], key=lambda c: c["started"])
         assert [[(l["side"], l["peer"]) for l in c["legs"]] for c in calls] == [
             [("caller", "trunk:carrier"), ("callee", "alice")], [("caller", "alice"), ("callee", "trunk:carrier")]], calls
