@@ -117,7 +117,8 @@ class Server {
   void end_calls(const std::string& why);
 
   // server_trunk_registration.cpp: `register = true` trunks (runtime::TrunkRegistration each).
-  void start_trunk_registrations(const std::vector<ua::LocalBinding>& bindings);
+  // Errors: a `register = true` trunk without a TLS listener to name in its Contact.
+  Status start_trunk_registrations(const std::vector<ua::LocalBinding>& bindings);
   // Carries out what trunk `i`'s registration asks for, logs its state changes, hands its connection to
   // the B2BUA and pins it while registered.
   void drive_trunk(std::size_t i);

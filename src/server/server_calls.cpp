@@ -97,8 +97,7 @@ Status Server::start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpo
   }
   cfg.trunks = std::move(*trunks);
   b2bua_ = std::make_unique<b2bua::B2bua>(cfg, *registrar_, *registrar_, *relay_, *policies_);
-  start_trunk_registrations(b2bua_->config().bindings);
-  return {};
+  return start_trunk_registrations(b2bua_->config().bindings);
 }
 
 void Server::pump() {

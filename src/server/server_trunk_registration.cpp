@@ -4,6 +4,8 @@
 // down it (b2bua::B2bua::set_trunk_flow).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "crypto/random.hpp"
 #include "server/server.hpp"
 #include "server/server_trunks.hpp"
@@ -12,10 +14,15 @@ namespace sotto::server {
 
 using State = runtime::TrunkRegistration::State;
 
-void Server::start_trunk_registrations(const std::vector<ua::LocalBinding>& bindings) {
+Status Server::start_trunk_registrations(const std::vector<ua::LocalBinding>& bindings) {
+  const bool tls = std::any_of(bindings.begin(), bindings.end(), [](const ua::LocalBinding& b) { return b.transport == "TLS"; });
   for (std::size_t i = 0; i < opts_.trunks.size(); ++i) {
     const config::TrunkConfig& tc = opts_.trunks[i];
     if (!tc.register_) continue;
+    if (!tls) {
+      return fail(Errc::invalid_argument, "trunk '" + tc.name + "': register = true needs a tls:// listener (the Contact "
+                                          "registered at the carrier names it)");
+    }
     auto registrar = trunk_registrar(tc);
     if (!registrar) {  // the config parser checked it; a URI it let through that we cannot use
       log_(fmt::format("trunk {}: not registering: {}", tc.name, registrar.error().context));
@@ -54,6 +61,7 @@ void Server::start_trunk_registrations(const std::vector<ua::LocalBinding>& bind
     trunk_regs_[i].reg->start(clock_.now());
     drive_trunk(i);
   }
+  return {};
 }
 
 void Server::drive_trunk(std::size_t i) {

@@ -241,9 +241,27 @@ def office_registers_again_after_the_carrier_restarts():
         wd.cleanup()
 
 
+def register_without_a_tls_listener_is_refused_at_start():
+    """The registered Contact names our TLS listener: without one, `sotto serve` refuses to start (exit 2)."""
+    import subprocess
+    wd = h.Workdir("serve-trunk-register-notls")
+    try:
+        with open(wd.file("office.toml"), "w") as f:
+            f.write('[[trunk]]\nname = "carrier"\nuri = "sips:127.0.0.1:5999"\nusername = "acme"\npassword = "x"\n'
+                    'register = true\n')
+        r = subprocess.run([h.sotto_bin(), "serve", "--config", wd.file("office.toml"), "--data-dir", wd.file("data"),
+                            "--listen", f"udp://127.0.0.1:{h.free_port()}"], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+        assert "trunk 'carrier': register = true needs a tls:// listener" in r.stderr, r.stderr
+        print("  " + r.stderr.strip().splitlines()[-1], flush=True)
+    finally:
+        wd.cleanup()
+
+
 SCENARIOS = [
     office_registers_and_carrier_calls_come_down_that_connection,
     office_registers_again_after_the_carrier_restarts,
+    register_without_a_tls_listener_is_refused_at_start,
 ]
 
 if __name__ == "__main__":
