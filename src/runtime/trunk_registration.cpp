@@ -116,6 +116,7 @@ void TrunkRegistration::lose_flow(Timestamp now, const std::string& why) {
   expires_at_.reset();
   const bool was_registered = state_ == State::registered;
   last_error_ = "connection lost: " + why;
+  if (state_ == State::unregistering) set_state(State::stopped, "unregister not confirmed: " + last_error_);
   keeper_.on_flow_lost(now, last_error_);
   if (keeper_.state() == RegistrationKeeper::State::backing_off) {
     set_state(State::backing_off, std::string(was_registered ? "registration lost" : "registration failed") + ": " +
@@ -251,8 +252,9 @@ void TrunkRegistration::settle(Timestamp now) {
           break;
         case A::done:
           awaiting_connect_ = false;
-          set_state(State::stopped, state_ == State::unregistering ? "unregistered" + (a->reason.empty() ? std::string() : " (" + a->reason + ")")
-                                                                     : std::string("registration stopped"));
+          if (state_ != State::unregistering) set_state(State::stopped, "registration stopped");
+          else if (a->reason.empty()) set_state(State::stopped, "unregistered");
+          else set_state(State::stopped, "unregister not confirmed: " + a->reason);
           break;
       }
     }

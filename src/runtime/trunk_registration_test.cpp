@@ -285,6 +285,25 @@ TEST(TrunkRegistration, StopWithoutAnAnswerEndsAfterTheUnregisterTimeout) {
   h.step();
   EXPECT_EQ(h.now, t0 + 4s);
   EXPECT_EQ(h.reg.state(), State::stopped);
+  EXPECT_EQ(h.changes.back().text, "unregister not confirmed: no answer to the unregister");
+}
+
+TEST(TrunkRegistration, AConnectionLostDuringTheUnregisterStops) {
+  Harness h;
+  h.reg.start(h.now);
+  h.flush();
+  h.connect(3);
+  h.answer = false;
+  h.reg.stop(h.now);
+  h.flush();
+  ASSERT_EQ(h.reg.state(), State::unregistering);
+  h.reg.flow_closed(h.now, Flow::connection(3), "connection reset");
+  h.flush();
+  EXPECT_EQ(h.reg.state(), State::stopped);
+  EXPECT_EQ(h.changes.back().text, "unregister not confirmed: connection lost: connection reset");
+  EXPECT_FALSE(h.reg.keeper().next_timeout());
+  EXPECT_TRUE(h.actions.back().kind == AK::connect);  // nothing new asked for
+  EXPECT_EQ(h.actions.size(), 1u);
 }
 
 TEST(TrunkRegistration, StopBeforeRegisteringSendsNothing) {
