@@ -118,6 +118,9 @@ def check_registered(p):
     assert 0 < bind["expires_in"] <= 120, bind
     st, metrics = http_get(p.http_a, "/metrics")
     assert st == 200 and 'sotto_trunk_registered{trunk="carrier"} 1' in metrics.splitlines(), metrics
+    import subprocess
+    prom = subprocess.run(["promtool", "check", "metrics"], input=metrics, capture_output=True, text=True, timeout=30)
+    assert prom.returncode == 0, prom.stdout + prom.stderr
     st, body = http_get(p.http_a, "/api/trunks")
     trunks = json.loads(body)["trunks"]
     assert st == 200 and len(trunks) == 1, body
