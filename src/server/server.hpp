@@ -131,6 +131,10 @@ class Server {
   void stop_trunk_registrations();
   bool trunks_unregistering() const;
   bool trunk_pins(std::uint64_t flow_id) const;
+
+  // server_retention.cpp: call records older than records_keep deleted in bounded batches.
+  void start_retention();
+  void prune_step();
   void wait_for_signal();
   void follow_deadlines();
   void on_timer(io::Timestamp now);
@@ -186,6 +190,16 @@ class Server {
   };
   std::vector<TrunkReg> trunk_regs_;
   std::optional<io::Timestamp> trunk_stop_limit_;  // a drain waits for the unregisters until then
+
+  // Retention: the next round, and the one under way (its cutoff, what it removed, its longest batch).
+  std::optional<io::Timestamp> prune_at_;
+  struct PruneRound {
+    std::int64_t before_unix_ms = 0;
+    std::size_t removed = 0;
+    std::size_t batches = 0;
+    Duration longest{};
+  };
+  std::optional<PruneRound> prune_round_;
 
   metrics::Registry metrics_registry_;
   ServerMetrics metrics_{metrics_registry_};
