@@ -19,12 +19,12 @@ TEST(RecordsConfig, KeepTakesAnAgeForeverOrZero) {
   EXPECT_EQ(parse("[records]\nkeep = 0\n")->records_keep, 0);
   EXPECT_EQ(parse("[records]\nkeep = \"0\"\n")->records_keep, 0);
   EXPECT_EQ(parse("records = { keep = \"7d\" }\n")->records_keep, 7 * 86400);
-  // Unset: the default, 90 days.
+  // Unset: the default, forever (0).
   auto none = parse("[records]\n");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->records_keep.has_value());
   EXPECT_EQ(resolve(*none)->records_keep, kDefaultRecordsKeep);
-  EXPECT_EQ(kDefaultRecordsKeep, 90 * 86400);
+  EXPECT_EQ(kDefaultRecordsKeep, 0);
 }
 
 TEST(RecordsConfig, BadValuesNameFileLineAndWhatWasExpected) {

@@ -45,8 +45,8 @@ struct TrunkConfig {
   friend bool operator==(const TrunkConfig&, const TrunkConfig&) = default;
 };
 
-// How long call records are kept by default ([records] keep): 90 days.
-inline constexpr std::int64_t kDefaultRecordsKeep = 90 * 86400;
+// How long call records are kept by default ([records] keep): forever; deleting accepted records is the operator's choice.
+inline constexpr std::int64_t kDefaultRecordsKeep = 0;  // forever: records are only pruned when an operator says so
 
 // Every field is optional so that a file and flags can be merged; resolve() fills the defaults.
 struct ServerConfig {

@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -154,7 +155,8 @@ class Net : public ua::testing::BasicNetwork<Net> {
  public:
   // In the order the server's outputs were polled: "event:call_ended", "tx:487", "tx:BYE", ...
   std::vector<std::string> server_log;
-  std::vector<B2buaEvent> server_events;
+  // A deque: pointers from server_event() stay valid while later events arrive.
+  std::deque<B2buaEvent> server_events;
 
   Net() { trace_env_ = "B2BUA_TRACE"; }
 
