@@ -19,6 +19,7 @@
 #include "io/http/admin_http.hpp"
 #include "io/http/on_io_context.hpp"
 #include "io/log/logger.hpp"
+#include <nlohmann/json.hpp>
 #include "records_json.hpp"
 #include "store/time_text.hpp"
 #include "pki/authority.hpp"
@@ -174,6 +175,25 @@ int run_serve(const ServeCli& cli) {
       if (!b) return Response::error(500, "registrations: " + b.error().context);
       return Response::json(registrations_document(o.data_dir, *b, now));
     }));
+    admin->get("/api/trunks", io::http::on_io_context(io, [&server](const Request&) {
+      nlohmann::ordered_json doc;
+      doc["trunks"] = nlohmann::ordered_json::array();
+      for (const auto& t : server.trunk_status()) {
+        nlohmann::ordered_json j;
+        j["name"] = t.name;
+        j["state"] = t.state;
+        j["registrar"] = t.registrar;
+        j["aor"] = t.aor;
+        j["contact_user"] = t.contact_user;
+        j["connection"] = t.connection.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t.connection);
+        j["expires"] = t.expires;
+        j["expires_in"] = t.expires_in ? nlohmann::ordered_json(*t.expires_in) : nlohmann::ordered_json();
+        j["registrations"] = t.registrations;
+        j["last_error"] = t.last_error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t.last_error);
+        doc["trunks"].push_back(std::move(j));
+      }
+      return Response::json(doc.dump(2) + "\n");
+    }));
     admin->get("/api/calls", io::http::on_io_context(io, [&server, &o](const Request& q) {
       std::optional<std::int64_t> since;
       if (auto p = q.param("since")) {
@@ -192,7 +212,7 @@ int run_serve(const ServeCli& cli) {
       fmt::print(stderr, "{}: --http {}\n", kCmd, ep.error().context);
       return 1;
     }
-    log(fmt::format("admin HTTP on http://{} (/metrics, /api/health, /api/registrations, /api/calls)", ep->to_string()));
+    log(fmt::format("admin HTTP on http://{} (/metrics, /api/health, /api/registrations, /api/trunks, /api/calls)", ep->to_string()));
   }
   const int status = server.run();
   if (admin) admin->stop();

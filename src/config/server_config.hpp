@@ -36,6 +36,11 @@ struct TrunkConfig {
   std::string prefix;                                         // outbound dial prefix; empty: none
   std::vector<std::string> sources;  // inbound: addresses the trunk's requests come from; empty: uri's host
   std::vector<std::string> suites;   // SRTP suites in preference order (RFC names); empty: the default list
+  bool register_ = false;            // key "register": REGISTER at the trunk's registrar over TLS, keep the connection
+  std::uint32_t register_expires = 600;  // seconds asked for
+  std::string registrar;             // REGISTER Request-URI and hop (sips:); empty: uri
+  std::string contact_user;          // user part of our Contact; empty: username
+  std::string pai;                   // P-Asserted-Identity on outbound calls (a SIP URI); empty: none
   int line = 0;                                               // where the [[trunk]] starts
   friend bool operator==(const TrunkConfig&, const TrunkConfig&) = default;
 };

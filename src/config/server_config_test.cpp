@@ -157,6 +157,54 @@ TEST(ServerConfig, TrunkChecks) {
   EXPECT_NE(not_array.error().context.find("expected [[trunk]] sections"), std::string::npos);
 }
 
+TEST(ServerConfig, TrunkRegistration) {
+  auto ok = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:127.0.0.1:5090\"\nusername = \"acme\"\npassword = \"pw\"\n"
+                  "register = true\nregister_expires = 300\ncontact_user = \"+15550001\"\n"
+                  "registrar = \"sips:reg.carrier.example:5061\"\npai = \"sip:+15550001@carrier.example\"\n");
+  ASSERT_TRUE(ok) << ok.error().context;
+  const auto& t = ok->trunks.at(0);
+  EXPECT_TRUE(t.register_);
+  EXPECT_EQ(t.register_expires, 300u);
+  EXPECT_EQ(t.contact_user, "+15550001");
+  EXPECT_EQ(t.registrar, "sips:reg.carrier.example:5061");
+  EXPECT_EQ(t.pai, "sip:+15550001@carrier.example");
+  auto defaults = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:127.0.0.1:5090\"\nusername = \"acme\"\npassword = \"pw\"\n"
+                        "register = true\n");
+  ASSERT_TRUE(defaults) << defaults.error().context;
+  EXPECT_EQ(defaults->trunks.at(0).register_expires, 600u);
+  EXPECT_TRUE(defaults->trunks.at(0).contact_user.empty());
+  // The effective config round-trips.
+  auto eff = config::resolve(*ok);
+  ASSERT_TRUE(eff) << eff.error().context;
+  auto again = parse(config::to_toml(*eff));
+  ASSERT_TRUE(again) << again.error().context;
+  EXPECT_TRUE(again->trunks.at(0).register_);
+  EXPECT_EQ(again->trunks.at(0).contact_user, "+15550001");
+
+  auto bad = parse("[[trunk]]\nname = \"c\"\nuri = \"sip:127.0.0.1:5090\"\nusername = \"acme\"\npassword = \"pw\"\n"
+                   "register = true\nregister_expires = 5\nregistrar = \"sip:x.example\"\ncontact_user = \"a b\"\n"
+                   "pai = \"tel:+1555\"\n");
+  ASSERT_FALSE(bad);
+  const auto& m = bad.error().context;
+  EXPECT_NE(m.find("sotto.toml:7:20: trunk.register_expires: expected seconds from 60 to 86400, got 5"), std::string::npos) << m;
+  EXPECT_NE(m.find("sotto.toml:8:13: trunk.registrar: 'sip:x.example': expected a sips: URI"), std::string::npos) << m;
+  EXPECT_NE(m.find("sotto.toml:9:16: trunk.contact_user: user 'a b'"), std::string::npos) << m;
+  EXPECT_NE(m.find("sotto.toml:10:7: trunk.pai: 'tel:+1555': expected sips:USER@HOST"), std::string::npos) << m;
+
+  auto plain = parse("[[trunk]]\nname = \"c\"\nuri = \"sip:127.0.0.1:5090\"\nusername = \"acme\"\npassword = \"pw\"\n"
+                     "register = true\n");
+  ASSERT_FALSE(plain);
+  EXPECT_NE(plain.error().context.find("sotto.toml:1:1: trunk: 'register = true' registers over TLS: 'uri' must be sips:"),
+            std::string::npos) << plain.error().context;
+
+  auto without = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:127.0.0.1:5090\"\ncontact_user = \"x\"\nregister_expires = 300\n");
+  ASSERT_FALSE(without);
+  EXPECT_NE(without.error().context.find("sotto.toml:4:16: trunk.contact_user: only with 'register = true'"), std::string::npos)
+      << without.error().context;
+  EXPECT_NE(without.error().context.find("sotto.toml:5:20: trunk.register_expires: only with 'register = true'"),
+            std::string::npos) << without.error().context;
+}
+
 TEST(ServerConfig, TrunkSourcesAndRegister) {
   auto ok = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:127.0.0.1:5090\"\nsources = [\"127.0.0.2\", \"::1\"]\n"
                   "register = false\n");
@@ -167,7 +215,7 @@ TEST(ServerConfig, TrunkSourcesAndRegister) {
   const auto& m = bad.error().context;
   EXPECT_NE(m.find("sotto.toml:4:"), std::string::npos) << m;
   EXPECT_NE(m.find("trunk.sources: "), std::string::npos) << m;
-  EXPECT_NE(m.find("sotto.toml:5:12: trunk.register: registering to the trunk is not supported"), std::string::npos) << m;
+  EXPECT_NE(m.find("sotto.toml:1:1: trunk: 'register = true' needs 'username' and 'password'"), std::string::npos) << m;
   auto suites = parse("[[trunk]]\nname = \"c\"\nuri = \"sips:c.example\"\nsuites = [\"AEAD_AES_128_GCM\", \"NULL\"]\n");
   ASSERT_FALSE(suites);
   EXPECT_NE(suites.error().context.find("sotto.toml:4:31: trunk.suites: 'NULL': expected an SRTP suite"), std::string::npos)

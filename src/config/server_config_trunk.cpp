@@ -7,8 +7,21 @@ namespace {
 
 using detail::is_digit;
 
-constexpr std::string_view kTrunkKeys[] = {"name",    "uri",    "username", "password", "srtp",
-                                           "numbers", "prefix", "sources",  "register", "suites"};
+constexpr std::string_view kTrunkKeys[] = {"name",     "uri",          "username",  "password",         "srtp",
+                                           "numbers",  "prefix",       "sources",   "register",         "suites",
+                                           "registrar", "contact_user", "pai",      "register_expires"};
+
+// A SIP URI as the trunk keys take it: "sips:HOST[:PORT]" (or sip:), no spaces or brackets.
+Status check_sip_uri(std::string_view u, bool user_allowed) {
+  const bool sips = u.rfind("sips:", 0) == 0, sip = u.rfind("sip:", 0) == 0;
+  const std::size_t host = sips ? 5 : 4;
+  if ((!sip && !sips) || u.size() <= host || u.find_first_of(" \t\r\n<>\"") != std::string_view::npos ||
+      (!user_allowed && u.find('@') != std::string_view::npos)) {
+    return fail(Errc::invalid_argument, "'" + std::string(u) + "': expected " +
+                                            (user_allowed ? "sips:USER@HOST or sip:USER@HOST" : "sips:HOST[:PORT] or sip:HOST[:PORT]"));
+  }
+  return {};
+}
 
 Status check_user(std::string_view s) {
   bool ok = !s.empty() && s.size() <= 64;
@@ -37,6 +50,7 @@ void Parser::trunk(const toml::table& t, ServerConfig& out) {
   TrunkConfig tr;
   tr.line = static_cast<int>(t.source().begin.line);
   bool has_name = false, has_uri = false;
+  std::vector<std::pair<std::string, const toml::node*>> reg_keys;  // register and the keys that need it
   const std::string where = "trunk";
   for (auto&& [k, v] : t) {
     const std::string key(k.str());
@@ -114,13 +128,35 @@ void Parser::trunk(const toml::table& t, ServerConfig& out) {
         tr.suites = *l;
       }
     } else if (key == "register") {
-      if (const auto* b = v.as_boolean()) {
-        if (b->get()) {
-          error(v.source(), qk + ": registering to the trunk is not supported (expected false); the carrier must send "
-                                 "calls to a listener of this server");
-        }
+      if (const auto* b = v.as_boolean()) tr.register_ = b->get();
+      else error(v.source(), qk + ": expected a boolean, got " + std::string(type_name(v)));
+      reg_keys.emplace_back(key, &v);
+    } else if (key == "register_expires") {
+      const auto* i = v.as_integer();
+      if (i == nullptr || i->get() < 60 || i->get() > 86400) {
+        error(v.source(), qk + ": expected seconds from 60 to 86400, got " +
+                              (i ? std::to_string(i->get()) : std::string(type_name(v))));
       } else {
-        error(v.source(), qk + ": expected a boolean, got " + std::string(type_name(v)));
+        tr.register_expires = static_cast<std::uint32_t>(i->get());
+      }
+      reg_keys.emplace_back(key, &v);
+    } else if (key == "registrar") {
+      if (auto s = checked(v, qk, "a sips: URI string", [](std::string_view u) -> Status {
+            if (auto st = check_sip_uri(u, false); !st) return st;
+            if (u.rfind("sips:", 0) != 0) {
+              return fail(Errc::invalid_argument, "'" + std::string(u) + "': expected a sips: URI (registration runs over TLS)");
+            }
+            return {};
+          })) {
+        tr.registrar = *s;
+      }
+      reg_keys.emplace_back(key, &v);
+    } else if (key == "contact_user") {
+      if (auto u = checked(v, qk, "a user name string", check_user)) tr.contact_user = *u;
+      reg_keys.emplace_back(key, &v);
+    } else if (key == "pai") {
+      if (auto u = checked(v, qk, "a SIP URI string", [](std::string_view x) { return check_sip_uri(x, true); })) {
+        tr.pai = *u;
       }
     } else {
       error(k.source(), "unknown key '" + qk + "' (a trunk takes: " + join(kTrunkKeys) + ")");
@@ -129,6 +165,18 @@ void Parser::trunk(const toml::table& t, ServerConfig& out) {
   if (!has_name) error(t.source(), where + ": missing key 'name'");
   if (!has_uri) error(t.source(), where + ": missing key 'uri'");
   if (!tr.password.empty() && tr.username.empty()) error(t.source(), where + ": 'password' given without 'username'");
+  if (tr.register_) {
+    if (tr.username.empty() || tr.password.empty()) {
+      error(t.source(), where + ": 'register = true' needs 'username' and 'password' (the account at the carrier)");
+    }
+    if (tr.registrar.empty() && has_uri && tr.uri.rfind("sips:", 0) != 0) {
+      error(t.source(), where + ": 'register = true' registers over TLS: 'uri' must be sips: (or set 'registrar = \"sips:...\"')");
+    }
+  } else {
+    for (const auto& [name, node] : reg_keys) {
+      if (name != "register") error(node->source(), "trunk." + name + ": only with 'register = true'");
+    }
+  }
   for (const auto& other : out.trunks) {
     if (has_name && other.name == tr.name) {
       error(t.source(), where + ": name '" + tr.name + "' is already used by the trunk at line " +
@@ -147,6 +195,12 @@ std::string trunk_toml(const TrunkConfig& t) {
   if (!t.prefix.empty()) out += "prefix = " + quoted(t.prefix) + "\n";
   if (!t.sources.empty()) out += "sources = " + array(t.sources) + "\n";
   if (!t.suites.empty()) out += "suites = " + array(t.suites) + "\n";
+  if (t.register_) {
+    out += "register = true\nregister_expires = " + std::to_string(t.register_expires) + "\n";
+    if (!t.registrar.empty()) out += "registrar = " + quoted(t.registrar) + "\n";
+    if (!t.contact_user.empty()) out += "contact_user = " + quoted(t.contact_user) + "\n";
+  }
+  if (!t.pai.empty()) out += "pai = " + quoted(t.pai) + "\n";
   if (!t.numbers.empty()) {
     out += "numbers = { ";
     for (std::size_t i = 0; i < t.numbers.size(); ++i) {

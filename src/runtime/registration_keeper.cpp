@@ -17,7 +17,7 @@ void RegistrationKeeper::drop_keepalive() {
 void RegistrationKeeper::start(Timestamp now) {
   if (state_ != State::idle) return;
   state_ = State::registering;
-  first_deadline_ = now + opts_.first_timeout;
+  if (!opts_.retry_first) first_deadline_ = now + opts_.first_timeout;
   push(Action::Kind::register_);
 }
 
@@ -49,7 +49,7 @@ void RegistrationKeeper::on_failed(Timestamp now, std::string why) {
     return;
   }
   if (state_ == State::done || state_ == State::idle) return;
-  if (!ever_registered_) {
+  if (!ever_registered_ && !opts_.retry_first) {
     state_ = State::done;
     first_deadline_.reset();
     retry_at_.reset();

@@ -29,6 +29,9 @@ struct RegistrationKeeperOptions {
   Duration backoff_cap = std::chrono::seconds(64);    // retries never wait longer than this
   Duration unregister_timeout = std::chrono::seconds(4);  // how long exit waits for the 200 to REGISTER 0
   std::function<double()> fraction;                   // [0, 1): where in 80-100 % a keep-alive falls
+  // A server's trunk: failures before the first success back off and retry like later ones (no give_up,
+  // no first_timeout); the phone gives up instead.
+  bool retry_first = false;
 };
 
 class RegistrationKeeper {
@@ -55,7 +58,8 @@ class RegistrationKeeper {
   // The UA's registered event (first or refresh): expires granted, the Flow-Timer if any, and whether the
   // registrar's flow is reliable (keep-alives run only on TCP/TLS).
   void on_registered(Timestamp now, std::uint32_t expires, std::optional<std::uint32_t> flow_timer, bool reliable);
-  // A REGISTER failed, or connecting to the registrar failed. Before the first success: give up.
+  // A REGISTER failed, or connecting to the registrar failed. Before the first success: give up (unless
+  // retry_first: back off).
   void on_failed(Timestamp now, std::string why);
   // The registrar's flow closed (or keep-alive declared it dead): register again after a back-off.
   void on_flow_lost(Timestamp now, std::string why);

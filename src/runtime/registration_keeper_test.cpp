@@ -76,6 +76,26 @@ TEST(RegistrationKeeper, AFailureBeforeTheFirstSuccessGivesUpWithItsReason) {
   EXPECT_FALSE(k.next_timeout());
 }
 
+TEST(RegistrationKeeper, RetryFirstBacksOffInsteadOfGivingUpAndHasNoFirstTimeout) {
+  RegistrationKeeperOptions o = options();
+  o.retry_first = true;  // a server's trunk
+  RegistrationKeeper k(o);
+  k.start(t0);
+  EXPECT_EQ(kinds(k), std::vector<Kind>{Kind::register_});
+  EXPECT_FALSE(k.next_timeout());  // no 30 s deadline
+  k.on_failed(t0 + 1s, "403 Forbidden");
+  EXPECT_TRUE(kinds(k).empty());
+  EXPECT_EQ(k.state(), State::backing_off);
+  EXPECT_EQ(step(k), t0 + 2s);
+  const auto a = drain(k);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].kind, Kind::register_);
+  EXPECT_EQ(a[0].reason, "403 Forbidden");
+  k.on_failed(t0 + 2s, "403 Forbidden");
+  EXPECT_EQ(step(k), t0 + 4s);  // doubled
+  EXPECT_EQ(kinds(k), std::vector<Kind>{Kind::register_});
+}
+
 TEST(RegistrationKeeper, TheUaRefreshesBeforeExpirySoTheBindingNeverLapses) {
   RegistrationKeeper k(options());
   k.start(t0);

@@ -150,6 +150,7 @@ void Server::on_flow_closed(io::ConnectionId id) {
   }
   flow_bindings_.erase(flow.id);
   flow_dialogs_.erase(flow.id);
+  if (b2bua_) trunks_flow_closed(flow, "connection closed");
   std::erase_if(binding_flow_, [&](const auto& kv) { return kv.second == flow.id; });
   if (b2bua_) {
     const auto now = clock_.now();
@@ -181,6 +182,8 @@ registrar::RequestContext Server::context_of(Flow flow, const FlowInfo& info) co
 void Server::on_message(Flow flow, const FlowInfo& info, sip::SipMessage msg) {
   if (msg.is_request()) {
     on_request(flow, info, msg);
+  } else if (on_trunk_response(flow, msg)) {
+    // a trunk registration's REGISTER answered
   } else {
     b2bua_->handle_message(clock_.now(), flow, context_of(flow, info), std::move(msg));
     pump();
@@ -250,6 +253,7 @@ void Server::drain() {
   draining_ = true;
   draining_flag_ = true;
   transports_->stop_listening();
+  stop_trunk_registrations();
   const std::size_t calls = calls_.size();
   if (calls == 0) {
     log_("stopping: no new connections or calls; no call in progress");
@@ -281,6 +285,7 @@ void Server::follow_deadlines() {
   };
   if (registrar_) take(registrar_->next_timeout());
   if (b2bua_) take(b2bua_->next_timeout());
+  take(trunks_next_timeout());
   take(drain_deadline_);
   take(stop_at_);
   take(prune_at_);
@@ -293,7 +298,10 @@ void Server::follow_deadlines() {
 
 void Server::on_timer(io::Timestamp now) {
   metrics_.connection_counters(transports_->counters());
-  if (stop_at_ && now >= *stop_at_) {
+  trunks_timeout(now);
+  if (stop_at_ && now >= *stop_at_ && trunks_unregistering() && trunk_stop_limit_ && now < *trunk_stop_limit_) {
+    stop_at_ = now + std::chrono::milliseconds(50);  // the trunks' REGISTER 0 are still on their way
+  } else if (stop_at_ && now >= *stop_at_) {
     log_("stopped");
     io_.stop();
     return;

@@ -26,6 +26,7 @@
 #include "runtime/media_relay.hpp"
 #include "runtime/sip_endpoint.hpp"
 #include "runtime/sip_router.hpp"
+#include "runtime/trunk_registration.hpp"
 #include "base/metrics/metrics.hpp"
 #include "server/server_metrics.hpp"
 #include "server/server_options.hpp"
@@ -59,6 +60,21 @@ class Server {
   io::TlsConfig tls_server_config();
   // SIGTERM/SIGINT: no new connections or dialogs; calls end after drain_timeout (at once on a second).
   void drain();
+
+  // A `register = true` trunk's registration at its carrier, for /api/trunks (on the io_context thread).
+  struct TrunkStatus {
+    std::string name;
+    std::string state;      // runtime::to_string(TrunkRegistration::State)
+    std::string registrar;  // sips:...
+    std::string aor;        // sips:<username>@<registrar host>
+    std::string contact_user;
+    std::string connection;  // "127.0.0.1:5091" while a connection is up; empty otherwise
+    std::string last_error;
+    std::uint32_t expires = 0;              // granted by the last 2xx
+    std::optional<std::int64_t> expires_in;  // seconds until the binding runs out, while registered
+    std::uint64_t registrations = 0;         // 2xx so far, refreshes included
+  };
+  std::vector<TrunkStatus> trunk_status() const;
 
   // The bound listeners ("tls://127.0.0.1:5061"), for the startup line and tests.
   std::vector<std::string> listeners() const;
@@ -102,6 +118,22 @@ class Server {
   void remember_flows(b2bua::CallHandle h, const b2bua::CallRecord& r);
   store::CallRecord to_store_record(const b2bua::CallRecord& r, b2bua::CallHandle h) const;
   void end_calls(const std::string& why);
+
+  // server_trunk_registration.cpp: `register = true` trunks (runtime::TrunkRegistration each).
+  // Errors: a `register = true` trunk without a TLS listener to name in its Contact.
+  Status start_trunk_registrations(const std::vector<ua::LocalBinding>& bindings);
+  // Carries out what trunk `i`'s registration asks for, logs its state changes, hands its connection to
+  // the B2BUA and pins it while registered.
+  void drive_trunk(std::size_t i);
+  // A response to one of our REGISTERs: true when a trunk registration took it.
+  bool on_trunk_response(Flow flow, const sip::SipMessage& resp);
+  void trunks_flow_closed(Flow flow, const std::string& why);
+  void trunks_timeout(io::Timestamp now);
+  std::optional<io::Timestamp> trunks_next_timeout() const;
+  // Drain: unregister every trunk; true while one is still unregistering.
+  void stop_trunk_registrations();
+  bool trunks_unregistering() const;
+  bool trunk_pins(std::uint64_t flow_id) const;
 
   // server_retention.cpp: call records older than records_keep deleted in bounded batches.
   void start_retention();
@@ -154,6 +186,16 @@ class Server {
   // Call records go through commits_ (group commit); the B2BUA's transmits wait here for the records
   // submitted before them, so a final response or 200 to BYE never precedes its record on disk.
   WriteGate<ua::Transmit> record_gate_;
+
+  struct TrunkReg {
+    std::size_t trunk = 0;  // index into the B2BUA's trunks
+    std::unique_ptr<runtime::TrunkRegistration> reg;
+    metrics::Gauge* registered = nullptr;   // sotto_trunk_registered{trunk=...}
+    std::optional<Flow> pinned;             // the connection pinned while registered
+    std::optional<Flow> handed;             // what the B2BUA was last told
+  };
+  std::vector<TrunkReg> trunk_regs_;
+  std::optional<io::Timestamp> trunk_stop_limit_;  // a drain waits for the unregisters until then
 
   // Retention: the next round, and the one under way (its cutoff, what it removed, its longest batch).
   std::optional<io::Timestamp> prune_at_;

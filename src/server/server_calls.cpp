@@ -91,12 +91,13 @@ Status Server::start_calls(const std::vector<std::pair<io::ListenSpec, io::Endpo
   for (const b2bua::Trunk& t : *trunks) {
     std::string from;
     for (const auto& ip : t.source_ips) from += (from.empty() ? "" : ", ") + ip;
+    if (t.registers) from += from.empty() ? "the registered connection" : " and the registered connection";
     log_(fmt::format("trunk {}: {} (srtp {}), prefix '{}', {} number(s), inbound from {}", t.name, sip::serialize(t.uri),
                      negotiation::to_string(t.policy.media.mode), t.prefix, t.numbers.size(), from));
   }
   cfg.trunks = std::move(*trunks);
   b2bua_ = std::make_unique<b2bua::B2bua>(cfg, *registrar_, *registrar_, *relay_, *policies_);
-  return {};
+  return start_trunk_registrations(b2bua_->config().bindings);
 }
 
 void Server::pump() {

@@ -146,7 +146,7 @@ void Server::track_flows(const std::vector<registrar::BindingChange>& changes) {
 
 void Server::update_pin(std::uint64_t flow_id) {
   const Flow f = Flow::connection(flow_id);
-  endpoint_->set_in_use(f, flow_bindings_.count(flow_id) != 0 || flow_dialogs_.count(flow_id) != 0);
+  endpoint_->set_in_use(f, flow_bindings_.count(flow_id) != 0 || flow_dialogs_.count(flow_id) != 0 || trunk_pins(flow_id));
 }
 
 void Server::registrar_timeout(io::Timestamp now) {

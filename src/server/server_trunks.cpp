@@ -43,6 +43,19 @@ Result<std::vector<std::string>> addresses_of(std::string host) {
 
 }  // namespace
 
+Result<sip::Uri> trunk_registrar(const config::TrunkConfig& tc) {
+  const std::string& text = tc.registrar.empty() ? tc.uri : tc.registrar;
+  auto u = sip::parse_uri(text);
+  if (!u || u->scheme != sip::UriScheme::sips || u->host.empty()) {
+    return fail(Errc::invalid_argument, "trunk '" + tc.name + "': registrar '" + text + "' is not a sips: URI" +
+                                            (u ? std::string() : ": " + u.error().context));
+  }
+  u->user.clear();
+  u->password.reset();
+  u->headers.clear();
+  return *u;
+}
+
 Result<std::vector<b2bua::Trunk>> make_trunks(const std::vector<config::TrunkConfig>& trunks) {
   std::vector<b2bua::Trunk> out;
   for (const config::TrunkConfig& tc : trunks) {
@@ -69,12 +82,23 @@ Result<std::vector<b2bua::Trunk>> make_trunks(const std::vector<config::TrunkCon
     t.policy.allowed_transports = {ua::transport_of(t.uri)};
     for (const auto& [number, user] : tc.numbers) t.numbers[number] = user;
     t.prefix = tc.prefix;
+    t.registers = tc.register_;
+    if (tc.register_) t.contact_user = tc.contact_user.empty() ? tc.username : tc.contact_user;
+    if (!tc.pai.empty()) {
+      auto p = sip::parse_uri(tc.pai);
+      if (!p || !p->is_sip() || p->user.empty()) {
+        return fail(Errc::invalid_argument, where + ": pai '" + tc.pai + "' is not a SIP URI with a user" +
+                                                (p ? std::string() : ": " + p.error().context));
+      }
+      t.pai = *p;
+    }
     if (!tc.sources.empty()) {
       t.source_ips = tc.sources;
     } else {
       auto addrs = addresses_of(t.uri.host);
-      if (!addrs) return fail(Errc::invalid_argument, where + ": " + addrs.error().context);
-      t.source_ips = std::move(*addrs);
+      // A registered trunk is known by its connection: a host that does not resolve here is no error.
+      if (!addrs && !tc.register_) return fail(Errc::invalid_argument, where + ": " + addrs.error().context);
+      if (addrs) t.source_ips = std::move(*addrs);
     }
     out.push_back(std::move(t));
   }

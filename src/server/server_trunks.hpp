@@ -17,4 +17,7 @@ namespace sotto::server {
 
 Result<std::vector<b2bua::Trunk>> make_trunks(const std::vector<config::TrunkConfig>& trunks);
 
+// Where a `register = true` trunk registers: `registrar`, else `uri`; a sips: URI without user.
+Result<sip::Uri> trunk_registrar(const config::TrunkConfig& trunk);
+
 }  // namespace sotto::server

@@ -65,6 +65,10 @@ class B2bua {
   std::optional<B2buaEvent> poll_event();
   std::optional<Timestamp> next_timeout() const;
 
+  // The connection a registered trunk (index into config().trunks) registered over, or none once it is
+  // lost: INVITEs down it are that trunk's, and calls to the trunk go down it (b2bua_trunk.cpp).
+  void set_trunk_flow(std::size_t trunk, std::optional<Flow> flow);
+
   std::size_t call_count() const noexcept { return calls_.size(); }
   // Dialog ids in the index (leg A's and every fork's of the calls held), and flows known to be dead
   // that a held call may still name: both shrink as ended calls are purged.
@@ -171,6 +175,11 @@ class B2bua {
   // b2bua_trunk.cpp: upstream providers
   std::optional<std::size_t> inbound_trunk(const registrar::RequestContext& ctx, const sip::SipMessage& req) const;
   std::optional<std::size_t> outbound_trunk(std::string_view dialled) const;
+  // The local account an inbound trunk INVITE rings (numbers[Request-URI user], or numbers[To user] when
+  // the Request-URI names the registered contact user); empty when none.
+  std::string trunk_callee(std::size_t trunk, const sip::SipMessage& req) const;
+  // P-Asserted-Identity (RFC 3325) from Trunk::pai, with the caller's number from From when it is one of ours.
+  static void add_trunk_pai(const Trunk& t, sip::SipMessage& inv);
   registrar::Binding trunk_binding(std::size_t trunk, std::string_view dialled) const;
   void trunk_invite(std::size_t trunk, const std::string& caller, sip::SipMessage& inv) const;
   // A 401/407 from the trunk: the INVITE again with credentials and the next CSeq. False: not answered.
@@ -227,6 +236,7 @@ class B2bua {
   std::deque<std::pair<std::uint64_t, B2buaEvent>> events_;
   std::uint64_t out_seq_ = 0;
   std::map<std::size_t, ua::DigestClient> trunk_digest_;  // per trunk (nonce counts)
+  std::map<std::size_t, Flow> trunk_flows_;               // registered trunk -> its connection
 };
 
 }  // namespace sotto::b2bua

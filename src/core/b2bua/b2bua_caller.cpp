@@ -112,7 +112,7 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
     respond(now, id, req, 403, "Forbidden", {}, warning("not a domain of this server: " + ruri.host));
     return;
   }
-  std::string callee = trunk_in ? config_.trunks[*trunk_in].numbers.at(ruri.user) : ruri.user;
+  std::string callee = trunk_in ? trunk_callee(*trunk_in, req) : ruri.user;
   std::optional<UserPolicy> callee_policy = callee.empty() ? std::nullopt : policies_->lookup(callee);
   // A dialled number with a trunk's prefix (and no local account of that name) goes out to the trunk;
   // never for a call that came in from a trunk (no relaying between carriers).

@@ -12,14 +12,35 @@ namespace sotto::b2bua {
 using sip::SipMessage;
 namespace hdr = sip::hdr;
 
+void B2bua::set_trunk_flow(std::size_t trunk, std::optional<Flow> flow) {
+  if (flow) trunk_flows_[trunk] = *flow;
+  else trunk_flows_.erase(trunk);
+}
+
 std::optional<std::size_t> B2bua::inbound_trunk(const registrar::RequestContext& ctx, const SipMessage& req) const {
-  const sip::Uri& ruri = req.request_uri();
   for (std::size_t i = 0; i < config_.trunks.size(); ++i) {
     const Trunk& t = config_.trunks[i];
-    const bool from_carrier = std::find(t.source_ips.begin(), t.source_ips.end(), ctx.source_ip) != t.source_ips.end();
-    if (from_carrier && t.numbers.count(ruri.user)) return i;
+    // The carrier is known by its address, or by the connection we registered (and authenticated) over.
+    const auto reg = trunk_flows_.find(i);
+    const bool registered_flow = reg != trunk_flows_.end() && reg->second.id == ctx.flow.id;
+    const bool from_carrier =
+        registered_flow || std::find(t.source_ips.begin(), t.source_ips.end(), ctx.source_ip) != t.source_ips.end();
+    if (from_carrier && !trunk_callee(i, req).empty()) return i;
   }
   return std::nullopt;
+}
+
+std::string B2bua::trunk_callee(std::size_t trunk, const SipMessage& req) const {
+  const Trunk& t = config_.trunks.at(trunk);
+  const std::string& user = req.request_uri().user;
+  if (auto it = t.numbers.find(user); it != t.numbers.end()) return it->second;
+  // A carrier that sends calls to the registered Contact names the dialled number in To.
+  if (t.registers && !t.contact_user.empty() && user == t.contact_user) {
+    if (auto to = req.header(hdr::to)) {
+      if (auto it = t.numbers.find(to->uri.user); it != t.numbers.end()) return it->second;
+    }
+  }
+  return {};
 }
 
 std::optional<std::size_t> B2bua::outbound_trunk(std::string_view dialled) const {
@@ -41,6 +62,10 @@ registrar::Binding B2bua::trunk_binding(std::size_t trunk, std::string_view dial
   b.contact.user = std::string(dialled.substr(t.prefix.size()));
   b.transport = ua::transport_of(t.uri);
   b.flow_alive = false;  // no connection of its own: the hop is the URI (io connects or reuses)
+  if (auto reg = trunk_flows_.find(trunk); reg != trunk_flows_.end()) {
+    b.flow = reg->second;  // a registered trunk: down the connection the carrier knows us by
+    b.flow_alive = true;
+  }
   return b;
 }
 
@@ -69,6 +94,17 @@ void B2bua::trunk_invite(std::size_t trunk, const std::string& caller, SipMessag
   to_uri.user = inv.request_uri().user;
   inv.remove(sip::HeaderId::to);
   inv.add(hdr::to, sip::NameAddr{"", to_uri, {}});
+  add_trunk_pai(t, inv);
+}
+
+void B2bua::add_trunk_pai(const Trunk& t, SipMessage& inv) {
+  if (!t.pai) return;
+  // RFC 3325 9.1: the identity the carrier should present: the caller's own number (From, set above from
+  // `numbers`) when it has one, else the configured URI as is.
+  sip::Uri pai = *t.pai;
+  if (auto from = inv.header(hdr::from); from && t.numbers.count(from->uri.user)) pai.user = from->uri.user;
+  inv.remove(std::string_view("P-Asserted-Identity"));
+  (void)inv.add_raw("P-Asserted-Identity", "<" + sip::serialize(pai) + ">");
 }
 
 bool B2bua::trunk_auth_retry(Timestamp now, std::optional<std::size_t> trunk, Fork& f, const SipMessage& resp,
@@ -90,7 +126,9 @@ bool B2bua::trunk_auth_retry(Timestamp now, std::optional<std::size_t> trunk, Fo
   if (!cseq) return false;
   inv.remove(sip::HeaderId::cseq);
   inv.add(hdr::cseq, sip::CSeq{cseq->number + 1, sip::MethodId::invite});
-  const Hop hop = hop_for(std::nullopt, f.leg.next_hop, f.transport);
+  std::optional<Flow> registered;  // a registered trunk: again down its connection
+  if (auto reg = trunk_flows_.find(*trunk); reg != trunk_flows_.end()) registered = reg->second;
+  const Hop hop = hop_for(registered, f.leg.next_hop, f.transport);
   owner.fork = f.index;
   auto id = start_request(now, inv, hop, owner);
   if (!id) {

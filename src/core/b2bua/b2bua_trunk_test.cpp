@@ -4,6 +4,8 @@
 // cannot meet the trunk's policy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/testing/deterministic_random.hpp"
 #include "core/b2bua/testing_b2bua.hpp"
 
@@ -272,6 +274,118 @@ TEST(B2buaTrunkPolicy, SrtpTrunkOverPlainTcpIsRefusedWithCause88BeforeAnythingIs
   EXPECT_EQ(w.net.count(w.k, "INVITE"), 0u);
   ASSERT_TRUE(w.ended());
   EXPECT_NE(w.ended()->record.reason.find("SDES keys would be sent in cleartext over TCP"), std::string::npos) << w.ended()->record.reason;
+}
+
+// A registered trunk: the server registered at the carrier over its own connection (set_trunk_flow).
+B2buaConfig registered_config() {
+  B2buaConfig cfg = trunk_config();
+  cfg.trunks[0].registers = true;
+  cfg.trunks[0].contact_user = "acme";
+  cfg.trunks[0].uri = uri("sips:127.0.0.1:5099");  // nobody listens there: only the registered connection works
+  return cfg;
+}
+
+TEST(B2buaTrunkRegistered, InboundDownTheRegisteredConnectionIsTheTrunksWhateverTheSourceAddress) {
+  World w(registered_config());  // carol's messages come from 127.0.0.1, not the configured carrier address
+  w.server.set_trunk_flow(0, w.net.connect(w.k, "TLS"));
+  w.register_alice();
+  auto h = w.carol.call(w.net.now, uri("sips:+15550001@127.0.0.1"), ua::CallOptions{"127.0.0.1", 42000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.a, Kind::incoming_call); }));
+  EXPECT_EQ(w.auth.challenges, 0);  // trusted by the connection, not challenged
+  ASSERT_TRUE(w.alice.answer(w.net.now, w.net.find(w.a, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::established); }));
+  ASSERT_TRUE(w.carol.hangup(w.net.now, *h));
+  ASSERT_TRUE(w.net.run_until([&] { return w.ended() != nullptr; }));
+  EXPECT_EQ(w.ended()->record.legs.at(0).user, "trunk:carrier");
+  EXPECT_EQ(w.ended()->record.legs.at(1).user, "alice");
+}
+
+TEST(B2buaTrunkRegistered, OnceTheConnectionIsLostItsCallsAreChallengedAgain) {
+  World w(registered_config());
+  w.server.set_trunk_flow(0, w.net.connect(w.k, "TLS"));
+  w.server.set_trunk_flow(0, std::nullopt);
+  w.register_alice();
+  auto h = w.carol.call(w.net.now, uri("sips:+15550001@127.0.0.1"), ua::CallOptions{"127.0.0.1", 42000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::failed); }));
+  EXPECT_GE(w.auth.challenges, 1);
+  EXPECT_FALSE(w.net.has(w.a, Kind::incoming_call));
+}
+
+TEST(B2buaTrunkRegistered, TheRegisteredContactUserIsNotANumber) {
+  World w(registered_config());
+  w.server.set_trunk_flow(0, w.net.connect(w.k, "TLS"));
+  w.register_alice();
+  // To names the contact user too (not one of the numbers): nobody to ring, so not a trunk call.
+  auto h = w.carol.call(w.net.now, uri("sips:acme@127.0.0.1"), ua::CallOptions{"127.0.0.1", 42000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::failed); }));
+  EXPECT_GE(w.auth.challenges, 1);
+  EXPECT_FALSE(w.net.has(w.a, Kind::incoming_call));
+}
+
+// A carrier that sends to the registered Contact (Request-URI user = contact_user) and names the number in To.
+SipMessage carrier_invite(const std::string& ruri, const std::string& to) {
+  SipMessage inv = SipMessage::request(sip::MethodId::invite, uri(ruri));
+  inv.add(sip::hdr::via, ua::make_via(ua::LocalBinding{"TLS", "127.0.0.1", 5095}, "z9hG4bKedge1"));
+  inv.add(sip::hdr::max_forwards, std::uint8_t{70});
+  sip::NameAddr from{"", uri("sips:15550002@carrier.example"), {}};
+  from.params.set("tag", "edgefrom");
+  inv.add(sip::hdr::from, from);
+  inv.add(sip::hdr::to, sip::NameAddr{"", uri(to), {}});
+  inv.add(sip::hdr::call_id, std::string("edge-call-1"));
+  inv.add(sip::hdr::cseq, sip::CSeq{1, sip::MethodId::invite});
+  inv.add(sip::hdr::contact, sip::ContactValue{false, sip::NameAddr{"", uri("sips:edge@127.0.0.1:5095"), {}}});
+  inv.add(sip::hdr::content_length, std::uint32_t{0});  // late offer
+  return inv;
+}
+
+TEST(B2buaTrunkRegistered, TheContactUserWithTheNumberInToRingsTheMappedUser) {
+  World w(registered_config());
+  std::vector<int> statuses;
+  const int e = w.net.add_script("edge", {ua::LocalBinding{"TLS", "127.0.0.1", 5095}},
+                                 [&](testing::Net&, int, Flow, const SipMessage& m) {
+                                   if (m.is_response()) statuses.push_back(m.status());
+                                 });
+  const Flow edge_side = w.net.flow_to_server(e, "TLS");
+  w.server.set_trunk_flow(0, w.net.connect(e, "TLS"));
+  w.register_alice();
+  w.net.send(e, edge_side, carrier_invite("sips:acme@127.0.0.1:5061", "sips:+15550001@carrier.example"));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.a, Kind::incoming_call); }));
+  EXPECT_EQ(w.auth.challenges, 0);
+  EXPECT_TRUE(std::find(statuses.begin(), statuses.end(), 407) == statuses.end());
+}
+
+TEST(B2buaTrunkRegistered, TheContactUserFromAnotherConnectionIsChallenged) {
+  World w(registered_config());
+  std::vector<int> statuses;
+  const int e = w.net.add_script("edge", {ua::LocalBinding{"TLS", "127.0.0.1", 5095}},
+                                 [&](testing::Net&, int, Flow, const SipMessage& m) {
+                                   if (m.is_response()) statuses.push_back(m.status());
+                                 });
+  const Flow edge_side = w.net.flow_to_server(e, "TLS");
+  w.server.set_trunk_flow(0, w.net.connect(w.k, "TLS"));  // the registered connection is carol's, not the edge's
+  w.register_alice();
+  w.net.send(e, edge_side, carrier_invite("sips:acme@127.0.0.1:5061", "sips:+15550001@carrier.example"));
+  ASSERT_TRUE(w.net.run_until([&] { return !statuses.empty() && statuses.back() >= 200; }));
+  EXPECT_EQ(statuses.back(), 407);
+  EXPECT_FALSE(w.net.has(w.a, Kind::incoming_call));
+}
+
+TEST(B2buaTrunkRegistered, OutboundGoesDownTheRegisteredConnectionWithPAssertedIdentity) {
+  B2buaConfig cfg = registered_config();
+  cfg.trunks[0].pai = uri("sip:+15559999@carrier.example");
+  World w(cfg);
+  w.server.set_trunk_flow(0, w.net.connect(w.k, "TLS"));
+  auto h = w.alice.call(w.net.now, uri("sips:015550002@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  auto invites = w.net.received(w.k, "INVITE");
+  ASSERT_EQ(invites.size(), 2u);  // challenged, then with credentials: both down the registered connection
+  EXPECT_EQ(sip::serialize(invites[1].request_uri()), "sips:15550002@127.0.0.1:5099");
+  ASSERT_NE(invites[1].find("P-Asserted-Identity"), nullptr);
+  EXPECT_EQ(invites[1].find("P-Asserted-Identity")->value, "<sip:+15550001@carrier.example>");  // alice's number
 }
 
 TEST(B2buaTrunk, LongestPrefixWins) {

@@ -13,7 +13,11 @@
 // username), under `policy`, its 401/407 answered with `credentials`.
 // Inbound: an INVITE whose source address is one of `source_ips` and whose Request-URI user is a key of
 // `numbers` rings that user's bindings; caller is "trunk:<name>". Anything else goes through the
-// normal digest authentication (no unauthenticated calls from elsewhere). See docs/B2BUA.md.
+// normal digest authentication (no unauthenticated calls from elsewhere).
+// Registered trunks (`registers`, the server registers at the carrier and keeps that connection, handed
+// over with B2bua::set_trunk_flow): an INVITE down that connection is the trunk's whatever its source
+// address, its Request-URI user one of `numbers`, or `contact_user` with the To user one of `numbers`;
+// outbound calls go down that connection. See docs/B2BUA.md.
 
 #include <map>
 #include <optional>
@@ -34,6 +38,11 @@ struct Trunk {
   std::map<std::string, std::string> numbers;  // inbound: Request-URI user -> local account
   std::string prefix;                        // outbound: dialled numbers starting with it (stripped)
   std::vector<std::string> source_ips;       // inbound: addresses the carrier's requests come from
+  bool registers = false;                    // the server registers at the carrier (register = true)
+  std::string contact_user;                  // the Contact user registered; inbound Request-URIs may carry it
+  // P-Asserted-Identity (RFC 3325) on outbound INVITEs: this URI, its user replaced by the caller's own
+  // number when `numbers` maps one to the caller.
+  std::optional<sip::Uri> pai;
 };
 
 // The leg-B user of a trunk in records: "trunk:<name>".

@@ -65,6 +65,20 @@ TEST(UaRegister, DigestChallengeThenSuccessAndRefreshAtHalfExpiry) {
   EXPECT_EQ(regs[3].header(sip::hdr::cseq)->number, 4u);
 }
 
+TEST(UaRegister, ContactUserReplacesTheAorUserInTheContactOnly) {
+  UaConfig cfg = alice_with("secret");
+  cfg.contact_user = "+15550001";  // a trunk account registering the number it takes calls for
+  RegistrarFixture f(cfg);
+  ASSERT_TRUE(f.alice.register_account(f.net.now));
+  ASSERT_TRUE(f.net.run_until([&] { return f.net.has(f.a, Kind::registered); }));
+  const auto regs = f.net.received(f.r, "REGISTER");
+  ASSERT_FALSE(regs.empty());
+  EXPECT_EQ(regs[0].header(sip::hdr::contact)->address.uri.user, "+15550001");
+  EXPECT_EQ(regs[0].header(sip::hdr::to)->uri.user, "alice");
+  EXPECT_EQ(regs[0].header(sip::hdr::from)->uri.user, "alice");
+  EXPECT_EQ(f.net.find(f.a, Kind::registered)->expires, 600u);  // the 2xx's Contact matched ours
+}
+
 TEST(UaRegister, WrongPasswordFailsOnceWithClearReason) {
   RegistrarFixture f(alice_with("wrong"));
   ASSERT_TRUE(f.alice.register_account(f.net.now));

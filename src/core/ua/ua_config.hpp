@@ -43,6 +43,7 @@ struct UaConfig {
   std::optional<sip::Uri> registrar;       // REGISTER Request-URI; default: the AOR's domain (10.2)
   std::optional<sip::Uri> outbound_proxy;  // first hop of every out-of-dialog request (Route ;lr)
   std::uint32_t register_expires = 600;    // seconds asked for (RFC 3261 10.2.1.1)
+  std::string contact_user;                // user part of the Contact we register; empty: the AOR's
   std::vector<LocalBinding> bindings;      // one per transport the io layer listens on
   negotiation::MediaSecurityPolicy media_policy;  // srtp off|offer|require, suites
   std::vector<sdp::CodecCapability> codecs = default_codecs();

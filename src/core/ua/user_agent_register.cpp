@@ -47,6 +47,7 @@ Status UserAgent::send_register(Timestamp now, std::uint32_t expires, AuthAttemp
   }
   if (reg_.contact.uri.host.empty() || expires != 0) {
     reg_.contact = make_contact(config_.aor, *b, config_.aor.scheme == sip::UriScheme::sips);
+    if (!config_.contact_user.empty()) reg_.contact.uri.user = config_.contact_user;
   }
   reg_.requested = expires;
   reg_.state = expires == 0 ? Registration::State::unregistering : Registration::State::registering;
