@@ -153,6 +153,21 @@ void Server::on_call_event(const b2bua::B2buaEvent& ev) {
       log_(fmt::format("call {}: answered", ev.call));
       return;
     }
+    case K::call_transferred: {
+      // The transfer target's leg (the last one): its flow is remembered and pinned like an answered leg's.
+      remember_flows(ev.call, r);
+      auto& call = calls_[ev.call];
+      if (!r.legs.empty()) {
+        const b2bua::LegRecord& leg = r.legs.back();
+        const Flow f = real_flow(leg.flow);
+        if (f.reliable && f.kind() == sip::txn::FlowKind::connection) {
+          call.pinned.push_back(f.id);
+          if (flow_dialogs_[f.id]++ == 0) update_pin(f.id);
+        }
+        log_(fmt::format("call {}: transferred to {} ({})", ev.call, leg.user, leg.uri));
+      }
+      return;
+    }
     case K::call_ended: {
       remember_flows(ev.call, r);
       store::CallRecord rec = to_store_record(r, ev.call);

@@ -6,6 +6,7 @@
 //   B2bCall& c = calls_[h];  Leg& b = c.b;           // after the winning 2xx
 //   c.forks[i].state == Fork::State::early;           // still ringing
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,6 +85,33 @@ struct Fork {
   ua::AuthAttempt auth;                  // towards a trunk: challenges answered so far
 };
 
+// A transfer of one of the call's parties (docs/B2BUA.md "Transfers"): the transferor T (side
+// `transferor`) leaves, a new party takes its side of the relay, the other party R stays.
+struct Transfer {
+  enum class Kind : std::uint8_t {
+    blind,     // REFER to a user or number: we call the target (forks) from R's identity
+    attended,  // REFER with Replaces naming T's dialog in another call: that call's other party joins
+    replaces,  // INVITE with Replaces (RFC 3891): its sender joins
+  };
+  Kind kind = Kind::blind;
+  relay::Side transferor = relay::Side::b;
+  bool subscription = true;         // the implicit subscription (RFC 3515); false: Refer-Sub: false (RFC 4488)
+  bool subscription_dead = false;   // a NOTIFY was refused or timed out: no more NOTIFYs
+  bool transferor_gone = false;     // T sent BYE before the target answered
+  bool answered = false;            // a target answered (later 2xx from other forks get BYE)
+  bool done = false;                // finished, successfully or not
+  std::optional<std::size_t> departed;  // T's leg in B2bCall::departed once it left
+  // blind: the target
+  std::vector<Fork> forks;
+  std::string target_user;           // account name, or trunk:<name>
+  sip::NameAddr target;              // To of the new leg
+  std::optional<std::size_t> trunk;  // the target is a number on this trunk
+  std::optional<Timestamp> no_answer_at;
+  // attended: the other call and the side of its party that joins this call
+  std::uint64_t other_call = 0;
+  relay::Side other_side = relay::Side::a;
+};
+
 struct B2bCall {
   enum class Phase : std::uint8_t {
     calling,    // forks out, no final answer to the caller yet
@@ -119,6 +147,17 @@ struct B2bCall {
   std::optional<std::size_t> trunk_out;
   std::optional<std::size_t> trunk_in;
 
+  // Transfers (docs/B2BUA.md "Transfers"). The last one is in progress unless done.
+  std::vector<Transfer> transfers;
+  std::vector<Leg> departed;            // legs that left by a transfer (their BYE and NOTIFYs still go out)
+  // Once a leg left: every leg's record in the order they joined; live_slot[side] is the current one.
+  std::vector<LegRecord> record_legs;
+  std::array<std::size_t, 2> live_slot{0, 1};
+  // Who took side s over by a transfer: identity for records, and the address we present for them.
+  std::array<std::optional<LegRecord>, 2> joined;
+  std::array<std::optional<sip::NameAddr>, 2> joined_addr;
+
+  Transfer* active_transfer() { return !transfers.empty() && !transfers.back().done ? &transfers.back() : nullptr; }
   Leg& b() { return forks.at(*winner).leg; }
   Leg& leg(relay::Side s) { return s == relay::Side::a ? a : b(); }
 };

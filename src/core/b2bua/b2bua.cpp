@@ -144,7 +144,10 @@ void B2bua::emit(B2buaEvent ev) {
 LegRecord B2bua::leg_record(const B2bCall& c, relay::Side side) const {
   LegRecord r;
   r.side = side;
-  if (side == relay::Side::a) {
+  if (const auto& joined = c.joined[static_cast<std::size_t>(side)]) {
+    r = *joined;  // a transfer target: who it is was noted when it joined
+    r.side = side;
+  } else if (side == relay::Side::a) {
     r.user = c.caller;
     if (auto from = c.a_invite.header(hdr::from)) r.uri = sip::serialize(from->uri);
     r.transport = std::string(sip::transport_name(c.caller_ctx.transport));
@@ -175,8 +178,16 @@ void B2bua::finish(Timestamp now, B2bCall& c, CallResult result, int status, std
   c.record.reason = std::move(reason);
   c.record.ended = now;
   c.record.legs.clear();
-  c.record.legs.push_back(leg_record(c, relay::Side::a));
-  if (!c.forks.empty()) c.record.legs.push_back(leg_record(c, relay::Side::b));
+  if (c.record_legs.empty()) {
+    c.record.legs.push_back(leg_record(c, relay::Side::a));
+    if (!c.forks.empty()) c.record.legs.push_back(leg_record(c, relay::Side::b));
+  } else {
+    // After a transfer: the legs that left keep their counters from the moment they left.
+    for (relay::Side s : {relay::Side::a, relay::Side::b}) {
+      c.record_legs[c.live_slot[static_cast<std::size_t>(s)]] = leg_record(c, s);
+    }
+    c.record.legs = c.record_legs;
+  }
   emit(B2buaEvent{B2buaEvent::Kind::call_ended, c.handle, c.record});
   if (c.relay) anchor_->close(*c.relay);  // keys wiped; the stats are in the record
 }
@@ -199,6 +210,9 @@ void B2bua::pump(Timestamp now) {
           using P = ClientRequest::Purpose;
           if (owner.purpose == P::invite) on_fork_response(now, owner, ev->flow, *ev->message);
           else if (owner.purpose == P::reinvite) on_reinvite_response(now, owner, *ev->message);
+          else if (owner.purpose == P::xfer_invite) on_transfer_response(now, owner, ev->flow, *ev->message);
+          else if (owner.purpose == P::xfer_reinvite) on_attended_response(now, owner, *ev->message);
+          else if (owner.purpose == P::notify) on_notify_response(owner, ev->message->status());
           // CANCEL: the INVITE's 487 ends the fork; BYE: nothing left to do with its answer.
         }
         break;
@@ -219,6 +233,16 @@ void B2bua::pump(Timestamp now) {
           }
         } else if (owner.purpose == ClientRequest::Purpose::reinvite) {
           on_reinvite_response(now, owner, SipMessage::response(status, reason));
+        } else if (owner.purpose == ClientRequest::Purpose::xfer_invite) {
+          if (B2bCall* c = call_ptr(owner.call); c && owner.xfer < c->transfers.size() &&
+                                                 owner.fork < c->transfers[owner.xfer].forks.size()) {
+            Transfer& x = c->transfers[owner.xfer];
+            on_transfer_fork_failure(now, *c, x, x.forks[owner.fork], status, reason);
+          }
+        } else if (owner.purpose == ClientRequest::Purpose::xfer_reinvite) {
+          on_attended_response(now, owner, SipMessage::response(status, reason));
+        } else if (owner.purpose == ClientRequest::Purpose::notify) {
+          on_notify_response(owner, status);
         }
         break;
       }
@@ -256,6 +280,15 @@ void B2bua::handle_transport_error(Timestamp now, Flow flow) {
       if (f.leg.flow && f.leg.flow->id == flow.id) f.leg.flow.reset();
       if (f.sent_flow.id == flow.id && f.state != Fork::State::done && f.leg.invite_txn) affected.push_back(f.leg.invite_txn);
     }
+    for (auto& x : c.transfers) {
+      for (auto& f : x.forks) {
+        if (f.leg.flow && f.leg.flow->id == flow.id) f.leg.flow.reset();
+        if (f.sent_flow.id == flow.id && f.state != Fork::State::done && f.leg.invite_txn) affected.push_back(f.leg.invite_txn);
+      }
+    }
+    for (auto& d : c.departed) {
+      if (d.flow && d.flow->id == flow.id) d.flow.reset();
+    }
     if (c.a.flow && c.a.flow->id == flow.id) c.a.flow.reset();
   }
   for (TxnId id : affected) layer_.handle_transport_error(now, id);
@@ -278,6 +311,12 @@ void B2bua::handle_timeout(Timestamp now) {
       cancel_forks(now, c, std::nullopt);
       const int status = config_.no_answer_status;
       fail_call(now, c, status, status == 408 ? "Request Timeout" : "Temporarily Unavailable", CallResult::no_answer);
+    }
+    if (Transfer* x = c.active_transfer(); x && x->no_answer_at && *x->no_answer_at <= now) {
+      // The transfer target did not answer in time: the same rule as a call's no-answer timer.
+      x->no_answer_at.reset();
+      const int status = config_.no_answer_status;
+      transfer_failed(now, c, *x, status, status == 408 ? "Request Timeout" : "Temporarily Unavailable");
     }
     for (Leg* leg : {&c.a, c.winner ? &c.b() : nullptr}) {
       if (!leg || !leg->ok) continue;
@@ -316,6 +355,15 @@ void B2bua::handle_timeout(Timestamp now) {
         referenced.insert(f.sent_flow.id);
         referenced.insert(f.binding.flow.id);
       }
+      for (const auto& x : c.transfers) {
+        for (const auto& f : x.forks) {
+          referenced.insert(f.sent_flow.id);
+          referenced.insert(f.binding.flow.id);
+        }
+      }
+      for (const auto& d : c.departed) {
+        if (d.flow) referenced.insert(d.flow->id);
+      }
     }
     std::erase_if(dead_flows_, [&](std::uint64_t id) { return !referenced.count(id); });
   }
@@ -350,6 +398,7 @@ std::optional<Timestamp> B2bua::next_timeout() const {
     if (found == calls_.end()) continue;
     const B2bCall& c = found->second;
     if (c.phase == B2bCall::Phase::calling) consider(c.no_answer_at);
+    if (!c.transfers.empty() && !c.transfers.back().done) consider(c.transfers.back().no_answer_at);
     if (c.a.ok) {
       consider(c.a.ok_next);
       consider(c.a.ack_deadline);

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,7 +35,10 @@
 namespace sotto::b2bua {
 
 // Methods we handle (Allow, RFC 3261 20.5). REGISTER is the registrar's; the server routes it there.
-inline constexpr std::string_view kAllowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+// REFER: transfers (docs/B2BUA.md "Transfers"); the NOTIFYs of its implicit subscription go out only.
+inline constexpr std::string_view kAllowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER";
+// Supported: RFC 3327 Path, RFC 3891 Replaces.
+inline constexpr std::string_view kSupported = "path, replaces";
 
 class B2bua {
  public:
@@ -65,11 +69,25 @@ class B2bua {
 
  private:
   struct ClientRequest {
-    enum class Purpose : std::uint8_t { invite, reinvite, cancel, bye, info };
+    enum class Purpose : std::uint8_t { invite, reinvite, cancel, bye, info, xfer_invite, xfer_reinvite, notify };
     Purpose purpose = Purpose::invite;
     CallHandle call = 0;
     relay::Side side = relay::Side::b;
-    std::size_t fork = 0;  // for the initial INVITE and its CANCEL
+    std::size_t fork = 0;  // for the initial INVITE and its CANCEL; a transfer's fork
+    std::size_t xfer = 0;  // xfer_*, notify: index into B2bCall::transfers
+  };
+  // How a set of forks is sent: the callee's (start_forks) or a blind transfer's target.
+  struct ForkPlan {
+    relay::Side side = relay::Side::b;
+    sip::NameAddr from;  // without tag
+    sip::NameAddr to;
+    std::uint8_t max_forwards = 70;
+    bool sips = false;   // TLS up to the phone (RFC 5630)
+    std::optional<std::size_t> trunk;
+    std::string trunk_caller;  // whose number the carrier is shown
+    ClientRequest owner;       // purpose, call, xfer; fork filled per binding
+    std::vector<std::pair<std::string, std::string>> extra;  // Referred-By
+    std::function<sdp::LocalCapabilities(const std::string& session_id)> caps;
   };
   struct Hop {
     Flow flow;
@@ -118,6 +136,10 @@ class B2bua {
 
   // b2bua_callee.cpp: forks and leg B
   void start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Binding> bindings, const UserPolicy& callee);
+  // One INVITE per usable binding into `forks`; returns why each unusable one was skipped.
+  std::vector<std::string> launch_forks(Timestamp now, std::vector<Fork>& forks,
+                                        std::vector<registrar::Binding> bindings, const UserPolicy& policy,
+                                        const ForkPlan& plan);
   void on_fork_response(Timestamp now, const ClientRequest& owner, Flow flow, const sip::SipMessage& resp);
   void on_fork_2xx(Timestamp now, B2bCall& c, Fork& f, Flow flow, const sip::SipMessage& resp);
   void on_fork_failure(Timestamp now, B2bCall& c, Fork& f, int status, std::string reason, std::string warning = {});
@@ -138,9 +160,33 @@ class B2bua {
   std::optional<std::size_t> inbound_trunk(const registrar::RequestContext& ctx, const sip::SipMessage& req) const;
   std::optional<std::size_t> outbound_trunk(std::string_view dialled) const;
   registrar::Binding trunk_binding(std::size_t trunk, std::string_view dialled) const;
-  void trunk_invite(const B2bCall& c, sip::SipMessage& inv) const;
+  void trunk_invite(std::size_t trunk, const std::string& caller, sip::SipMessage& inv) const;
   // A 401/407 from the trunk: the INVITE again with credentials and the next CSeq. False: not answered.
-  bool trunk_auth_retry(Timestamp now, B2bCall& c, Fork& f, const sip::SipMessage& resp);
+  bool trunk_auth_retry(Timestamp now, std::optional<std::size_t> trunk, Fork& f, const sip::SipMessage& resp,
+                        ClientRequest owner);
+
+  // b2bua_transfer.cpp: REFER (RFC 3515), Refer-Sub (RFC 4488), Replaces (RFC 3891); docs/B2BUA.md
+  void on_refer(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const sip::SipMessage& req);
+  void refer_attended(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const sip::SipMessage& req,
+                      std::string_view replaces, bool subscription);
+  void on_transfer_response(Timestamp now, const ClientRequest& owner, Flow flow, const sip::SipMessage& resp);
+  void on_transfer_fork_failure(Timestamp now, B2bCall& c, Transfer& x, Fork& f, int status, std::string reason);
+  void on_attended_response(Timestamp now, const ClientRequest& owner, const sip::SipMessage& resp);
+  void on_notify_response(const ClientRequest& owner, int status);
+  void on_invite_replaces(Timestamp now, TxnId id, Flow flow, const sip::SipMessage& req, const std::string& user,
+                          const UserPolicy& policy, const registrar::RequestContext& ctx, std::string_view replaces);
+  // T's leg leaves side x.transferor, `leg` (answered, its media already on the relay) takes it over.
+  void complete_transfer(Timestamp now, B2bCall& c, Transfer& x, Leg leg, LegRecord transferor_record,
+                         LegRecord identity, sip::NameAddr address, sip::Transport transport);
+  void transfer_failed(Timestamp now, B2bCall& c, Transfer& x, int status, std::string reason);
+  void notify_transferor(Timestamp now, B2bCall& c, Transfer& x, int status, std::string_view reason, bool final);
+  // R was held (by T, before transferring): a re-INVITE back to sendrecv, keys kept.
+  void resume_if_held(Timestamp now, B2bCall& c, relay::Side side);
+  // A dialog of ours by Call-ID and both tags, in either orientation (Replaces, RFC 3891 section 3).
+  B2bCall* find_dialog(std::string_view call_id, std::string_view tag1, std::string_view tag2, relay::Side& side);
+  bool on_departed_request(Timestamp now, TxnId id, const sip::SipMessage& req);
+  std::string party_user(const B2bCall& c, relay::Side side) const;
+  sip::NameAddr party_address(const B2bCall& c, relay::Side side) const;
 
   B2buaConfig config_;
   registrar::Locations* locations_;

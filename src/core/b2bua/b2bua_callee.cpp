@@ -15,12 +15,41 @@ using sip::SipMessage;
 namespace hdr = sip::hdr;
 
 void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Binding> bindings, const UserPolicy& callee) {
-  std::vector<std::string> why;
-  const relay::AnchorAddress side_b = anchor_->local(*c.relay, relay::Side::b);
+  ForkPlan plan;
+  plan.side = relay::Side::b;
+  if (auto mf = c.a_invite.header(hdr::max_forwards); mf && *mf > 0) plan.max_forwards = static_cast<std::uint8_t>(*mf - 1);
+  if (auto caller_from = c.a_invite.header(hdr::from)) plan.from = sip::NameAddr{caller_from->display_name, caller_from->uri, {}};
+  if (auto caller_to = c.a_invite.header(hdr::to)) plan.to = sip::NameAddr{caller_to->display_name, caller_to->uri, {}};
   // RFC 3261 26.2.2 / RFC 5630: a sips: Request-URI means TLS up to the callee's phone.
-  const bool sips = c.a_invite.request_uri().scheme == sip::UriScheme::sips;
+  plan.sips = c.a_invite.request_uri().scheme == sip::UriScheme::sips;
+  plan.trunk = c.trunk_out;
+  plan.trunk_caller = c.caller;
+  plan.owner = ClientRequest{ClientRequest::Purpose::invite, c.handle, relay::Side::b, 0};
+  // Leg B's own offer: the anchor's side-b address, fresh keys, the caller's codecs.
+  const relay::AnchorAddress side_b = anchor_->local(*c.relay, relay::Side::b);
+  const sdp::Direction dir = c.a_offer && first_audio(*c.a_offer) ? c.a_offer->media_direction(*first_audio(*c.a_offer))
+                                                                   : sdp::Direction::sendrecv;
+  plan.caps = [&](const std::string& sid) {
+    return offer_caps(side_b, sid, c.a_offer ? &*c.a_offer : nullptr, config_.late_offer_codecs, dir);
+  };
+  std::vector<std::string> why = launch_forks(now, c.forks, std::move(bindings), callee, plan);
+  bool any = false;
+  for (const auto& f : c.forks) any = any || f.state != Fork::State::done;
+  if (!any) {
+    std::string text;
+    for (std::size_t i = 0; i < why.size(); ++i) text += (i ? "; " : "") + why[i];
+    incompatible_destination(now, c, text.empty() ? "no usable binding" : text);
+    return;
+  }
+  c.no_answer_at = now + config_.no_answer_timeout;
+}
+
+std::vector<std::string> B2bua::launch_forks(Timestamp now, std::vector<Fork>& forks,
+                                             std::vector<registrar::Binding> bindings, const UserPolicy& callee,
+                                             const ForkPlan& plan) {
+  std::vector<std::string> why;
   for (auto& b : bindings) {
-    if (sips && b.transport != sip::Transport::tls) {
+    if (plan.sips && b.transport != sip::Transport::tls) {
       why.push_back(sip::serialize(b.contact) + ": a sips: call cannot reach a phone registered over " +
                     std::string(sip::transport_name(b.transport)));
       continue;
@@ -31,9 +60,9 @@ void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Bindin
       continue;
     }
     Fork f;
-    f.index = c.forks.size();
+    f.index = forks.size();
     f.transport = b.transport;
-    f.leg.side = relay::Side::b;
+    f.leg.side = plan.side;
     f.leg.policy = callee;
     f.leg.transport = b.transport;
     f.leg.signalling = negotiation::SignallingContext{b.transport == sip::Transport::tls,
@@ -42,44 +71,40 @@ void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Bindin
     f.leg.next_hop = b.contact;
     if (b.flow_alive) f.leg.flow = b.flow;
     f.leg.local_contact = local_contact(b.transport, b.contact.scheme == sip::UriScheme::sips);
-    // Leg B's own offer: the anchor's side-b address, fresh keys, the callee's policy (SDES only
-    // over TLS unless that policy allows it).
-    const sdp::Direction dir = c.a_offer && first_audio(*c.a_offer) ? c.a_offer->media_direction(*first_audio(*c.a_offer))
-                                                                     : sdp::Direction::sendrecv;
-    auto offer = negotiation::make_offer(offer_caps(side_b, f.leg.session_id, c.a_offer ? &*c.a_offer : nullptr,
-                                                    config_.late_offer_codecs, dir),
-                                         callee.media, f.leg.signalling);
+    // This leg's own offer: fresh keys under the callee's policy (SDES only over TLS unless that
+    // policy allows it).
+    auto offer = negotiation::make_offer(plan.caps(f.leg.session_id), callee.media, f.leg.signalling);
     if (!offer) {
       why.push_back(sip::serialize(b.contact) + ": " + offer.error().context);
       continue;
     }
     SipMessage inv = SipMessage::request(sip::MethodId::invite, b.contact);
-    std::uint8_t hops = 70;
-    if (auto mf = c.a_invite.header(hdr::max_forwards); mf && *mf > 0) hops = static_cast<std::uint8_t>(*mf - 1);
-    inv.add(hdr::max_forwards, hops);
-    sip::NameAddr from;
-    if (auto caller_from = c.a_invite.header(hdr::from)) from = sip::NameAddr{caller_from->display_name, caller_from->uri, {}};
+    inv.add(hdr::max_forwards, plan.max_forwards);
+    sip::NameAddr from = plan.from;
+    from.params = {};
     from.params.set("tag", ua::random_token(*rng_, 6));
     inv.add(hdr::from, from);
-    sip::NameAddr to;
-    if (auto caller_to = c.a_invite.header(hdr::to)) to = sip::NameAddr{caller_to->display_name, caller_to->uri, {}};
-    inv.add(hdr::to, to);
+    inv.add(hdr::to, plan.to);
     inv.add(hdr::call_id, ua::random_token(*rng_, 16));
     inv.add(hdr::cseq, sip::CSeq{1, sip::MethodId::invite});
     inv.add(hdr::contact, sip::ContactValue{false, f.leg.local_contact});
     (void)inv.add_raw("Allow", kAllowed);
-    (void)inv.add_raw("Supported", "path");
+    (void)inv.add_raw("Supported", kSupported);
+    for (const auto& [name, value] : plan.extra) (void)inv.add_raw(name, value);
     inv.add(hdr::content_type, std::string("application/sdp"));
     inv.set_body(sdp::serialize(offer->sdp));
-    trunk_invite(c, inv);
+    if (plan.trunk) trunk_invite(*plan.trunk, plan.trunk_caller, inv);
     f.leg.pending = std::move(offer->pending);
     f.binding = std::move(b);
     const Hop hop = hop_for(f.leg.flow, f.leg.next_hop, f.transport);
     f.sent_flow = hop.flow;
     const std::size_t index = f.index;
-    c.forks.push_back(std::move(f));
-    auto id = start_request(now, inv, hop, ClientRequest{ClientRequest::Purpose::invite, c.handle, relay::Side::b, index});
-    Fork& sent = c.forks[index];
+    forks.push_back(std::move(f));
+    ClientRequest owner = plan.owner;
+    owner.fork = index;
+    owner.side = plan.side;
+    auto id = start_request(now, inv, hop, owner);
+    Fork& sent = forks[index];
     if (!id) {
       why.push_back(sip::serialize(sent.binding.contact) + ": " + id.error().context);
       sent.state = Fork::State::done;
@@ -89,15 +114,7 @@ void B2bua::start_forks(Timestamp now, B2bCall& c, std::vector<registrar::Bindin
     sent.leg.invite = std::move(inv);
     sent.leg.invite_txn = *id;
   }
-  bool any = false;
-  for (const auto& f : c.forks) any = any || f.state != Fork::State::done;
-  if (!any) {
-    std::string text;
-    for (std::size_t i = 0; i < why.size(); ++i) text += (i ? "; " : "") + why[i];
-    incompatible_destination(now, c, text.empty() ? "no usable binding" : text);
-    return;
-  }
-  c.no_answer_at = now + config_.no_answer_timeout;
+  return why;
 }
 
 void B2bua::on_fork_response(Timestamp now, const ClientRequest& owner, Flow flow, const SipMessage& resp) {
@@ -139,7 +156,7 @@ void B2bua::on_fork_response(Timestamp now, const ClientRequest& owner, Flow flo
     on_fork_2xx(now, *c, f, flow, resp);
     return;
   }
-  if (trunk_auth_retry(now, *c, f, resp)) return;
+  if (trunk_auth_retry(now, c->trunk_out, f, resp, owner)) return;
   on_fork_failure(now, *c, f, status, resp.reason(), f.warning.empty() ? ua::warning_text(resp) : f.warning);
 }
 
@@ -374,6 +391,11 @@ void B2bua::on_stray_response(Timestamp, const SipMessage& resp) {
         send_ack(f.leg, cseq->number);
         return;
       }
+    }
+    // A transfer target that took side a over (our INVITE to it).
+    if (c.a.dialog && c.a.dialog->id() == *id && c.a.ack && c.a.acked_cseq == cseq->number) {
+      send_ack(c.a, cseq->number);
+      return;
     }
   }
 }

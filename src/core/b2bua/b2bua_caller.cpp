@@ -35,6 +35,7 @@ void B2bua::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage& req
     auto did = dialog::dialog_id_of(req);
     relay::Side side = relay::Side::a;
     B2bCall* c = did ? call_by_dialog(*did, side) : nullptr;
+    if ((!c || c->phase == B2bCall::Phase::ended) && on_departed_request(now, id, req)) return;
     if (!c || c->phase == B2bCall::Phase::ended) {
       respond(now, id, req, 481, "Call/Transaction Does Not Exist");  // 12.2.2
       return;
@@ -47,20 +48,30 @@ void B2bua::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage& req
     case sip::MethodId::options: respond(now, id, req, 200, "OK", {}, {{"Allow", std::string(kAllowed)}}); break;
     case sip::MethodId::bye:
     case sip::MethodId::info: respond(now, id, req, 481, "Call/Transaction Does Not Exist"); break;
+    case sip::MethodId::refer:
+      // RFC 3515 allows it, but a transfer here moves one of our calls: it must come in that call's dialog.
+      respond(now, id, req, 403, "Forbidden", {}, warning("REFER is only accepted inside a call's dialog"));
+      break;
     default: respond(now, id, req, 405, "Method Not Allowed", {}, {{"Allow", std::string(kAllowed)}}); break;
   }
 }
 
 void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& req) {
   registrar::RequestContext ctx = flows_[flow.id];
-  // 8.2.2.3: we support no extension a Require could name.
+  // 8.2.2.3: the only extension a Require may name is replaces (RFC 3891).
   if (auto req_tags = req.all(hdr::require); req_tags && !req_tags->empty()) {
-    auto resp = sip::make_response(req, 420, "Bad Extension", ua::random_token(*rng_, 6));
-    if (resp) {
-      for (const auto& t : *req_tags) resp->add(hdr::unsupported, t);
-      (void)send_response(now, id, std::move(*resp));
+    std::vector<std::string> unsupported;
+    for (const auto& t : *req_tags) {
+      if (!sotto::iequals(t, "replaces")) unsupported.push_back(t);
     }
-    return;
+    if (!unsupported.empty()) {
+      auto resp = sip::make_response(req, 420, "Bad Extension", ua::random_token(*rng_, 6));
+      if (resp) {
+        for (const auto& t : unsupported) resp->add(hdr::unsupported, t);
+        (void)send_response(now, id, std::move(*resp));
+      }
+      return;
+    }
   }
   if (auto mf = req.header(hdr::max_forwards); mf && *mf == 0) {
     respond(now, id, req, 483, "Too Many Hops");  // 16.3 step 3, as a proxy would
@@ -87,6 +98,11 @@ void B2bua::on_new_invite(Timestamp now, TxnId id, Flow flow, const SipMessage& 
   if (!caller_policy->allows(ctx.transport)) {
     respond(now, id, req, 403, "Forbidden", {},
             warning("calls over " + std::string(sip::transport_name(ctx.transport)) + " are not allowed for this account"));
+    return;
+  }
+  if (const sip::Header* replaces = req.find("Replaces"); replaces && !trunk_in) {
+    // RFC 3891: this INVITE takes the place of one of our dialogs.
+    on_invite_replaces(now, id, flow, req, caller, *caller_policy, ctx, replaces->value);
     return;
   }
   const sip::Uri& ruri = req.request_uri();
@@ -236,7 +252,7 @@ void B2bua::answer_caller(Timestamp now, B2bCall& c, int status, const Fork& f) 
   resp->add(hdr::contact, sip::ContactValue{false, c.a.local_contact});
   if (status == 200) {
     (void)resp->add_raw("Allow", kAllowed);
-    (void)resp->add_raw("Supported", "path");
+    (void)resp->add_raw("Supported", kSupported);
   }
   std::string body;
   if (c.a_answer && (status == 200 || status == 183 || f.early_media)) body = sdp::serialize(c.a_answer->sdp);
@@ -273,6 +289,15 @@ void B2bua::end_call(Timestamp now, B2bCall& c) {
   for (auto& f : c.forks) {
     f.leg.ok.reset();
     if (f.leg.dialog) f.leg.dialog->terminate();
+  }
+  for (auto& x : c.transfers) {
+    if (x.done) continue;
+    x.done = true;
+    x.no_answer_at.reset();
+    for (auto& f : x.forks) cancel_fork(now, c, f);  // an answer after this gets ACK and BYE
+  }
+  for (auto& d : c.departed) {
+    if (d.dialog) d.dialog->terminate();
   }
   // Kept for 64*T1 to ACK retransmitted 2xx and answer late requests, then purged.
   if (c.purge_at) purge_q_.erase({*c.purge_at, c.handle});
@@ -375,12 +400,24 @@ void B2bua::on_in_dialog(Timestamp now, TxnId id, Flow flow, B2bCall& c, relay::
     case sip::MethodId::bye: on_bye(now, id, c, side, req); break;
     case sip::MethodId::invite: on_reinvite(now, id, flow, c, side, req); break;
     case sip::MethodId::info: on_info(now, id, c, side, req); break;
+    case sip::MethodId::refer: on_refer(now, id, c, side, req); break;
+    case sip::MethodId::notify: respond(now, id, req, 481, "Subscription Does Not Exist"); break;  // we subscribe to nothing
     case sip::MethodId::options: respond(now, id, req, 200, "OK", {}, {{"Allow", std::string(kAllowed)}}); break;
     default: respond(now, id, req, 405, "Method Not Allowed", {}, {{"Allow", std::string(kAllowed)}}); break;
   }
 }
 
 void B2bua::on_bye(Timestamp now, TxnId id, B2bCall& c, relay::Side side, const SipMessage& req) {
+  if (Transfer* x = c.active_transfer(); x && side == x->transferor && !x->departed) {
+    // The transferor hangs up before the target answered (some phones do right after the 202): it
+    // leaves, the other party waits for the target (docs/B2BUA.md "Transfers").
+    respond(now, id, req, 200, "OK");
+    Leg& t = c.leg(side);
+    if (t.dialog) t.dialog->terminate();
+    t.ok.reset();
+    x->transferor_gone = true;
+    return;
+  }
   const bool from_caller = side == relay::Side::a;
   finish(now, c, c.record.answered ? CallResult::answered : CallResult::cancelled, c.record.answered ? 200 : 487,
          from_caller ? "BYE from caller" : "BYE from callee");

@@ -1,5 +1,6 @@
 #pragma once
-// B2buaEvent: what the B2BUA reports to the server: a call arriving, answered, ended (with its record).
+// B2buaEvent: what the B2BUA reports to the server: a call arriving, answered, transferred, ended (with
+// its record).
 //
 //   while (auto ev = b2bua.poll_event())              // drain events before transmits:
 //     if (ev->kind == B2buaEvent::Kind::call_ended) store.write(ev->record);
@@ -18,6 +19,7 @@ struct B2buaEvent {
   enum class Kind : std::uint8_t {
     call_started,   // the caller was authenticated and the callee's bindings are being called
     call_answered,  // 2xx from a callee, both legs' media set on the relay
+    call_transferred,  // a transfer target took a side over; record.legs ends with its leg (transfer_target)
     call_ended,     // final: `record` is complete; transmits produced after it are held until it is polled
   };
   Kind kind = Kind::call_started;

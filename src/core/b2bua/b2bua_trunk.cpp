@@ -44,9 +44,8 @@ registrar::Binding B2bua::trunk_binding(std::size_t trunk, std::string_view dial
   return b;
 }
 
-void B2bua::trunk_invite(const B2bCall& c, SipMessage& inv) const {
-  if (!c.trunk_out) return;
-  const Trunk& t = config_.trunks.at(*c.trunk_out);
+void B2bua::trunk_invite(std::size_t trunk, const std::string& caller, SipMessage& inv) const {
+  const Trunk& t = config_.trunks.at(trunk);
   sip::Uri host = t.uri;
   host.user.clear();
   host.params = {};
@@ -56,14 +55,14 @@ void B2bua::trunk_invite(const B2bCall& c, SipMessage& inv) const {
   // as display name. The digest username goes in the credentials only.
   sip::NameAddr from = *inv.header(hdr::from);
   from.uri = host;
-  from.uri.user = t.credentials ? t.credentials->username : c.caller;
+  from.uri.user = t.credentials ? t.credentials->username : caller;
   for (const auto& [number, user] : t.numbers) {
-    if (user == c.caller) {
+    if (user == caller) {
       from.uri.user = number;
       break;
     }
   }
-  from.display_name = c.caller;
+  from.display_name = caller;
   inv.remove(sip::HeaderId::from);
   inv.add(hdr::from, from);
   sip::Uri to_uri = host;
@@ -72,10 +71,11 @@ void B2bua::trunk_invite(const B2bCall& c, SipMessage& inv) const {
   inv.add(hdr::to, sip::NameAddr{"", to_uri, {}});
 }
 
-bool B2bua::trunk_auth_retry(Timestamp now, B2bCall& c, Fork& f, const SipMessage& resp) {
-  if (!c.trunk_out || (resp.status() != 401 && resp.status() != 407)) return false;
-  const Trunk& t = config_.trunks.at(*c.trunk_out);
-  auto [it, inserted] = trunk_digest_.try_emplace(*c.trunk_out, t.credentials, *rng_);
+bool B2bua::trunk_auth_retry(Timestamp now, std::optional<std::size_t> trunk, Fork& f, const SipMessage& resp,
+                             ClientRequest owner) {
+  if (!trunk || (resp.status() != 401 && resp.status() != 407)) return false;
+  const Trunk& t = config_.trunks.at(*trunk);
+  auto [it, inserted] = trunk_digest_.try_emplace(*trunk, t.credentials, *rng_);
   auto header = it->second.authorize(f.leg.invite, resp, f.auth);
   if (!header) {
     f.warning = "trunk " + t.name + ": " + header.error().context;
@@ -91,7 +91,8 @@ bool B2bua::trunk_auth_retry(Timestamp now, B2bCall& c, Fork& f, const SipMessag
   inv.remove(sip::HeaderId::cseq);
   inv.add(hdr::cseq, sip::CSeq{cseq->number + 1, sip::MethodId::invite});
   const Hop hop = hop_for(std::nullopt, f.leg.next_hop, f.transport);
-  auto id = start_request(now, inv, hop, ClientRequest{ClientRequest::Purpose::invite, c.handle, relay::Side::b, f.index});
+  owner.fork = f.index;
+  auto id = start_request(now, inv, hop, owner);
   if (!id) {
     f.warning = "trunk " + t.name + ": " + id.error().context;
     return false;

@@ -24,6 +24,7 @@
 #include "core/sip/message_writer.hpp"
 #include "core/sip/response_builder.hpp"
 #include "core/ua/request_parts.hpp"
+#include "core/ua/call.hpp"
 #include "core/ua/user_agent.hpp"
 
 namespace sotto::b2bua::testing {
@@ -343,9 +344,10 @@ class Net {
             more = true;
           }
           while (auto ev = n.b2bua->poll_event()) {
-            server_log.push_back(std::string("event:") + (ev->kind == B2buaEvent::Kind::call_ended      ? "call_ended"
-                                                          : ev->kind == B2buaEvent::Kind::call_answered ? "call_answered"
-                                                                                                       : "call_started"));
+            server_log.push_back(std::string("event:") + (ev->kind == B2buaEvent::Kind::call_ended         ? "call_ended"
+                                                          : ev->kind == B2buaEvent::Kind::call_answered    ? "call_answered"
+                                                          : ev->kind == B2buaEvent::Kind::call_transferred ? "call_transferred"
+                                                                                                          : "call_started"));
             server_events.push_back(std::move(*ev));
             more = true;
           }
@@ -411,5 +413,52 @@ class Net {
   std::uint64_t next_flow_ = 1;
   std::uint64_t seq_ = 0;
 };
+
+// A request in `phone`'s dialog of `call`, as the phone would send it (ua::UserAgent does not send REFER):
+// Via on its first binding, CSeq `bump` above the phone's last. The phone's own CSeq does not move, so
+// its later requests in that dialog would get 500 (CSeq must grow): tests end such calls from the other
+// side. Send it with net.send(node, net.flow_to_server(node, "TLS"), msg).
+inline SipMessage phone_request(const ua::UserAgent& phone, ua::CallHandle call, sip::MethodId method,
+                                std::uint32_t bump = 100) {
+  static int branch = 0;
+  const ua::Call* c = phone.find_call(call);
+  EXPECT_TRUE(c && c->dialog) << "no dialog for call " << call;
+  if (!c || !c->dialog) return SipMessage::request(method, sip::Uri{});
+  dialog::Dialog d = *c->dialog;
+  SipMessage req = d.make_request(method);
+  auto cseq = req.header(sip::hdr::cseq);
+  req.remove(sip::HeaderId::cseq);
+  req.add(sip::hdr::cseq, sip::CSeq{(cseq ? cseq->number : 1) + bump, method});
+  req.push_front(sip::hdr::via, ua::make_via(phone.config().bindings.front(), "z9hG4bKtest" + std::to_string(++branch)));
+  if (!req.find(sip::HeaderId::max_forwards)) req.add(sip::hdr::max_forwards, std::uint8_t{70});
+  req.add(sip::hdr::contact, sip::ContactValue{false, c->local_contact});
+  return req;
+}
+
+// A REFER from `phone` in its dialog of `call` (RFC 3515); `refer_to` as written in the header.
+inline SipMessage phone_refer(const ua::UserAgent& phone, ua::CallHandle call, const std::string& refer_to,
+                              std::uint32_t bump = 100) {
+  SipMessage req = phone_request(phone, call, sip::MethodId::refer, bump);
+  if (!refer_to.empty()) (void)req.add_raw("Refer-To", refer_to);
+  return req;
+}
+
+// `node` answers every NOTIFY it gets with `status` (ua::UserAgent would answer 405): the transferor's
+// side of the implicit subscription. The NOTIFYs stay in net.received(node, "NOTIFY").
+inline void answer_notifies(Net& net, int node, int status = 200) {
+  net.gates[node] = [status](Net& n, int self, Flow flow, const SipMessage& m) {
+    if (!m.is_request() || m.method().id() != sip::MethodId::notify) return;
+    auto r = sip::make_response(m, status, status == 200 ? "OK" : "Call/Transaction Does Not Exist");
+    if (r) n.send(self, flow, *r);
+    n.gate_consumed = true;
+  };
+}
+
+// The status line a message/sipfrag NOTIFY body carries, without its CRLF.
+inline std::string sipfrag(const SipMessage& notify) {
+  std::string b(notify.body());
+  if (auto e = b.find("\r\n"); e != std::string::npos) b.resize(e);
+  return b;
+}
 
 }  // namespace sotto::b2bua::testing

@@ -49,6 +49,11 @@ struct LegMedia {
   std::optional<sdes::CryptoAttribute> local_key;
   std::optional<sdes::CryptoAttribute> remote_key;
   sdp::Direction direction = sdp::Direction::sendrecv;  // as seen from the anchor towards this peer
+  // Another party takes this side over (a transfer, docs/B2BUA.md "Transfers"), even at the same
+  // address: both contexts start afresh (ROC 0, no predecessor), latching starts again (the first
+  // packet that authenticates under the new peer's key), the side's counters start at zero (the B2BUA
+  // recorded the leaving party's), and no index window of the old key is kept.
+  bool new_peer = false;
 };
 
 struct LegStats {

@@ -88,7 +88,7 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
     return fail(Errc::invalid_argument, who + ": SRTP needs both our key and the peer's key, or neither");
   }
   const bool secure = m.local_key.has_value();
-  if (s.configured && (s.in != nullptr) != secure) {
+  if (s.configured && !m.new_peer && (s.in != nullptr) != secure) {
     return fail(Errc::invalid_argument, who + ": SRTP cannot be switched " + (secure ? "on" : "off") + " in mid-call");
   }
   std::optional<netpkt::IpEndpoint> rtp, rtcp;
@@ -104,12 +104,13 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
     }
   }
   // A peer at a new address is a new peer (transfer): its contexts start afresh (RFC 4568 section 7.1.4).
-  const bool moved = s.sdp_rtp && rtp && *s.sdp_rtp != *rtp;
+  // A transfer says so (new_peer), wherever the new party is.
+  const bool moved = m.new_peer || (s.sdp_rtp && rtp && *s.sdp_rtp != *rtp);
 
   // Build everything first: a refused key changes nothing. The outbound key last: claiming it is final.
   std::unique_ptr<srtp::Context> in, out;
   if (secure) {
-    if (!s.configured || !negotiation::same_key(s.media.remote_key, m.remote_key)) {
+    if (!s.configured || m.new_peer || !negotiation::same_key(s.media.remote_key, m.remote_key)) {
       auto p = sdes::to_policy(*m.remote_key);
       if (!p) return fail(p.error().code, who + ": the peer's key: " + p.error().context);
       // The peer's ROC goes on under its new key (RFC 3711 section 3.3.1), unless it is a new peer.
@@ -117,7 +118,7 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
       if (!c) return fail(c.error().code, who + ": the peer's key: " + c.error().context);
       in = std::make_unique<srtp::Context>(std::move(*c));
     }
-    if (!s.configured || !negotiation::same_key(s.media.local_key, m.local_key)) {
+    if (!s.configured || m.new_peer || !negotiation::same_key(s.media.local_key, m.local_key)) {
       auto p = sdes::to_policy(*m.local_key);
       if (!p) return fail(p.error().code, who + ": our key: " + p.error().context);
       // Our indexes go on under our new key, unless the peer is new and expects ROC 0.
@@ -137,6 +138,16 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
     s.latched_rtp.reset();
     s.latched_rtcp.reset();
     s.stats.latched = false;
+  }
+  if (m.new_peer) {
+    if (!secure) {  // a new party on plain RTP (its policy allows it): nothing of the old keys stays
+      s.in.reset();
+      s.out.reset();
+      s.sent.clear();
+      s.last_sent = nullptr;
+    }
+    s.stats = LegStats{};  // the leaving party's counters were recorded by the B2BUA
+    s.loss = LossCounter{};
   }
   s.sdp_rtp = rtp;
   s.sdp_rtcp = rtcp;

@@ -335,6 +335,80 @@ TEST_F(RelayTest, ANewPeerAtANewAddressStartsFreshContexts) {
   EXPECT_EQ(carol.refused + alice.refused, 0u);
 }
 
+TEST_F(RelayTest, ATransferNeverRepeatsAKeystreamAndLatchesOnTheNewPeer) {
+  // Blind transfer at the anchor: Alice (R) stays on side a with her keys; side b was Bob (T) and is
+  // now Carol at the SAME address (a phone behind the same NAT) with new keys, marked new_peer. Carol
+  // even reuses Bob's SSRC and sequence numbers: nothing sent to Alice may repeat (key, SSRC, index),
+  // nothing is sent to Carol under Bob's key, side b latches again and its counters start at zero.
+  Relay relay(1, options());
+  Phone alice(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(2, 4000), 0xA11CE, 65500, &registry);
+  Phone bob(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5000), 0xB0B, 200, &registry);
+  ASSERT_TRUE(relay.set_leg(t0, Side::a, alice.leg_media()));
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, bob.leg_media()));
+  std::vector<std::vector<std::uint8_t>> to_alice, to_b;
+  auto pass = [&](Side side, Phone& from, Phone& to, std::vector<std::vector<std::uint8_t>>& wire) -> std::optional<Drop> {
+    Packet p = from.rtp();
+    auto out = relay.handle_packet(t0, side, from.at, false, p.span(), p.len);
+    if (!out) return out.error();
+    wire.emplace_back(p.buf.begin(), p.buf.begin() + static_cast<std::ptrdiff_t>(out->len));
+    EXPECT_TRUE(to.receive(p.buf.data(), out->len, false));
+    return std::nullopt;
+  };
+  for (int i = 0; i < 80; ++i) {
+    ASSERT_FALSE(pass(Side::a, alice, bob, to_b));
+    ASSERT_FALSE(pass(Side::b, bob, alice, to_alice));
+  }
+  ASSERT_TRUE(relay.stats(Side::b).latched);
+  const sdes::CryptoAttribute bob_recv = *bob.recv_key;
+  Phone carol(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5000), 0xB0B, 200, &registry);  // Bob's place, SSRC, seq
+  LegMedia cm = carol.leg_media();
+  cm.new_peer = true;
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, cm));
+  EXPECT_FALSE(relay.stats(Side::b).latched);
+  EXPECT_EQ(relay.stats(Side::b).packets_in, 0u);
+  EXPECT_EQ(relay.stats(Side::b).packets_out, 0u);
+  // Bob's key towards the anchor is gone: his packets no longer authenticate and do not latch.
+  Packet stale = bob.rtp();
+  auto dropped = relay.handle_packet(t0, Side::b, ep(9, 9000), false, stale.span(), stale.len);
+  ASSERT_FALSE(dropped);
+  EXPECT_EQ(dropped.error(), Drop::auth_failure);
+  EXPECT_FALSE(relay.stats(Side::b).latched);
+  // Carol's first 80 indexes were already sent to Alice under Alice's key (same SSRC): refused.
+  for (int i = 0; i < 80; ++i) {
+    auto d = pass(Side::b, carol, alice, to_alice);
+    ASSERT_TRUE(d) << "index " << carol.seq - 1 << " of SSRC 0xB0B sent twice under Alice's key";
+    EXPECT_EQ(*d, Drop::index_reuse);
+  }
+  EXPECT_TRUE(relay.stats(Side::b).latched);  // her packets authenticated under her key
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_FALSE(pass(Side::b, carol, alice, to_alice)) << "new indexes flow";
+    ASSERT_FALSE(pass(Side::a, alice, carol, to_b));
+  }
+  EXPECT_EQ(alice.refused + carol.refused, 0u);
+  EXPECT_EQ(relay.stats(Side::b).packets_in, 120u);
+  EXPECT_EQ(relay.stats(Side::b).packets_out, 40u);
+  // Everything Alice got: under her key, each (SSRC, index) once.
+  std::set<std::tuple<int, std::uint32_t, std::uint64_t>> used;
+  for (const auto& d : to_alice) {
+    auto id = identify(d, {*alice.recv_key});
+    ASSERT_TRUE(id);
+    EXPECT_TRUE(used.insert(*id).second) << "index " << std::get<2>(*id) << " twice";
+  }
+  EXPECT_EQ(used.size(), 120u);
+  // What went to side b: Bob's 80 under Bob's key, Carol's 40 under Carol's key (never Bob's).
+  std::set<std::tuple<int, std::uint32_t, std::uint64_t>> used_b;
+  int under_bob = 0, under_carol = 0;
+  for (std::size_t i = 0; i < to_b.size(); ++i) {
+    auto id = identify(to_b[i], {bob_recv, *carol.recv_key});
+    ASSERT_TRUE(id);
+    (std::get<0>(*id) == 0 ? under_bob : under_carol)++;
+    EXPECT_EQ(std::get<0>(*id), i < 80 ? 0 : 1) << "packet " << i;
+    EXPECT_TRUE(used_b.insert(*id).second);
+  }
+  EXPECT_EQ(under_bob, 80);
+  EXPECT_EQ(under_carol, 40);
+}
+
 TEST_F(RelayTest, DeadMediaIsReportedOnceAfterTheTimeout) {
   RelayOptions o = options();
   o.dead_after = 5s;

@@ -1,0 +1,377 @@
+// Transfers at the B2BUA (docs/B2BUA.md "Transfers"): blind REFER to a user (the relay's side moves to
+// the target as a new peer with new keys, NOTIFY 100 then 200, BYE to the transferor, a held party
+// resumed, three legs in the record), a busy target (NOTIFY 486, the call goes on), Refer-Sub: false,
+// refused REFERs (400, 403, 404, 491), attended transfer with Replaces (both calls' records), an INVITE
+// with Replaces, a transfer to a trunk number; and no outbound key used twice, checked by replaying the
+// anchor's set_leg calls into a real relay core.
+#include <gtest/gtest.h>
+
+#include "base/testing/deterministic_random.hpp"
+#include "core/b2bua/replaces.hpp"
+#include "core/b2bua/testing_b2bua.hpp"
+#include "core/negotiation/negotiated_session.hpp"
+#include "core/relay/relay.hpp"
+#include "core/sdp/sdp.hpp"
+
+namespace sotto::b2bua {
+namespace {
+
+using testing::uri;
+using Kind = ua::UaEvent::Kind;
+using ua::CallState;
+using relay::Side;
+using sip::SipMessage;
+using namespace std::chrono_literals;
+
+B2buaConfig server_config() {
+  B2buaConfig c;
+  c.domains = {"localhost", "127.0.0.1"};
+  c.bindings = {ua::LocalBinding{"TLS", "127.0.0.1", 5061}};
+  return c;
+}
+
+// alice (5071) calls bob (5072); carol (5073) is the usual transfer target. All over TLS with SRTP.
+struct World {
+  sotto::testing::DeterministicRandom rng{11};
+  testing::FakeLocations locations;
+  testing::FakeAuthenticator auth;
+  testing::FakeAnchor anchor;
+  testing::FakePolicies policies;
+  B2bua server;
+  ua::UserAgent alice{testing::phone("alice", 5071)};
+  ua::UserAgent bob{testing::phone("bob", 5072)};
+  ua::UserAgent carol{testing::phone("carol", 5073)};
+  testing::Net net;
+  int a = 0, b = 0, k = 0;
+  ua::CallHandle call = 0;  // alice's handle of the first call
+
+  explicit World(B2buaConfig cfg = server_config()) : server(std::move(cfg), locations, auth, anchor, policies, rng) {
+    net.attach(server);
+    a = net.add_phone("alice", alice);
+    b = net.add_phone("bob", bob);
+    k = net.add_phone("carol", carol);
+    auth.passwords = {{"alice", "pw-alice"}, {"bob", "pw-bob"}, {"carol", "pw-carol"}};
+    for (const char* u : {"alice", "bob", "carol"}) policies.users[u] = UserPolicy{};
+    reg("alice", a, 5071);
+    reg("bob", b, 5072);
+    reg("carol", k, 5073);
+  }
+  void reg(const std::string& user, int node, std::uint16_t port) {
+    registrar::Binding bind;
+    bind.user = user;
+    bind.contact = uri("sips:" + user + "@127.0.0.1:" + std::to_string(port + 1000));  // reached down its flow only
+    bind.transport = sip::Transport::tls;
+    bind.flow = net.connect(node, "TLS");
+    bind.flow_alive = true;
+    locations.bindings[user].push_back(bind);
+  }
+  // alice calls bob, bob answers.
+  void establish() {
+    auto h = alice.call(net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+    ASSERT_TRUE(h);
+    call = *h;
+    ASSERT_TRUE(net.run_until([&] { return net.has(b, Kind::incoming_call); }));
+    ASSERT_TRUE(bob.answer(net.now, bob_call()));
+    ASSERT_TRUE(net.run_until([&] { return net.has_state(a, CallState::established) && net.has_state(b, CallState::established); }));
+  }
+  ua::CallHandle bob_call(int nth = 0) const { return net.find(b, Kind::incoming_call, nth)->call; }
+  void refer(int node, const ua::UserAgent& phone, ua::CallHandle h, const std::string& to, std::uint32_t bump = 100,
+             const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+    SipMessage r = testing::phone_refer(phone, h, to, bump);
+    for (const auto& [n, v] : extra) (void)r.add_raw(n, v);
+    net.send(node, net.flow_to_server(node, "TLS"), r);
+  }
+  std::vector<const B2buaEvent*> events(B2buaEvent::Kind kind) const {
+    std::vector<const B2buaEvent*> out;
+    for (const auto& e : net.server_events) if (e.kind == kind) out.push_back(&e);
+    return out;
+  }
+  std::string warning_of(int node, const std::string& status) const {
+    auto r = net.received(node, status);
+    if (r.empty()) return "";
+    const sip::Header* w = r.back().find(sip::HeaderId::warning);
+    return w ? w->value : "";
+  }
+};
+
+// Every set_leg the B2BUA made, replayed into a real relay core with its own key registry: each one is
+// accepted, so no outbound master key was ever handed to the relay for a second context.
+void replay_into_relay(const testing::FakeAnchor& anchor, relay::RelayId id) {
+  srtp::KeyRegistry registry;
+  relay::Relay r(id, relay::RelayOptions{.dead_after = 60s, .outbound_keys = &registry});
+  for (const auto& l : anchor.legs) {
+    if (l.relay != id) continue;
+    auto st = r.set_leg(testing::start_time(), l.side, l.media);
+    EXPECT_TRUE(st) << (st ? "" : st.error().context);
+  }
+}
+
+TEST(B2buaTransfer, BlindTransferByTheCalleeMovesTheRelaySideToTheTarget) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  // bob holds alice first, as phones do before transferring.
+  ASSERT_TRUE(w.bob.hold(w.net.now, w.bob_call(), true));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.a, Kind::media_updated) && w.net.has(w.b, Kind::media_updated); }));
+  const relay::LegMedia alice_leg = w.anchor.on(Side::a).back().media;
+  const relay::LegMedia bob_leg = w.anchor.on(Side::b).back().media;
+  EXPECT_EQ(alice_leg.direction, sdp::Direction::sendonly);  // the anchor only sends to alice
+
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  ASSERT_EQ(w.net.count(w.b, "202"), 1u);
+  auto notifies = w.net.received(w.b, "NOTIFY");
+  ASSERT_EQ(notifies.size(), 1u);
+  EXPECT_EQ(testing::sipfrag(notifies[0]), "SIP/2.0 100 Trying");
+  EXPECT_EQ(notifies[0].find("Event")->value, "refer");
+  EXPECT_EQ(notifies[0].find("Subscription-State")->value, "active;expires=60");
+  EXPECT_EQ(notifies[0].find(sip::HeaderId::content_type)->value, "message/sipfrag;version=2.0");
+  // carol's INVITE: from alice (who she will talk to), referred by bob, only alice's codec + events,
+  // on the anchor's side b (bob's), with keys of her own.
+  const SipMessage inv = w.net.received(w.k, "INVITE").at(0);
+  EXPECT_EQ(sip::serialize(inv.header(sip::hdr::from)->uri), "sips:alice@localhost");
+  ASSERT_TRUE(inv.find("Referred-By"));
+  EXPECT_NE(inv.find("Referred-By")->value.find("bob@localhost"), std::string::npos);
+  auto offer = sdp::parse_sdp(inv.body());
+  ASSERT_TRUE(offer);
+  const auto& m = offer->media.at(0);
+  EXPECT_EQ(m.port, w.anchor.local(1, Side::b).rtp_port);
+  for (std::uint8_t pt : m.payload_types()) {
+    auto map = m.rtpmap(pt);
+    ASSERT_TRUE(map);
+    bool alices = sdp::iequals(map->encoding, "telephone-event");
+    for (const auto& cc : w.net.find(w.a, Kind::media_ready)->media->stream.codecs) alices = alices || sdp::same_codec(*map, cc);
+    EXPECT_TRUE(alices) << "offered " << map->encoding << " which alice's leg did not negotiate";
+  }
+  EXPECT_EQ(w.net.count(w.b, "BYE"), 0u);  // nothing happens to bob before carol answers
+
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] {
+    return w.net.has_state(w.k, CallState::established) && w.net.has_state(w.b, CallState::terminated) &&
+           w.net.find(w.a, Kind::media_updated, 1) && w.anchor.on(Side::a).back().media.direction == sdp::Direction::sendrecv;
+  }));
+  // The relay's side b now carries carol, as a new peer with new keys.
+  const auto lb = w.anchor.on(Side::b);
+  const relay::LegMedia carol_leg = lb.back().media;
+  EXPECT_TRUE(carol_leg.new_peer);
+  EXPECT_EQ(carol_leg.remote_rtp_port, 5073 + 30000);
+  ASSERT_TRUE(carol_leg.local_key && bob_leg.local_key);
+  EXPECT_FALSE(negotiation::same_key(*carol_leg.local_key, *bob_leg.local_key));
+  EXPECT_FALSE(negotiation::same_key(*carol_leg.remote_key, *bob_leg.remote_key));
+  EXPECT_FALSE(negotiation::same_key(*carol_leg.local_key, *alice_leg.local_key));
+  // alice was held by bob: re-INVITEd back to sendrecv with her keys unchanged.
+  const relay::LegMedia alice_now = w.anchor.on(Side::a).back().media;
+  EXPECT_EQ(alice_now.direction, sdp::Direction::sendrecv);
+  EXPECT_FALSE(alice_now.new_peer);
+  EXPECT_TRUE(negotiation::same_key(*alice_now.local_key, *alice_leg.local_key));
+  EXPECT_TRUE(negotiation::same_key(*alice_now.remote_key, *alice_leg.remote_key));
+  EXPECT_FALSE(w.net.find(w.a, Kind::media_updated, 1)->media->tx_key_changed);
+  EXPECT_FALSE(w.net.find(w.a, Kind::media_updated, 1)->media->rx_key_changed);
+  // NOTIFY 200 (terminated) before our BYE to bob.
+  notifies = w.net.received(w.b, "NOTIFY");
+  ASSERT_EQ(notifies.size(), 2u);
+  EXPECT_EQ(testing::sipfrag(notifies[1]), "SIP/2.0 200 OK");
+  EXPECT_EQ(notifies[1].find("Subscription-State")->value, "terminated;reason=noresource");
+  std::size_t notify_at = 0, bye_at = 0;
+  const auto& got = w.net.node(w.b).received;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i].is_request() && got[i].method().id() == sip::MethodId::notify) notify_at = i;
+    if (got[i].is_request() && got[i].method().id() == sip::MethodId::bye) bye_at = i;
+  }
+  EXPECT_LT(notify_at, bye_at);
+  ASSERT_EQ(w.events(B2buaEvent::Kind::call_transferred).size(), 1u);
+  EXPECT_EQ(w.events(B2buaEvent::Kind::call_transferred)[0]->record.legs.back().user, "carol");
+  EXPECT_EQ(w.net.server_event(B2buaEvent::Kind::call_ended), nullptr);  // the call goes on
+
+  // alice hangs up: carol gets the BYE; the record has three legs.
+  ASSERT_TRUE(w.alice.hangup(w.net.now, w.call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::terminated); }));
+  const B2buaEvent* ended = w.net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  const CallRecord& rec = ended->record;
+  EXPECT_EQ(rec.result, CallResult::answered);
+  EXPECT_EQ(rec.reason, "BYE from caller");
+  ASSERT_EQ(rec.legs.size(), 3u);
+  EXPECT_EQ(rec.legs[0].user, "alice");
+  EXPECT_EQ(rec.legs[1].user, "bob");
+  EXPECT_FALSE(rec.legs[1].transfer_target);
+  EXPECT_EQ(rec.legs[2].user, "carol");
+  EXPECT_EQ(rec.legs[2].side, Side::b);
+  EXPECT_TRUE(rec.legs[2].transfer_target);
+  for (const auto& l : rec.legs) {  // the verdict's facts: TLS and SRTP on every leg
+    EXPECT_TRUE(l.signalling_tls) << l.user;
+    EXPECT_TRUE(l.srtp_suite) << l.user;
+    EXPECT_EQ(l.transport, "TLS") << l.user;
+  }
+  EXPECT_EQ(rec.legs[1].stats.packets_in, 90u);  // bob's counters as he left (the fake's side-b figures)
+  replay_into_relay(w.anchor, 1);
+  EXPECT_EQ(w.anchor.closed.size(), 1u);
+}
+
+TEST(B2buaTransfer, BlindTransferByTheCallerAndTheTransferorsBye) {
+  // alice (the caller, side a) transfers bob to carol and hangs up right after the 202.
+  World w;
+  testing::answer_notifies(w.net, w.a);
+  w.establish();
+  w.refer(w.a, w.alice, w.call, "sips:carol@localhost");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  // Her BYE (CSeq above the REFER's): she leaves; bob waits for carol.
+  SipMessage bye = testing::phone_request(w.alice, w.call, sip::MethodId::bye, 200);
+  w.net.send(w.a, w.net.flow_to_server(w.a, "TLS"), bye);
+  w.net.run_for(1s);
+  EXPECT_EQ(w.net.count(w.a, "200"), 2u);  // her INVITE's 200 and her BYE's
+  EXPECT_EQ(w.net.count(w.b, "BYE"), 0u);
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::established); }));
+  EXPECT_TRUE(w.anchor.on(Side::a).back().media.new_peer);
+  EXPECT_EQ(w.anchor.on(Side::a).back().media.remote_rtp_port, 5073 + 30000);
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 0u);  // she already left: no BYE to her
+  // carol's INVITE shows bob (the remaining party) as From.
+  EXPECT_EQ(sip::serialize(w.net.received(w.k, "INVITE")[0].header(sip::hdr::from)->uri), "sips:bob@localhost");
+  ASSERT_TRUE(w.bob.hangup(w.net.now, w.bob_call()));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.k, CallState::terminated); }));
+  const B2buaEvent* ended = w.net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  ASSERT_EQ(ended->record.legs.size(), 3u);
+  EXPECT_EQ(ended->record.legs[0].user, "alice");
+  EXPECT_EQ(ended->record.legs[2].user, "carol");
+  EXPECT_EQ(ended->record.legs[2].side, Side::a);
+  EXPECT_TRUE(ended->record.legs[2].transfer_target);
+  EXPECT_EQ(ended->record.reason, "BYE from callee");
+  replay_into_relay(w.anchor, 1);
+}
+
+TEST(B2buaTransfer, BusyTargetIsNotifiedAndTheCallGoesOn) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  ASSERT_TRUE(w.carol.reject(w.net.now, w.net.find(w.k, Kind::incoming_call)->call, 486));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.count(w.b, "NOTIFY") == 2; }));
+  auto notifies = w.net.received(w.b, "NOTIFY");
+  EXPECT_EQ(testing::sipfrag(notifies[1]), "SIP/2.0 486 Busy Here");
+  EXPECT_EQ(notifies[1].find("Subscription-State")->value, "terminated;reason=noresource");
+  w.net.run_for(2s);
+  EXPECT_EQ(w.net.count(w.b, "BYE"), 0u);
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 0u);
+  EXPECT_EQ(w.anchor.on(Side::b).size(), 1u);  // the relay still carries bob
+  EXPECT_EQ(w.net.server_event(B2buaEvent::Kind::call_transferred), nullptr);
+  // A second transfer may follow; this time alice ends the call normally.
+  ASSERT_TRUE(w.alice.hangup(w.net.now, w.call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated); }));
+  ASSERT_EQ(w.net.server_event(B2buaEvent::Kind::call_ended)->record.legs.size(), 2u);
+}
+
+TEST(B2buaTransfer, ReferSubFalseGetsNoNotify) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 100, {{"Refer-Sub", "false"}});
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  auto accepted = w.net.received(w.b, "202");
+  ASSERT_EQ(accepted.size(), 1u);
+  ASSERT_TRUE(accepted[0].find("Refer-Sub"));
+  EXPECT_EQ(accepted[0].find("Refer-Sub")->value, "false");
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated); }));
+  EXPECT_EQ(w.net.count(w.b, "NOTIFY"), 0u);
+  EXPECT_TRUE(w.net.has_state(w.k, CallState::established));
+}
+
+TEST(B2buaTransfer, RefusedRefers) {
+  World w;
+  w.establish();
+  const ua::CallHandle h = w.bob_call();
+  std::uint32_t bump = 100;
+  auto expect = [&](const std::string& refer_to, const std::string& status, const std::string& warn,
+                    std::vector<std::pair<std::string, std::string>> extra = {}) {
+    const std::size_t before = w.net.count(w.b, status);
+    SipMessage r = testing::phone_refer(w.bob, h, refer_to, bump++);
+    for (const auto& [n, v] : extra) (void)r.add_raw(n, v);
+    w.net.send(w.b, w.net.flow_to_server(w.b, "TLS"), r);
+    w.net.run_for(200ms);
+    EXPECT_EQ(w.net.count(w.b, status), before + 1) << refer_to;
+    EXPECT_NE(w.warning_of(w.b, status).find(warn), std::string::npos) << refer_to << ": " << w.warning_of(w.b, status);
+  };
+  expect("", "400", "REFER without Refer-To");
+  // (Two Refer-To headers, or one that does not parse, are refused by the message parser already.)
+  expect("<sips:carol@elsewhere.example>", "403", "not a domain of this server: elsewhere.example");
+  expect("<tel:+15551234>", "403", "sip: or sips:");
+  expect("<sips:nobody@localhost>", "404", "no such user or number: nobody");
+  expect("<sips:localhost>", "400", "names no user");
+  expect("<sips:carol@localhost?Replaces=abc%3Bto-tag%3D1>", "400", "Replaces: no from-tag");
+  expect("<sips:carol@localhost?Replaces=nosuchcall%3Bto-tag%3D1%3Bfrom-tag%3D2>", "403", "names no call of this server");
+  // A REFER outside any dialog.
+  SipMessage out = SipMessage::request(sip::MethodId::refer, uri("sips:carol@localhost"));
+  out.add(sip::hdr::via, ua::make_via(w.bob.config().bindings.front(), "z9hG4bKoutside1"));
+  out.add(sip::hdr::max_forwards, std::uint8_t{70});
+  out.add(sip::hdr::from, sip::NameAddr{"", uri("sips:bob@localhost"), [] { sip::Params p; p.set("tag", "x1"); return p; }()});
+  out.add(sip::hdr::to, sip::NameAddr{"", uri("sips:carol@localhost"), {}});
+  out.add(sip::hdr::call_id, std::string("outside-1"));
+  out.add(sip::hdr::cseq, sip::CSeq{1, sip::MethodId::refer});
+  (void)out.add_raw("Refer-To", "<sips:carol@localhost>");
+  w.net.send(w.b, w.net.flow_to_server(w.b, "TLS"), out);
+  w.net.run_for(200ms);
+  EXPECT_NE(w.warning_of(w.b, "403").find("only accepted inside a call's dialog"), std::string::npos);
+  // Nothing of it reached alice or carol, and the call is intact.
+  EXPECT_EQ(w.net.count(w.a, "REFER"), 0u);
+  EXPECT_EQ(w.net.count(w.k, "INVITE"), 0u);
+  EXPECT_EQ(w.net.count(w.a, "BYE"), 0u);
+}
+
+TEST(B2buaTransfer, ReferWhileRingingAndASecondReferGet491) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  // Ringing: alice's early dialog exists, bob has not answered.
+  auto h = w.alice.call(w.net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  w.call = *h;
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.b, Kind::incoming_call); }));
+  // alice's REFER in her early dialog (To tag from the 180).
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.count(w.a, "180") == 1; }));
+  SipMessage early = SipMessage::request(sip::MethodId::refer, uri("sips:127.0.0.1:5061"));
+  const SipMessage ringing = w.net.received(w.a, "180")[0];
+  early.add(sip::hdr::via, ua::make_via(w.alice.config().bindings.front(), "z9hG4bKearly1"));
+  early.add(sip::hdr::max_forwards, std::uint8_t{70});
+  early.add(sip::hdr::from, *ringing.header(sip::hdr::from));
+  early.add(sip::hdr::to, *ringing.header(sip::hdr::to));
+  early.add(sip::hdr::call_id, *ringing.header(sip::hdr::call_id));
+  early.add(sip::hdr::cseq, sip::CSeq{50, sip::MethodId::refer});
+  (void)early.add_raw("Refer-To", "<sips:carol@localhost>");
+  w.net.send(w.a, w.net.flow_to_server(w.a, "TLS"), early);
+  w.net.run_for(100ms);
+  auto pending = w.net.received(w.a, "491");
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_TRUE(pending[0].find("Retry-After"));
+  EXPECT_NE(w.warning_of(w.a, "491").find("not answered yet"), std::string::npos);
+
+  ASSERT_TRUE(w.bob.answer(w.net.now, w.bob_call()));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.a, CallState::established); }));
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 100);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 101);
+  w.net.run_for(100ms);
+  auto second = w.net.received(w.b, "491");
+  ASSERT_EQ(second.size(), 1u);
+  ASSERT_TRUE(second[0].find("Retry-After"));
+  EXPECT_NE(w.warning_of(w.b, "491").find("a transfer of this call is in progress"), std::string::npos);
+  EXPECT_EQ(w.net.count(w.k, "INVITE"), 1u);  // one target INVITE only
+}
+
+TEST(B2buaTransfer, ParseReplaces) {
+  auto r = parse_replaces("abc@host ;to-tag=1; from-tag=2;early-only;x=y");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->call_id, "abc@host");
+  EXPECT_EQ(r->to_tag, "1");
+  EXPECT_EQ(r->from_tag, "2");
+  EXPECT_TRUE(r->early_only);
+  EXPECT_EQ(parse_replaces("").error().context, "Replaces: empty Call-ID");
+  EXPECT_EQ(parse_replaces("a;from-tag=2").error().context, "Replaces: no to-tag");
+  EXPECT_EQ(parse_replaces("a;to-tag=1;to-tag=2;from-tag=3").error().context, "Replaces: to-tag given twice");
+  EXPECT_EQ(parse_replaces("a;to-tag=;from-tag=3").error().context, "Replaces: empty or malformed to-tag");
+  EXPECT_EQ(parse_replaces("a;;to-tag=1").error().context, "Replaces: empty parameter");
+}
+
+}  // namespace
+}  // namespace sotto::b2bua
