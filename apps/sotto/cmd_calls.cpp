@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "config/server_config.hpp"
 #include "records_json.hpp"
 #include "server_cli.hpp"
 #include "store/data_dir.hpp"
@@ -57,6 +58,7 @@ nlohmann::ordered_json call_json(const store::CallRecord& c) {
           {"answered", c.answered_unix_ms ? nlohmann::ordered_json(store::format_utc_ms(*c.answered_unix_ms))
                                           : nlohmann::ordered_json(nullptr)},
           {"ended", store::format_utc_ms(c.ended_unix_ms)},
+          {"end_reason", text_or_null(c.end_reason)},
           {"legs", legs}};
 }
 
@@ -83,11 +85,52 @@ std::string leg_summary(const store::CallRecord& c) {
   return out.empty() ? "no legs" : out;
 }
 
+// A peer's words (a reason phrase) on a terminal: control characters shown as '?'.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+  }
+  return out;
+}
+
 // "2026-12-01 13:45:30" from "2026-12-01T13:45:30.123Z".
 std::string table_time(std::int64_t unix_ms) {
   std::string s = store::format_utc_ms(unix_ms).substr(0, 19);
   s[10] = ' ';
   return s;
+}
+
+struct PruneCli {
+  std::string data_dir{store::kDefaultDataDir};
+  std::string older_than;
+};
+
+// `sotto calls prune --older-than 30d`: for cron, beside (or instead of) the server's own retention
+// ([records] keep). Batches as the server's, each its own short transaction, so a running server's writes
+// interleave with them.
+int run_prune(const PruneCli& cli) {
+  constexpr std::string_view cmd = "sotto calls prune";
+  auto age = config::parse_retention(cli.older_than);
+  if (!age || *age == 0) {
+    return fail_with(cmd, Error{Errc::invalid_argument,
+                                "--older-than '" + cli.older_than +
+                                    "': expected an age, a whole number and a unit, d h m or s (30d, 12h)"});
+  }
+  auto st = open_store(cli.data_dir, "", /*create=*/false);
+  if (!st) return fail_with(cmd, st.error());
+  const std::int64_t before = now_unix_ms() - *age * 1000;
+  constexpr std::size_t kBatch = 500;
+  std::size_t total = 0;
+  while (true) {
+    auto removed = (*st)->prune_calls(before, kBatch);
+    if (!removed) return fail_with(cmd, removed.error());
+    total += *removed;
+    if (*removed < kBatch) break;
+  }
+  fmt::print("pruned {} call record{} that started before {} from {}\n", total, total == 1 ? "" : "s",
+             store::format_utc_ms(before), cli.data_dir);
+  return 0;
 }
 
 int run_calls(const CallsCli& cli) {
@@ -99,7 +142,7 @@ int run_calls(const CallsCli& cli) {
     if (!s) return fail_with(cmd, s.error());
     since = *s;
   }
-  auto st = open_store(cli.data_dir, "", /*create=*/false);
+  auto st = open_store_read_only(cli.data_dir);
   if (!st) return fail_with(cmd, st.error());
   auto calls = (*st)->list_calls(since);
   if (!calls) return fail_with(cmd, calls.error());
@@ -123,6 +166,7 @@ int run_calls(const CallsCli& cli) {
         c.status != 0 ? fmt::format("{} {}", store::to_string(c.result), c.status) : std::string(store::to_string(c.result));
     fmt::print("{:<19}  {:<{}}  {:<{}}  {:<13}  {:<8}  {}\n", table_time(c.started_unix_ms), c.from, wf, c.to, wt, result,
                store::to_string(c.verdict), leg_summary(c));
+    if (!c.end_reason.empty()) fmt::print("{:<19}  ended: {}\n", "", printable(c.end_reason));
     for (const auto& r : c.reasons) fmt::print("{:<19}  - {}\n", "", r);
   }
   return 0;
@@ -137,6 +181,12 @@ void add_calls_command(CLI::App& app, Commands& cmds) {
   cli.since_opt = sub->add_option("--since", cli.since,
                   "Only calls started since a UTC time (2026-12-01, 2026-12-01T00:00Z) or within an age (30m, 1h, 2d)");
   add_data_dir_option(sub, cli.data_dir);
+
+  static PruneCli prune;
+  auto* ps = sub->add_subcommand("prune", "Delete the records of calls that started longer ago than --older-than");
+  ps->add_option("--older-than", prune.older_than, "An age: 30d, 12h, 90m, 45s")->required();
+  add_data_dir_option(ps, prune.data_dir);
+  cmds.entries.emplace_back(ps, [] { return run_prune(prune); });  // before `calls`, which is parsed too
   cmds.entries.emplace_back(sub, [] { return run_calls(cli); });
 }
 

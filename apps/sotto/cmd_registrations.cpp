@@ -52,7 +52,7 @@ namespace {
 
 int run_registrations(const RegistrationsCli& cli) {
   constexpr std::string_view cmd = "sotto registrations";
-  auto st = open_store(cli.data_dir, "", /*create=*/false);
+  auto st = open_store_read_only(cli.data_dir);
   if (!st) return fail_with(cmd, st.error());
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   auto bindings = (*st)->list_bindings(now);

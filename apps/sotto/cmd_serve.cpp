@@ -101,6 +101,7 @@ int run_serve(const ServeCli& cli) {
   o.drain_timeout = std::chrono::milliseconds(std::llround(cli.drain_timeout_s * 1000));
   o.dead_media_timeout =
       std::chrono::milliseconds(std::llround(cli.dead_media_timeout_s.value_or(eff->dead_media_timeout) * 1000));
+  o.records_keep = std::chrono::seconds(eff->records_keep);
   const std::string realm = eff->realm.value_or("");
   io::log::Logger logger(eff->log_format == config::LogFormat::json ? io::log::Format::json : io::log::Format::text);
   logger.capture_spdlog();  // TLS warnings from io: the same writer, so a JSON log holds only JSON lines

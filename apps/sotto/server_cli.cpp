@@ -102,6 +102,13 @@ Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir, co
   return store::open_data_dir(data_dir, o);
 }
 
+Result<std::unique_ptr<store::Store>> open_store_read_only(const std::string& data_dir) {
+  if (data_dir.empty()) return fail(Errc::invalid_argument, "--data-dir is empty");
+  store::OpenOptions o;
+  o.read_only = true;
+  return store::open_data_dir(data_dir, o);
+}
+
 int fail_with(std::string_view cmd, const Error& e) {
   fmt::print(stderr, "{}: {}\n", cmd, e.context);
   return e.code == Errc::invalid_argument || e.code == Errc::malformed_input ? 2 : 1;

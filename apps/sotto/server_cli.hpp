@@ -35,6 +35,9 @@ Result<std::optional<std::string>> read_or_prompt_password(const PasswordOptions
 void add_data_dir_option(CLI::App* sub, std::string& data_dir);
 
 Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir, const std::string& realm, bool create);
+// For commands that only read (calls, registrations): creates, upgrades and writes nothing, so it works
+// beside a running server; a missing directory or database is Errc::not_found naming it.
+Result<std::unique_ptr<store::Store>> open_store_read_only(const std::string& data_dir);
 
 // Prints "<cmd>: <context>" on stderr; returns 2 for a value the user gave wrongly (invalid_argument,
 // malformed_input), 1 for everything else.

@@ -14,7 +14,8 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {"listen",     "domain",   "data_dir",  "realm",   "cert",
                                          "key",        "ca_file",  "cert_names", "media_ip", "rtp_ports",
-                                         "http",       "log_format", "dead_media_timeout", "trunk"};
+                                         "http",       "log_format", "dead_media_timeout", "records", "trunk"};
+constexpr std::string_view kRecordsKeys[] = {"keep"};
 constexpr std::string_view kTrunkKeys[] = {"name",    "uri",    "username", "password", "srtp",
                                            "numbers", "prefix", "sources",  "register", "suites"};
 
@@ -139,6 +140,7 @@ class Parser {
   }
 
   void trunk(const toml::table& t, ServerConfig& out);
+  void records(const toml::node& n, ServerConfig& out);
   void top(const toml::table& root, ServerConfig& out);
 
  private:
@@ -283,6 +285,33 @@ void Parser::trunk(const toml::table& t, ServerConfig& out) {
   out.trunks.push_back(std::move(tr));
 }
 
+// [records]: retention of call records (docs/RECORDS.md "Retention").
+void Parser::records(const toml::node& n, ServerConfig& out) {
+  const auto* t = n.as_table();
+  if (t == nullptr) {
+    error(n.source(), "records: expected a [records] section (a table), got " + std::string(type_name(n)));
+    return;
+  }
+  for (auto&& [k, v] : *t) {
+    const std::string key(k.str());
+    if (key != "keep") {
+      error(k.source(), "unknown key 'records." + key + "' (a [records] section takes: " + join(kRecordsKeys) + ")");
+      continue;
+    }
+    const std::string expected = "a duration string such as \"90d\", \"12h\", or \"forever\" (or 0) to keep every record";
+    if (const auto* i = v.as_integer()) {
+      if (i->get() == 0) out.records_keep = 0;
+      else error(v.source(), "records.keep: expected " + expected + ", got the number " + std::to_string(i->get()));
+    } else if (const auto* s = v.as_string()) {
+      auto r = parse_retention(s->get());
+      if (!r) error(v.source(), "records.keep: " + r.error().context);
+      else out.records_keep = *r;
+    } else {
+      error(v.source(), "records.keep: expected " + expected + ", got " + std::string(type_name(v)));
+    }
+  }
+}
+
 void Parser::top(const toml::table& root, ServerConfig& out) {
   const auto listen_check = options_.check_listen ? options_.check_listen : check_listen_default;
   for (auto&& [k, v] : root) {
@@ -338,6 +367,8 @@ void Parser::top(const toml::table& root, ServerConfig& out) {
       } else {
         out.dead_media_timeout = *secs;
       }
+    } else if (key == "records") {
+      records(v, out);
     } else if (key == "trunk") {
       const auto* arr = v.as_array();
       if (arr == nullptr || !arr->is_array_of_tables()) {
@@ -372,6 +403,39 @@ Result<PortRange> parse_port_range(std::string_view text) {
   const auto lo = num(text.substr(0, dash)), hi = num(text.substr(dash + 1));
   if (!lo || !hi || *lo < 1024 || *hi > 65535 || *lo >= *hi) return fail(Errc::invalid_argument, expected);
   return PortRange{static_cast<std::uint16_t>(*lo), static_cast<std::uint16_t>(*hi)};
+}
+
+Result<std::int64_t> parse_retention(std::string_view text) {
+  if (text == "forever" || text == "0") return std::int64_t{0};
+  const std::string expected = "expected a whole number and a unit, d h m or s (\"90d\", \"12h\"), or \"forever\", got \"" +
+                               std::string(text) + "\"";
+  if (text.size() < 2 || text.size() > 12) return fail(Errc::invalid_argument, expected);
+  std::int64_t unit = 0;
+  switch (text.back()) {
+    case 'd': unit = 86400; break;
+    case 'h': unit = 3600; break;
+    case 'm': unit = 60; break;
+    case 's': unit = 1; break;
+    default: return fail(Errc::invalid_argument, expected);
+  }
+  std::int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (!is_digit(c)) return fail(Errc::invalid_argument, expected);
+    n = n * 10 + (c - '0');
+  }
+  constexpr std::int64_t kMax = 100LL * 366 * 86400;
+  if (n == 0 || n > kMax / unit) {
+    return fail(Errc::invalid_argument, expected + " (from 1 second to 100 years; \"forever\" for no limit)");
+  }
+  return n * unit;
+}
+
+std::string format_retention(std::int64_t seconds) {
+  if (seconds <= 0) return "forever";
+  if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
 }
 
 Result<LogFormat> parse_log_format(std::string_view text) {
@@ -471,6 +535,7 @@ ServerConfig merge(const ServerConfig& file, const ServerConfig& flags) {
   take(out.http, flags.http);
   take(out.log_format, flags.log_format);
   take(out.dead_media_timeout, flags.dead_media_timeout);
+  take(out.records_keep, flags.records_keep);
   return out;
 }
 
@@ -495,6 +560,7 @@ Result<EffectiveConfig> resolve(const ServerConfig& c) {
   e.http = c.http;
   e.log_format = c.log_format.value_or(LogFormat::text);
   e.dead_media_timeout = c.dead_media_timeout.value_or(60.0);
+  e.records_keep = c.records_keep.value_or(kDefaultRecordsKeep);
   e.trunks = c.trunks;
   return e;
 }
@@ -550,6 +616,7 @@ std::string to_toml(const EffectiveConfig& c) {
     secs << c.dead_media_timeout;
     out += "dead_media_timeout = " + secs.str() + "\n";
   }
+  out += "\n[records]\nkeep = \"" + format_retention(c.records_keep) + "\"\n";
   for (const auto& t : c.trunks) {
     out += "\n[[trunk]]\nname = " + quoted(t.name) + "\nuri = " + quoted(t.uri) + "\n";
     if (!t.username.empty()) out += "username = " + quoted(t.username) + "\n";

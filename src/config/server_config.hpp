@@ -40,6 +40,9 @@ struct TrunkConfig {
   friend bool operator==(const TrunkConfig&, const TrunkConfig&) = default;
 };
 
+// How long call records are kept by default ([records] keep): 90 days.
+inline constexpr std::int64_t kDefaultRecordsKeep = 90 * 86400;
+
 // Every field is optional so that a file and flags can be merged; resolve() fills the defaults.
 struct ServerConfig {
   std::optional<std::vector<std::string>> listen;
@@ -55,6 +58,7 @@ struct ServerConfig {
   std::optional<std::string> http;  // IP:PORT of the metrics/admin listener; absent: none
   std::optional<LogFormat> log_format;
   std::optional<double> dead_media_timeout;  // seconds without media from either side before a call is ended
+  std::optional<std::int64_t> records_keep;  // [records] keep: seconds a call record is kept; 0: forever
   std::vector<TrunkConfig> trunks;
   friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };
@@ -84,6 +88,7 @@ struct EffectiveConfig {
   std::optional<std::string> http;
   LogFormat log_format = LogFormat::text;
   double dead_media_timeout = 60;
+  std::int64_t records_keep = kDefaultRecordsKeep;  // seconds; 0: call records are kept forever
   std::vector<TrunkConfig> trunks;
 };
 
@@ -97,6 +102,9 @@ std::string to_toml(const EffectiveConfig& config);
 // Validators shared by the file parser and the flags: each returns what was expected on failure.
 Result<PortRange> parse_port_range(std::string_view text);   // "30000-39999"
 Result<LogFormat> parse_log_format(std::string_view text);   // text | json
+// A retention ("90d", "12h", "30m", "45s"; "forever" or "0": 0) in seconds, up to 100 years.
+Result<std::int64_t> parse_retention(std::string_view text);
+std::string format_retention(std::int64_t seconds);          // 7776000 -> "90d", 0 -> "forever"
 Status check_ip_literal(std::string_view text);              // 127.0.0.1, ::1
 Status check_host_port(std::string_view text);               // 127.0.0.1:8061, [::1]:8061
 Status check_domain(std::string_view text);                  // host name or IP literal

@@ -109,6 +109,7 @@ Status Server::start() {
   registrar_ = std::make_unique<registrar::Registrar>(rc, *accounts_, crypto::system_random());
   if (Status st = restore_bindings(); !st) return st;
   if (Status st = start_calls(bound); !st) return st;
+  start_retention();
   wait_for_signal();
   return {};
 }
@@ -282,6 +283,7 @@ void Server::follow_deadlines() {
   if (b2bua_) take(b2bua_->next_timeout());
   take(drain_deadline_);
   take(stop_at_);
+  take(prune_at_);
   if (!next) {
     if (timer_.armed()) timer_.cancel();
     return;
@@ -304,6 +306,10 @@ void Server::on_timer(io::Timestamp now) {
       b2bua_->handle_timeout(now);
       pump();
     }
+  }
+  if (prune_at_ && now >= *prune_at_) {
+    prune_at_.reset();
+    prune_step();
   }
   if (drain_deadline_ && now >= *drain_deadline_) {
     log_("drain timeout: ending the remaining calls");

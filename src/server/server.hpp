@@ -99,6 +99,10 @@ class Server {
   void remember_flows(b2bua::CallHandle h, const b2bua::CallRecord& r);
   store::CallRecord to_store_record(const b2bua::CallRecord& r, b2bua::CallHandle h) const;
   void end_calls(const std::string& why);
+
+  // server_retention.cpp: call records older than records_keep deleted in bounded batches.
+  void start_retention();
+  void prune_step();
   void wait_for_signal();
   void follow_deadlines();
   void on_timer(io::Timestamp now);
@@ -144,6 +148,16 @@ class Server {
   };
   std::map<b2bua::CallHandle, ActiveCall> calls_;
   std::uint64_t calls_recorded_ = 0;
+
+  // Retention: the next round, and the one under way (its cutoff, what it removed, its longest batch).
+  std::optional<io::Timestamp> prune_at_;
+  struct PruneRound {
+    std::int64_t before_unix_ms = 0;
+    std::size_t removed = 0;
+    std::size_t batches = 0;
+    Duration longest{};
+  };
+  std::optional<PruneRound> prune_round_;
 
   metrics::Registry metrics_registry_;
   ServerMetrics metrics_{metrics_registry_};

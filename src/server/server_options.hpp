@@ -32,6 +32,9 @@ struct ServerOptions {
   // Connection limits (io::StreamTransportOptions); the server keeps connections of registered phones.
   std::size_t max_connections = 4096;
   std::size_t max_connections_per_source = 32;
+  // Call records that started longer ago than this are deleted at start and then hourly ([records] keep;
+  // server_retention.cpp). Zero: kept forever.
+  std::chrono::seconds records_keep{config::kDefaultRecordsKeep};
   std::vector<config::TrunkConfig> trunks;  // [[trunk]] sections (server_trunks.hpp)
 };
 

@@ -37,7 +37,7 @@ Status prepare_data_dir(const std::filesystem::path& dir, bool create) {
 }
 
 Result<std::unique_ptr<Store>> open_data_dir(const std::filesystem::path& dir, const OpenOptions& options) {
-  if (auto st = prepare_data_dir(dir, options.create); !st) return Unexpected(st.error());
+  if (auto st = prepare_data_dir(dir, options.create && !options.read_only); !st) return Unexpected(st.error());
   return open_sqlite_store(dir / std::string(kDatabaseFile), options);
 }
 

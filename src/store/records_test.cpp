@@ -1,4 +1,4 @@
-// Schema version 2: the upgrade from version 1, registrar bindings, call records, the verdict and --since.
+// The upgrade from version 1, registrar bindings, call records, the verdict and --since.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -6,133 +6,21 @@
 #include <filesystem>
 
 #include "store/data_dir.hpp"
+#include "store/testing_store.hpp"
 #include "store/time_text.hpp"
 #include "store/verdict.hpp"
 
 namespace sotto::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "sotto-records-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void sql(const fs::path& db_file, const char* statements) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_file.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, statements, nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-std::string sql_value(const fs::path& db_file, const char* query) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  std::string out = "<error>";
-  if (sqlite3_prepare_v2(db, query, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-    out = p ? p : "<null>";
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
-}
-
-// A version 1 data directory exactly as the version 1 code wrote it (schema text copied from that code).
-void write_v1(const fs::path& dir) {
-  fs::create_directories(dir);
-  sql(dir / "sotto.db", R"sql(
-PRAGMA journal_mode=WAL;
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE users (
-  name        TEXT PRIMARY KEY,
-  ha1_md5     TEXT NOT NULL,
-  ha1_sha256  TEXT NOT NULL,
-  srtp        TEXT NOT NULL CHECK (srtp IN ('off', 'offer', 'require')),
-  suites      TEXT NOT NULL,
-  transports  TEXT NOT NULL,
-  created_at  INTEGER NOT NULL,
-  updated_at  INTEGER NOT NULL
-);
-INSERT INTO meta(key, value) VALUES ('schema_version', '1'), ('realm', 'example.org');
-INSERT INTO users VALUES ('alice', '00112233445566778899aabbccddeeff',
-  '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', 'require', 'AES_CM_128_HMAC_SHA1_80',
-  'tls,udp', 100, 200);
-)sql");
-}
-
-std::unique_ptr<Store> open_new(const TempDir& tmp) {
-  auto st = open_data_dir(tmp.path(), {.realm = std::nullopt, .create = true});
-  EXPECT_TRUE(st) << st.error().message();
-  return st ? std::move(*st) : nullptr;
-}
-
-BindingRecord binding(std::string user, std::string contact, std::int64_t expires) {
-  BindingRecord b;
-  b.user = std::move(user);
-  b.contact = std::move(contact);
-  b.transport = Transport::tls;
-  b.source_ip = "127.0.0.1";
-  b.source_port = 40312;
-  b.call_id = "reg-1@127.0.0.1";
-  b.cseq = 7;
-  b.expires_unix = expires;
-  b.flow = "tls 127.0.0.1:40312";
-  b.updated_unix = 1000;
-  return b;
-}
-
-LegRecord tls_srtp_leg(LegSide side, std::string peer) {
-  LegRecord l;
-  l.side = side;
-  l.peer = std::move(peer);
-  l.address = "127.0.0.1:40312";
-  l.transport = Transport::tls;
-  l.tls_version = "TLSv1.3";
-  l.tls_cipher = "TLS_AES_256_GCM_SHA384";
-  l.srtp_suite = "AES_CM_128_HMAC_SHA1_80";
-  l.packets_in = 250;
-  l.packets_out = 251;
-  return l;
-}
-
-CallRecord call(std::string id, std::int64_t started_ms) {
-  CallRecord c;
-  c.call_id = std::move(id);
-  c.from = "sips:alice@localhost";
-  c.to = "sips:bob@localhost";
-  c.started_unix_ms = started_ms;
-  c.answered_unix_ms = started_ms + 1500;
-  c.ended_unix_ms = started_ms + 10'000;
-  c.result = CallResult::answered;
-  c.status = 200;
-  c.legs = {tls_srtp_leg(LegSide::caller, "alice"), tls_srtp_leg(LegSide::callee, "bob")};
-  apply_judgement(c);
-  return c;
-}
+using namespace testing;
 
 TEST(SchemaUpgrade, VersionOneFileIsUpgradedOnOpenKeepingUsers) {
   TempDir tmp;
   write_v1(tmp.path());
   auto st = open_data_dir(tmp.path(), {.realm = std::nullopt, .create = false});
   ASSERT_TRUE(st) << st.error().message();
-  EXPECT_EQ((*st)->info().schema_version, 2);
+  EXPECT_EQ((*st)->info().schema_version, kSchemaVersion);
   EXPECT_EQ((*st)->info().realm, "example.org");
   auto alice = (*st)->find_user("alice");
   ASSERT_TRUE(alice && alice->has_value());
@@ -142,7 +30,7 @@ TEST(SchemaUpgrade, VersionOneFileIsUpgradedOnOpenKeepingUsers) {
   // The new tables work on the upgraded file.
   ASSERT_TRUE((*st)->put_binding(binding("alice", "sips:alice@127.0.0.1:40312", 5000)));
   ASSERT_TRUE((*st)->add_call(call("c1", 1000)));
-  EXPECT_EQ(sql_value(tmp.path() / "sotto.db", "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(sql_value(tmp.path() / "sotto.db", "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
   st->reset();
   // Opening again is a no-op.
   auto again = open_data_dir(tmp.path(), {.realm = std::nullopt, .create = false});
@@ -165,13 +53,13 @@ TEST(SchemaUpgrade, AFailedOpenLeavesVersionOneUntouched) {
 TEST(SchemaUpgrade, NewerThanThisBuildIsRefusedNamingBothVersions) {
   TempDir tmp;
   { ASSERT_TRUE(open_new(tmp)); }
-  sql(tmp.path() / "sotto.db", "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  sql(tmp.path() / "sotto.db", "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
   auto st = open_data_dir(tmp.path(), {.realm = std::nullopt, .create = false});
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code, Errc::unsupported);
-  EXPECT_NE(st.error().context.find("schema version 3 is newer than this sotto understands (2)"), std::string::npos)
+  EXPECT_NE(st.error().context.find("schema version 4 is newer than this sotto understands (3)"), std::string::npos)
       << st.error().context;
-  EXPECT_EQ(sql_value(tmp.path() / "sotto.db", "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(sql_value(tmp.path() / "sotto.db", "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
 }
 
 TEST(Bindings, RoundTripReplaceRemoveAndExpire) {

@@ -1,4 +1,4 @@
-// SqliteStore: registrar bindings and call records (schema version 2, sqlite_store.cpp). Every write is one
+// SqliteStore: registrar bindings and call records (schema version 3, sqlite_store.cpp). Every write is one
 // transaction under synchronous=FULL: on disk when the call returns.
 #include <limits>
 
@@ -168,7 +168,7 @@ Status SqliteStore::write_call(const CallRecord& c) {
   }
   auto ins = prepare(
       "INSERT INTO calls(call_id, from_uri, to_uri, started_ms, answered_ms, ended_ms, result, status, verdict, "
-      "reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "reasons, end_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!ins) return Unexpected(ins.error());
   sqlite3_stmt* s = ins->get();
   bind_text(s, 1, c.call_id);
@@ -182,6 +182,7 @@ Status SqliteStore::write_call(const CallRecord& c) {
   sqlite3_bind_int(s, 8, c.status);
   bind_text(s, 9, to_string(c.verdict));
   bind_text(s, 10, join_reasons(c.reasons));
+  bind_text(s, 11, c.end_reason);
   if (sqlite3_step(s) != SQLITE_DONE) return db_fail("adding call " + c.call_id);
   const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
 
@@ -258,9 +259,11 @@ Result<std::vector<CallRecord>> SqliteStore::list_calls(std::int64_t since_unix_
     ~End() { (void)s->exec("COMMIT"); }
   } end{this};
 
+  // A version 2 file (opened read-only, so not upgraded) has no end_reason: read as empty.
+  const std::string end_reason = info_.schema_version >= 3 ? "end_reason" : "''";
   auto st = prepare(
-      "SELECT id, call_id, from_uri, to_uri, started_ms, answered_ms, ended_ms, result, status, verdict, reasons "
-      "FROM calls WHERE started_ms >= ?1 ORDER BY started_ms, id");
+      "SELECT id, call_id, from_uri, to_uri, started_ms, answered_ms, ended_ms, result, status, verdict, reasons, " +
+      end_reason + " FROM calls WHERE started_ms >= ?1 ORDER BY started_ms, id");
   if (!st) return Unexpected(st.error());
   sqlite3_bind_int64(st->get(), 1, since_unix_ms);
   std::vector<CallRecord> out;
@@ -289,6 +292,7 @@ Result<std::vector<CallRecord>> SqliteStore::list_calls(std::int64_t since_unix_
     if (!verdict) return bad(verdict.error());
     c.verdict = *verdict;
     c.reasons = split_reasons(column_text(s, 10));
+    c.end_reason = column_text(s, 11);
     out.push_back(std::move(c));
   }
 
@@ -330,6 +334,18 @@ Result<std::vector<CallRecord>> SqliteStore::list_calls(std::int64_t since_unix_
     }
   }
   return out;
+}
+
+Result<std::size_t> SqliteStore::prune_calls(std::int64_t before_unix_ms, std::size_t limit) {
+  if (limit == 0) return std::size_t{0};
+  // By calls_by_start; the legs go by ON DELETE CASCADE (foreign_keys is on), through their primary key.
+  auto st = prepare(
+      "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE started_ms < ?1 ORDER BY started_ms, id LIMIT ?2)");
+  if (!st) return Unexpected(st.error());
+  sqlite3_bind_int64(st->get(), 1, before_unix_ms);
+  sqlite3_bind_int64(st->get(), 2, clamp64(limit));
+  if (sqlite3_step(st->get()) != SQLITE_DONE) return db_fail("pruning calls");
+  return static_cast<std::size_t>(sqlite3_changes(db_.get()));
 }
 
 }  // namespace sotto::store::detail

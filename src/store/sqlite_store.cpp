@@ -95,6 +95,42 @@ CREATE TABLE call_legs (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: why a call ended (calls.end_reason), and legs of parties that joined by a transfer
+// (call_legs.side 'transfer-target'). SQLite cannot change a CHECK in place, so call_legs is rebuilt as its
+// documentation says (create the new table, copy, drop the old, rename), keeping every row. Nothing refers
+// to call_legs, so dropping it touches no other table. A new database runs the same statements after
+// kSchemaV2, so a new and an upgraded file have the same schema.
+constexpr const char* kUpgradeV3 = R"sql(
+ALTER TABLE calls ADD COLUMN end_reason TEXT NOT NULL DEFAULT '';
+CREATE TABLE call_legs_v3 (
+  call              INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+  ordinal           INTEGER NOT NULL,
+  side              TEXT NOT NULL CHECK (side IN ('caller', 'callee', 'transfer-target')),
+  peer              TEXT NOT NULL,
+  address           TEXT NOT NULL,
+  transport         TEXT NOT NULL CHECK (transport IN ('TLS', 'TCP', 'UDP')),
+  tls_version       TEXT NOT NULL,
+  tls_cipher        TEXT NOT NULL,
+  peer_certificate  TEXT NOT NULL,
+  media             INTEGER NOT NULL CHECK (media IN (0, 1)),
+  srtp_suite        TEXT,
+  packets_in        INTEGER NOT NULL,
+  packets_out       INTEGER NOT NULL,
+  auth_failures     INTEGER NOT NULL,
+  packets_lost      INTEGER NOT NULL,
+  PRIMARY KEY (call, ordinal)
+) WITHOUT ROWID;
+INSERT INTO call_legs_v3(call, ordinal, side, peer, address, transport, tls_version, tls_cipher, peer_certificate,
+                         media, srtp_suite, packets_in, packets_out, auth_failures, packets_lost)
+  SELECT call, ordinal, side, peer, address, transport, tls_version, tls_cipher, peer_certificate,
+         media, srtp_suite, packets_in, packets_out, auth_failures, packets_lost FROM call_legs;
+DROP TABLE call_legs;
+ALTER TABLE call_legs_v3 RENAME TO call_legs;
+)sql";
+
+// The oldest version a read-only open can read (calls and bindings exist from version 2 on).
+constexpr int kOldestReadable = 2;
+
 }  // namespace
 
 namespace detail {
@@ -104,6 +140,9 @@ namespace detail {
 Status SqliteStore::migrate(int from_version) {
   if (from_version < 2) {
     if (auto st = exec(kSchemaV2); !st) return st;
+  }
+  if (from_version < 3) {
+    if (auto st = exec(kUpgradeV3); !st) return st;
   }
   auto up = prepare("UPDATE meta SET value = ?1 WHERE key = 'schema_version'");
   if (!up) return Unexpected(up.error());
@@ -154,6 +193,7 @@ Status SqliteStore::init(const OpenOptions& options) {
     if (auto v = validate_realm(realm); !v) return rollback(v.error());
     if (auto st = exec(kSchemaV1); !st) return rollback(st.error());
     if (auto st = exec(kSchemaV2); !st) return rollback(st.error());
+    if (auto st = exec(kUpgradeV3); !st) return rollback(st.error());
     auto ins = prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('realm', ?2)");
     if (!ins) return rollback(ins.error());
     bind_text(ins->get(), 1, std::to_string(kSchemaVersion));
@@ -163,38 +203,71 @@ Status SqliteStore::init(const OpenOptions& options) {
     return rollback(Error{Errc::malformed_input, path_ + " is an SQLite database but not a sotto one (no meta table)"});
   }
 
-  auto version = meta_value("schema_version");
-  if (!version) return rollback(version.error());
-  auto realm = meta_value("realm");
-  if (!realm) return rollback(realm.error());
-  if (!*version || !*realm) {
-    return rollback(Error{Errc::malformed_input, path_ + ": meta table lacks schema_version or realm"});
-  }
-  int v = 0;
-  for (char c : **version) {
-    if (c < '0' || c > '9' || v > 100000) {
-      return rollback(Error{Errc::malformed_input, path_ + ": schema_version '" + **version + "' is not a number"});
-    }
-    v = v * 10 + (c - '0');
-  }
-  if (v > kSchemaVersion) {
-    return rollback(Error{Errc::unsupported, path_ + ": schema version " + std::to_string(v) +
-                                                 " is newer than this sotto understands (" +
-                                                 std::to_string(kSchemaVersion) + "); use a newer sotto"});
-  }
-  if (v < 1) return rollback(Error{Errc::malformed_input, path_ + ": schema_version " + **version + " is invalid"});
+  auto stored = read_meta();
+  if (!stored) return rollback(stored.error());
+  auto& [v, realm] = *stored;
   if (v < kSchemaVersion) {
     if (auto st = migrate(v); !st) return rollback(st.error());
     v = kSchemaVersion;
   }
-  if (options.realm && *options.realm != **realm) {
-    return rollback(Error{Errc::invalid_argument, "--realm " + *options.realm + " differs from realm '" + **realm +
+  if (options.realm && *options.realm != realm) {
+    return rollback(Error{Errc::invalid_argument, "--realm " + *options.realm + " differs from realm '" + realm +
                                                       "' fixed when " + path_ +
                                                       " was created (stored digests are only valid for that "
                                                       "realm; leave --realm out or use a new --data-dir)"});
   }
   if (auto st = exec("COMMIT"); !st) return rollback(st.error());
-  info_ = StoreInfo{v, **realm};
+  info_ = StoreInfo{v, realm};
+  return {};
+}
+
+Result<std::pair<int, std::string>> SqliteStore::read_meta() {
+  auto version = meta_value("schema_version");
+  if (!version) return Unexpected(version.error());
+  auto realm = meta_value("realm");
+  if (!realm) return Unexpected(realm.error());
+  if (!*version || !*realm) return fail(Errc::malformed_input, path_ + ": meta table lacks schema_version or realm");
+  int v = 0;
+  for (char c : **version) {
+    if (c < '0' || c > '9' || v > 100000) {
+      return fail(Errc::malformed_input, path_ + ": schema_version '" + **version + "' is not a number");
+    }
+    v = v * 10 + (c - '0');
+  }
+  if (v > kSchemaVersion) {
+    return fail(Errc::unsupported, path_ + ": schema version " + std::to_string(v) +
+                                       " is newer than this sotto understands (" + std::to_string(kSchemaVersion) +
+                                       "); use a newer sotto");
+  }
+  if (v < 1) return fail(Errc::malformed_input, path_ + ": schema_version " + **version + " is invalid");
+  return std::pair<int, std::string>(v, std::move(**realm));
+}
+
+// Read-only: no pragma that writes, no transaction that could upgrade. An older schema than this build's is
+// read as it is (list_calls knows which columns version 2 lacks).
+Status SqliteStore::init_read_only(const OpenOptions& options) {
+  sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+  if (auto st = exec("PRAGMA query_only=ON;"); !st) return st;
+  auto tables = prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  if (!tables) return Unexpected(tables.error());
+  if (sqlite3_step(tables->get()) != SQLITE_ROW) return db_fail("reading the schema");
+  if (sqlite3_column_int(tables->get(), 0) == 0) {
+    return fail(Errc::malformed_input, path_ + " is not a sotto database (no meta table)");
+  }
+  tables->reset();
+  auto stored = read_meta();
+  if (!stored) return Unexpected(stored.error());
+  auto& [v, realm] = *stored;
+  if (v < kOldestReadable) {
+    return fail(Errc::unsupported, path_ + ": schema version " + std::to_string(v) +
+                                       " holds no calls or registrations yet; `sotto serve` (or any command that "
+                                       "writes, such as `sotto user list`) upgrades it to version " +
+                                       std::to_string(kSchemaVersion));
+  }
+  if (options.realm && *options.realm != realm) {
+    return fail(Errc::invalid_argument, "--realm " + *options.realm + " differs from realm '" + realm + "' of " + path_);
+  }
+  info_ = StoreInfo{v, realm};
   return {};
 }
 
@@ -301,6 +374,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& fi
   }
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
+    if (options.read_only) {
+      return fail(Errc::not_found, "no database at " + path + " (`sotto serve` or `sotto user add` creates it)");
+    }
     if (!options.create) {
       return fail(Errc::not_found, "no database at " + path + " (create it with `sotto user add` or `sotto ca init`)");
     }
@@ -312,14 +388,17 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& fi
     if (fd >= 0) ::close(fd);
   }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  const int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
     return fail(Errc::io_error, "cannot open " + path + ": " + (db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));
   }
   sqlite3_extended_result_codes(db.get(), 0);
   auto store = std::make_unique<SqliteStore>(std::move(db), path);
-  if (auto st = store->init(options); !st) return Unexpected(st.error());
+  if (auto st = options.read_only ? store->init_read_only(options) : store->init(options); !st) {
+    return Unexpected(st.error());
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "store/store.hpp"
 
@@ -29,6 +30,7 @@ class SqliteStore final : public Store {
   SqliteStore(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
   Status init(const OpenOptions& options);
+  Status init_read_only(const OpenOptions& options);  // OpenOptions::read_only
 
   const StoreInfo& info() const override { return info_; }
   Status add_user(const UserRecord& user) override;
@@ -45,6 +47,7 @@ class SqliteStore final : public Store {
 
   Status add_call(const CallRecord& call) override;
   Result<std::vector<CallRecord>> list_calls(std::int64_t since_unix_ms) override;
+  Result<std::size_t> prune_calls(std::int64_t before_unix_ms, std::size_t limit) override;
   std::vector<Status> apply(const std::vector<Write>& writes) override;
 
  private:
@@ -77,6 +80,7 @@ class SqliteStore final : public Store {
   Result<UserRecord> read_user(sqlite3_stmt* s) const;
   Result<std::optional<std::string>> meta_value(std::string_view key);
   Status migrate(int from_version);
+  Result<std::pair<int, std::string>> read_meta();  // schema_version, realm
   Status write_binding(const BindingRecord& b);
   Result<bool> delete_binding(const BindingRecord& b);
   Status write_call(const CallRecord& c);

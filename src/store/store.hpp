@@ -21,8 +21,9 @@
 
 namespace sotto::store {
 
-// 1: meta, users. 2: + bindings, calls, call_legs (a version 1 database is upgraded on open).
-inline constexpr int kSchemaVersion = 2;
+// 1: meta, users. 2: + bindings, calls, call_legs. 3: + calls.end_reason, call_legs.side 'transfer-target'.
+// An older database is upgraded when opened read-write (docs/SERVER.md "Database").
+inline constexpr int kSchemaVersion = 3;
 inline constexpr std::string_view kDefaultRealm = "sotto";
 
 struct UserRecord {
@@ -80,11 +81,14 @@ class Store {
   virtual Result<std::size_t> remove_expired(std::int64_t now_unix) = 0;
 
   // Call records (call_record.hpp): the call and its legs in one transaction. Errc::invalid_argument for
-  // a record that cannot be stored (a leg side other than caller/callee is impossible by type; an empty
+  // a record that cannot be stored (a leg side outside LegSide is impossible by type; an empty
   // call_id or a negative time is refused).
   virtual Status add_call(const CallRecord& call) = 0;
   // Calls with started_unix_ms >= since_unix_ms, oldest first (ties in the order they were added).
   virtual Result<std::vector<CallRecord>> list_calls(std::int64_t since_unix_ms) = 0;
+  // Retention: deletes at most `limit` calls (oldest first, with their legs) that started before
+  // before_unix_ms, in one short transaction; how many. Call it again while it returns `limit`.
+  virtual Result<std::size_t> prune_calls(std::int64_t before_unix_ms, std::size_t limit) = 0;
 
   // Group commit: the writes in one transaction (one sync), each with its own result in the same order. A
   // write that fails (an unknown user) is undone alone and the others still commit; when the commit itself
@@ -97,6 +101,9 @@ struct OpenOptions {
   // different value is an error naming both.
   std::optional<std::string> realm;
   bool create = false;  // create the data directory and the database when missing
+  // Open for reading only (`sotto calls`, `sotto registrations`): nothing is created, upgraded or written
+  // (SQLite may add its own -wal/-shm beside the file). Needs schema version 2 or newer; writes fail.
+  bool read_only = false;
 };
 
 }  // namespace sotto::store

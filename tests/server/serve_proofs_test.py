@@ -323,6 +323,7 @@ def dead_media_ends_the_call_after_the_timeout_with_bye_both_ways():
             assert "BYE received" in text_of(wd, f"{who}.log"), text_of(wd, f"{who}.log")
         calls = sotto_json(s, "calls")["calls"]
         assert len(calls) == 1 and calls[0]["result"] == "answered" and calls[0]["status"] == 200, calls
+        assert calls[0]["end_reason"] == "media timeout", calls
         talk = iso_ms(calls[0]["ended"]) - iso_ms(calls[0]["answered"])
         assert 3.5 <= talk <= 8, f"answered to ended {talk:.1f} s: 1 s of media, then the 3 s timeout"
         print(f"  {ended.split('Z ', 1)[-1][:120]}; ended {took:.1f} s after both phones stopped", flush=True)

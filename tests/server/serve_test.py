@@ -214,6 +214,53 @@ def the_packaged_configuration_starts_with_json_logs_and_the_admin_listener():
         wd.cleanup()
 
 
+def old_call_records_are_pruned_at_start_in_batches_and_kept_when_forever():
+    """[records] keep: at start the server deletes the records of calls older than keep (1200 of them, 100 days
+    old, in batches of 500) and keeps the newer ones, the accounts and the registrations; "forever" keeps all."""
+    import json
+    wd = h.Workdir("serve-retention")
+    try:
+        seed = os.path.join(h.build_dir(), "tests", "store_seed")
+        data = wd.file("sotto-data")
+        p = subprocess.run([seed, "--data-dir", data, "--bulk-old", "1200"], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stdout + p.stderr
+        forever = wd.file("forever.toml")
+        with open(forever, "w") as f:
+            f.write('[records]\nkeep = "forever"\n')
+        s = Serve(wd, args=["--config", forever], data_dir=data, log="forever.log")
+        time.sleep(1)
+        assert "records: pruned" not in s.log(), s.log()
+        assert s.stop() == 0
+        assert len(json.loads(s.sotto("calls", "--json").stdout)["calls"]) == 1205
+
+        cfg = wd.file("keep.toml")
+        with open(cfg, "w") as f:
+            f.write('[records]\nkeep = "2d"\n')
+        s = Serve(wd, args=["--config", cfg], data_dir=data)
+        s.wait_log("records: pruned", 10)
+        line = [l for l in s.log().splitlines() if "records: pruned" in l][0]
+        assert "records: pruned 1201 call record(s) that started before " in line and "(keep 2d) in 3 batch(es)" in line, line
+        # The server answers while (and after) it prunes.
+        r = options_over_tls(s)
+        assert r == "SIP/2.0 200 OK", r
+        calls = json.loads(s.sotto("calls", "--json").stdout)["calls"]
+        assert [c["call_id"] for c in calls] == ["secure-1@127.0.0.1", "partial-1@127.0.0.1", "busy-1@127.0.0.1",
+                                                 "transfer-1@127.0.0.1"], [c["call_id"] for c in calls]
+        regs = json.loads(s.sotto("registrations", "--json").stdout)["registrations"]
+        assert [r["user"] for r in regs] == ["alice", "bob"], regs
+        users = s.sotto("user", "list").stdout
+        assert "alice" in users and "bob" in users, users
+        assert s.stop() == 0
+        print(f"  {line.split('records: ', 1)[1]}", flush=True)
+    finally:
+        wd.cleanup()
+
+
+def options_over_tls(s):
+    with tls_connect(s.tls_port, s.ca) as t:
+        return status_line(stream_exchange(t, request("OPTIONS", "sip:localhost", "tls")))
+
+
 SCENARIOS = [
     starts_with_nothing_answers_options_and_drains_on_sigterm,
     sighup_reloads_the_certificate_without_dropping_connections,
@@ -221,6 +268,7 @@ SCENARIOS = [
     registration_is_on_disk_before_the_200_and_restored_after_kill_9,
     register_over_udp_to_a_tls_only_account_is_refused_after_the_digest,
     the_packaged_configuration_starts_with_json_logs_and_the_admin_listener,
+    old_call_records_are_pruned_at_start_in_batches_and_kept_when_forever,
 ]
 
 if __name__ == "__main__":

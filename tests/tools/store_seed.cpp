@@ -2,7 +2,7 @@
 // Store API, as `sotto serve` will, so tests/records_cli_test.py can check `sotto calls` and
 // `sotto registrations` on known content. Times are relative to now (or --now-ms).
 //
-//   store_seed --data-dir /tmp/d [--now-ms 1796083200000]
+//   store_seed --data-dir /tmp/d [--now-ms 1796083200000] [--bulk-old N]
 //
 // Content (docs/RECORDS.md names every field):
 //   users alice, bob
@@ -12,6 +12,11 @@
 //           partial-1   5 min ago  answered 200, callee over UDP with plain RTP  -> partial
 //           busy-1      2 min ago  busy 486, both legs over UDP, no media        -> insecure
 //           old-1       3 days ago answered 200, secure                          (outside --since 2d)
+//           transfer-1  1 min ago  answered 200, TLS + SRTP to alice and bob, then bob transferred it to
+//                                  carol, whose leg is UDP with plain RTP        -> partial
+//   end_reason: secure-1 "BYE from caller", partial-1 "BYE from callee", busy-1 "Busy Here",
+//               old-1 none (as a version 2 record reads), transfer-1 "BYE from transfer-target"
+//   --bulk-old N: N more calls (bulk-0 ... bulk-N-1), 100 days old, written in one transaction (retention tests)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -68,15 +73,17 @@ store::CallRecord call(std::string id, std::int64_t start, int status, std::vect
 
 int main(int argc, char** argv) {
   std::string dir;
+  long bulk_old = 0;
   std::int64_t now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--data-dir" && i + 1 < argc) dir = argv[++i];
     else if (a == "--now-ms" && i + 1 < argc) now_ms = std::strtoll(argv[++i], nullptr, 10);
-    else die("usage: store_seed --data-dir DIR [--now-ms MS]");
+    else if (a == "--bulk-old" && i + 1 < argc) bulk_old = std::strtol(argv[++i], nullptr, 10);
+    else die("usage: store_seed --data-dir DIR [--now-ms MS] [--bulk-old N]");
   }
-  if (dir.empty()) die("usage: store_seed --data-dir DIR [--now-ms MS]");
+  if (dir.empty() || bulk_old < 0) die("usage: store_seed --data-dir DIR [--now-ms MS] [--bulk-old N]");
   auto opened = store::open_data_dir(dir, {.realm = std::nullopt, .create = true});
   if (!opened) die(opened.error().message());
   store::Store& st = **opened;
@@ -143,7 +150,24 @@ int main(int argc, char** argv) {
   auto old = call("old-1@127.0.0.1", now_ms - 3 * 86'400'000LL, 200,
                   {leg(LegSide::caller, "alice", "127.0.0.1:40312", Transport::tls, suite),
                    leg(LegSide::callee, "bob", "127.0.0.1:40400", Transport::tls, suite)});
-  for (const auto* c : {&old, &secure, &partial, &busy}) check(st.add_call(*c), "add call " + c->call_id);
-  std::printf("seeded %s: 2 users, 3 bindings (1 expired), 4 calls\n", dir.c_str());
+  auto transfer = call("transfer-1@127.0.0.1", now_ms - 60'000, 200,
+                       {leg(LegSide::caller, "alice", "127.0.0.1:40312", Transport::tls, suite),
+                        leg(LegSide::callee, "bob", "127.0.0.1:40400", Transport::tls, suite),
+                        leg(LegSide::transfer_target, "carol", "127.0.0.1:5080", Transport::udp, std::nullopt)});
+  transfer.legs[2].packets_in = 400;
+  store::apply_judgement(transfer);
+  secure.end_reason = "BYE from caller";
+  partial.end_reason = "BYE from callee";
+  busy.end_reason = "Busy Here";
+  transfer.end_reason = "BYE from transfer-target";
+  for (const auto* c : {&old, &secure, &partial, &busy, &transfer}) check(st.add_call(*c), "add call " + c->call_id);
+  std::vector<store::Write> bulk;
+  for (long i = 0; i < bulk_old; ++i) {
+    bulk.push_back(store::AddCall{call("bulk-" + std::to_string(i), now_ms - 100 * 86'400'000LL + i, 200,
+                                       {leg(LegSide::caller, "alice", "127.0.0.1:40312", Transport::tls, suite),
+                                        leg(LegSide::callee, "bob", "127.0.0.1:40400", Transport::tls, suite)})});
+  }
+  for (const Status& r : st.apply(bulk)) check(r, "add a bulk call");
+  std::printf("seeded %s: 2 users, 3 bindings (1 expired), %ld calls\n", dir.c_str(), 5 + bulk_old);
   return 0;
 }
