@@ -143,14 +143,31 @@ def heard(wd, reference, recording, rec_start_s, ref_start_s, what):
     return best
 
 
-def offered_keys(capture, keylog, server_port, dst_port):
-    """The a=crypto keys in the INVITEs the server sent to the phone at TCP port `dst_port`, read from the
-    capture with the phones' TLS key logs (the phones' own --sip-trace redacts keys)."""
+def offered_keys_per_invite(capture, keylog, server_port, dst_port):
+    """The a=crypto keys of each INVITE (initial or re-INVITE) the server sent to the phone at TCP port
+    `dst_port`, in order, read from the capture with the phones' TLS key logs (the phones' own --sip-trace
+    redacts keys)."""
     out = subprocess.run(["tshark", "-n", "-r", capture, "-o", f"tls.keylog_file:{keylog}", "-d",
                           f"tcp.port=={server_port},tls", "-d", f"tls.port=={server_port},sip", "-Y",
-                          f'sip.Method == "INVITE" && tcp.dstport == {dst_port}', "-T", "fields", "-e", "sdp.media_attr"],
-                         check=True, capture_output=True, text=True).stdout
-    return set(re.findall(r"crypto:\d+ \S+ inline:([A-Za-z0-9+/=]+)", out))
+                          f'sip.Method == "INVITE" && tcp.dstport == {dst_port}', "-T", "fields", "-e", "sip.CSeq.seq",
+                          "-e", "sdp.media_attr"], check=True, capture_output=True, text=True).stdout
+    per_cseq = {}
+    for line in out.splitlines():
+        cseq, _, attrs = line.partition("\t")
+        per_cseq.setdefault(cseq, set()).update(re.findall(r"crypto:\d+ \S+ inline:([A-Za-z0-9+/=]+)", attrs))
+    return list(per_cseq.values())
+
+
+def offered_keys(capture, keylog, server_port, dst_port):
+    return set().union(*offered_keys_per_invite(capture, keylog, server_port, dst_port))
+
+
+def write_keylog(wd, names):
+    keylog = wd.file("all.keys")
+    with open(keylog, "w") as out:
+        for n in names:
+            out.write(open(wd.file(f"{n}.keys")).read())
+    return keylog
 
 
 def registered_port(s, user):
@@ -241,10 +258,7 @@ def blind_transfer_between_sotto_phones_keeps_audio_and_keys_the_target_apart():
 
         # Keys: the server's offer to carol carries other keys than its offer to bob (decrypted from the
         # capture with the phones' TLS key logs), and the wire agrees.
-        keylog = wd.file("all.keys")
-        with open(keylog, "w") as out:
-            for n in ("alice", "bob", "carol"):
-                out.write(open(wd.file(f"{n}.keys")).read())
+        keylog = write_keylog(wd, ("alice", "bob", "carol"))
         bob_keys = offered_keys(cap.file, keylog, s.tls_port, registered_port(s, "bob"))
         carol_keys = offered_keys(cap.file, keylog, s.tls_port, registered_port(s, "carol"))
         assert bob_keys and carol_keys and not bob_keys & carol_keys, (len(bob_keys), len(carol_keys), len(bob_keys & carol_keys))
@@ -312,16 +326,20 @@ def attended_transfer_by_linphone_joins_bob_and_carol_with_audio():
     with Refer-To carol?Replaces=<call 2's dialog>. linphone registers with realm = domain (the harness's
     linphonerc), so the server runs with --realm localhost."""
     need("linphonec")
+    need("tshark")
     wd, s = start_server("serve-xfer-linphone", realm="localhost")
     lp = None
     try:
+        lo, hi = s.rtp_ports
+        cap = h.Capture(wd, f"host 127.0.0.1 and (tcp port {s.tls_port} or udp portrange {lo}-{hi})")
         lp = h.Linphone(wd, {"ca": s.ca}, wd.file("a.wav"), wd.file("linphone.wav"),
                         register={"user": "alice", "password": USERS["alice"], "domain": "localhost",
                                   "proxy_port": s.tls_port, "route": True})
-        bob = phone(wd, s, "bob", "bob.log", ["--play", wd.file("b.wav"), "--record", wd.file("bob.wav"),
-                                              "--duration", "14", "--sip-trace", "--json", "listen", "--auto-answer"])
-        carol = phone(wd, s, "carol", "carol.log", ["--play", wd.file("c.wav"), "--record", wd.file("carol.wav"),
-                                                    "--sip-trace", "--json", "listen", "--auto-answer"])
+        bob = phone(wd, s, "bob", "bob.log", ["--tls-keylog", wd.file("bob.keys"), "--play", wd.file("b.wav"),
+                                              "--record", wd.file("bob.wav"), "--duration", "14", "--sip-trace", "--json", "listen", "--auto-answer"])
+        carol = phone(wd, s, "carol", "carol.log", ["--tls-keylog", wd.file("carol.keys"), "--play", wd.file("c.wav"),
+                                                    "--record", wd.file("carol.wav"), "--sip-trace", "--json", "listen",
+                                                    "--auto-answer"])
         wait_for(lambda: "registered alice" in s.log() and "waiting for a call" in open(wd.file("bob.log")).read()
                  and "waiting for a call" in open(wd.file("carol.log")).read(), 20, "the three registrations")
         clock = Clock()
@@ -359,6 +377,21 @@ def attended_transfer_by_linphone_joins_bob_and_carol_with_audio():
         joined_calls = [c for c in doc["calls"] if [l["side"] for l in c["legs"]] == ["caller", "callee", "transfer-target"]]
         assert len(joined_calls) == 1, doc
         check_legs(joined_calls[0], [("caller", "alice"), ("callee", "bob"), ("transfer-target", "carol")])
+        # The wire: no cleartext SIP; carol was moved onto the first call's relay with other keys than
+        # her own call had (a re-INVITE with fresh keys, decrypted with her TLS key log).
+        time.sleep(0.5)
+        cap.stop()
+        check_wire(cap, s, [])
+        carol_invites = offered_keys_per_invite(cap.file, write_keylog(wd, ("bob", "carol")), s.tls_port,
+                                                registered_port(s, "carol"))
+        assert len(carol_invites) == 2 and all(carol_invites), [len(k) for k in carol_invites]
+        assert not carol_invites[0] & carol_invites[1], "carol's re-INVITE repeats a key of her first INVITE"
+        cm = h.sip_trace_messages(wd.file("carol.log"))
+        moved = [int(mm.group(1)) for m in cm if m["dir"] == "received" and m["start"].startswith("INVITE ")
+                 for line in m["body"] for mm in [re.match(r"^m=audio (\d+) ", line)] if mm]
+        assert len(moved) == 2 and moved[0] != moved[1], moved
+        print(f"  carol: relay port {moved[0]} then {moved[1]}; {len(carol_invites[0])} and {len(carol_invites[1])} "
+              f"a=crypto keys offered, none repeated", flush=True)
         assert s.stop() == 0
     finally:
         if lp:
