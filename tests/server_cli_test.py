@@ -295,6 +295,7 @@ def test_provision(c):
     assert ini["sip"]["media_encryption"] == "srtp" and ini["sip"]["media_encryption_mandatory"] == "1", out
     assert ini["sip"]["root_ca"] == ca
     assert ini["proxy_0"]["reg_proxy"] == "<sip:127.0.0.1:5061;transport=tls>"
+    assert ini["proxy_0"]["reg_route"] == "<sip:127.0.0.1:5061;transport=tls;lr>"  # calls through the server too
     assert ini["proxy_0"]["reg_identity"] == "<sip:alice@localhost>"
     a = ini["auth_info_0"]
     assert a["username"] == "alice" and a["realm"] == "sotto" and a["domain"] == "localhost", dict(a)

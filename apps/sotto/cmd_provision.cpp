@@ -96,9 +96,11 @@ std::string linphone_snippet(const store::UserRecord& u, const Target& t, const 
   out += "# Merge into ~/.config/linphone/linphonerc (or the file given to linphonec -c).\n";
   out += fmt::format("[sip]\nmedia_encryption={}\nmedia_encryption_mandatory={}\n", enc, mandatory);
   if (t.transport == "tls") out += fmt::format("root_ca={}\nverify_server_certs=1\nverify_server_cn=1\n", ca_path);
+  // reg_route: calls (and every other request) go through the server too, as baresip's outbound=; without
+  // it linphone sends an INVITE for sip:bob@DOMAIN straight to DOMAIN (port 5061), not to --server.
   out += fmt::format(
-      "\n[proxy_0]\nreg_proxy=<sip:{};transport={}>\nreg_identity=<sip:{}@{}>\nreg_expires=600\n"
-      "reg_sendregister=1\npublish=0\n",
+      "\n[proxy_0]\nreg_proxy=<sip:{0};transport={1}>\nreg_route=<sip:{0};transport={1};lr>\n"
+      "reg_identity=<sip:{2}@{3}>\nreg_expires=600\nreg_sendregister=1\npublish=0\n",
       t.hostport, t.transport, u.name, cli.domain);
   out += fmt::format("\n[auth_info_0]\nusername={}\n", u.name);
   if (cli.ha1) {

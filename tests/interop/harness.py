@@ -191,7 +191,8 @@ def correlate(reference, recording):
 class Baresip:
     """One baresip 1.0 instance (PEERS.md): TLS on base+1, ctrl_tcp for commands and events."""
 
-    def __init__(self, wd, name, pki, play_wav, mediaenc="srtp-mand", answer="auto", account=None):
+    def __init__(self, wd, name, pki, play_wav, mediaenc="srtp-mand", answer="auto", account=None, modules=(),
+                 sip_trace=False):
         self.wd, self.name = wd, name
         self.dir = wd.file(f"baresip-{name}")
         self.rec = os.path.join(self.dir, "rec")
@@ -208,6 +209,7 @@ class Baresip:
                 s.close()
         self.ctrl = free_port()
         rtp = free_udp_block(30000, 32700, 40)
+        extra_modules = "".join(f"module {m}\n" for m in modules)  # e.g. uuid.so: +sip.instance, GRUU
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write(f"""poll_method epoll
 sip_listen 127.0.0.1:{self.base}
@@ -225,7 +227,7 @@ module aufile.so
 module sndfile.so
 module srtp.so
 module account.so
-module_app menu.so
+{extra_modules}module_app menu.so
 module_app ctrl_tcp.so
 ctrl_tcp_listen 127.0.0.1:{self.ctrl}
 snd_path {self.rec}
@@ -233,7 +235,7 @@ snd_path {self.rec}
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write((account or f"<sip:{name}@127.0.0.1;transport=tls>;answermode={answer};audio_codecs=pcmu;regint=0;"
                                 f"mediaenc={mediaenc}") + "\n")
-        self.proc = wd.spawn(["baresip", "-f", self.dir], f"baresip-{name}.log")
+        self.proc = wd.spawn(["baresip", "-f", self.dir] + (["-s"] if sip_trace else []), f"baresip-{name}.log")
         deadline = time.time() + 10
         while time.time() < deadline:
             try:

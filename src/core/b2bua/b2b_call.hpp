@@ -101,6 +101,7 @@ struct Transfer {
   bool answered = false;            // a target answered (later 2xx from other forks get BYE)
   bool done = false;                // finished, successfully or not
   std::optional<std::size_t> departed;  // T's leg in B2bCall::departed once it left
+  std::uint32_t refer_cseq = 0;         // Event: refer;id=<CSeq of the REFER> after the call's first transfer
   // blind: the target
   std::vector<Fork> forks;
   std::string target_user;           // account name, or trunk:<name>

@@ -144,6 +144,19 @@ void B2bua::emit(B2buaEvent ev) {
 LegRecord B2bua::leg_record(const B2bCall& c, relay::Side side) const {
   LegRecord r;
   r.side = side;
+  const Fork* fork = nullptr;
+  if (side == relay::Side::b && !c.forks.empty()) {
+    // The fork whose media leg A had: the winner, else one whose 183 carried early media (a call
+    // cancelled or failed during early media was still relayed), else the first one tried.
+    std::size_t index = 0;
+    if (c.winner) {
+      index = *c.winner;
+    } else if (auto it = std::find_if(c.forks.begin(), c.forks.end(), [](const Fork& fk) { return fk.early_media; });
+               it != c.forks.end()) {
+      index = static_cast<std::size_t>(it - c.forks.begin());
+    }
+    fork = &c.forks.at(index);
+  }
   if (const auto& joined = c.joined[static_cast<std::size_t>(side)]) {
     r = *joined;  // a transfer target: who it is was noted when it joined
     r.side = side;
@@ -153,15 +166,17 @@ LegRecord B2bua::leg_record(const B2bCall& c, relay::Side side) const {
     r.transport = std::string(sip::transport_name(c.caller_ctx.transport));
     r.flow = c.caller_ctx.flow;
     r.signalling_tls = c.caller_ctx.secure;
-  } else {
-    const Fork& f = c.forks.at(c.winner.value_or(0));
+  } else if (fork) {
+    const Fork& f = *fork;
     r.user = c.callee;
     r.uri = sip::serialize(f.binding.contact);
     r.transport = std::string(sip::transport_name(f.transport));
     r.flow = f.leg.flow.value_or(f.sent_flow);
     r.signalling_tls = f.transport == sip::Transport::tls;
   }
-  const Leg* leg = side == relay::Side::a ? &c.a : c.winner ? &c.forks.at(*c.winner).leg : nullptr;
+  const Leg* leg = side == relay::Side::a                     ? &c.a
+                   : fork && (c.winner || fork->early_media) ? &fork->leg
+                                                             : nullptr;
   if (leg && leg->media) {
     r.media_negotiated = !leg->media->rejected;
     if (leg->media->srtp) r.srtp_suite = leg->media->suite;

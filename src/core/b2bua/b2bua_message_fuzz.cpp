@@ -6,7 +6,12 @@
 //   'T' <n>                              advance virtual time by n * 100 ms, then handle_timeout
 //   'A' <method letter> <body>           the caller's next in-dialog request, built from the last
 //                                        response the B2BUA sent towards the caller's flow (its tags):
-//                                        K ACK, B BYE, I re-INVITE, N INFO, O OPTIONS; C CANCEL
+//                                        K ACK, B BYE, I re-INVITE, N INFO, O OPTIONS; C CANCEL;
+//                                        Y NOTIFY; F REFER with <body> as Refer-To; G the same with
+//                                        Refer-Sub: false; P REFER whose Refer-To has a Replaces naming
+//                                        the caller's first dialog (attended transfer)
+//   'J' <body>                           from flow 3, an INVITE with Replaces naming the caller's first
+//                                        dialog, <body> as its SDP offer (RFC 3891)
 //   'E' <flow digit>                     that flow failed
 // Property: no crash, no hang; outputs always drain; every call's record is emitted at most once.
 #include <cstdint>
@@ -105,6 +110,18 @@ struct Policies final : b2bua::Policies {
   }
 };
 
+// "callid;to-tag=T;from-tag=F" of the dialog a response towards the caller names (its To tag is ours),
+// with `semi` and `eq` as separators ("%3B", "%3D" inside a URI).
+std::string replaces_of(const std::optional<sip::SipMessage>& r, std::string_view semi, std::string_view eq) {
+  if (!r) return "none";
+  auto cid = r->header(sip::hdr::call_id);
+  auto to = r->header(sip::hdr::to);
+  auto from = r->header(sip::hdr::from);
+  if (!cid || !to || !from || !to->tag() || !from->tag()) return "none";
+  return *cid + std::string(semi) + "to-tag" + std::string(eq) + std::string(*to->tag()) + std::string(semi) + "from-tag" +
+         std::string(eq) + std::string(*from->tag());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -120,6 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Timestamp now = Timestamp{} + std::chrono::hours(1);
   std::optional<sip::SipMessage> last_request;
   std::optional<sip::SipMessage> last_to_caller;  // last response towards flow 1 with a To tag
+  std::optional<sip::SipMessage> first_to_caller;  // the first one (a dialog that Replaces can name)
   std::uint32_t caller_cseq = 1;
   std::map<std::uint64_t, int> ended;
 
@@ -134,7 +152,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         any = true;
         if (t->message.is_request() && t->message.method() != sip::MethodId::ack) last_request = t->message;
         if (t->message.is_response() && t->flow == sip::txn::Flow::connection(1)) {
-          if (auto to = t->message.header(sip::hdr::to); to && to->tag()) last_to_caller = t->message;
+          if (auto to = t->message.header(sip::hdr::to); to && to->tag()) {
+            last_to_caller = t->message;
+            if (!first_to_caller) first_to_caller = t->message;
+          }
         }
       }
       if (!any) return;
@@ -191,6 +212,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 'N': m = sip::MethodId::info; break;
         case 'O': m = sip::MethodId::options; break;
         case 'C': m = sip::MethodId::cancel; break;
+        case 'Y': m = sip::MethodId::notify; break;
+        case 'F':
+        case 'G':
+        case 'P': m = sip::MethodId::refer; break;
         default: break;
       }
       sip::Uri target;
@@ -212,7 +237,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::uint32_t n = same_txn && rc ? rc->number : ++caller_cseq;
       req.add(sip::hdr::cseq, sip::CSeq{n, m});
       (void)req.add_raw("Contact", "<sips:alice@127.0.0.1:5071>");
-      if (chunk.size() > 2) {
+      if (m == sip::MethodId::refer) {
+        std::string refer_to(chunk.substr(2));
+        if (chunk[1] == 'P') {
+          const std::string replaces = replaces_of(first_to_caller, "%3B", "%3D");
+          refer_to = "<sips:bob@localhost?Replaces=" + replaces + ">";
+        }
+        if (!refer_to.empty()) (void)req.add_raw("Refer-To", refer_to);
+        if (chunk[1] == 'G') (void)req.add_raw("Refer-Sub", "false");
+      } else if (m == sip::MethodId::notify) {
+        (void)req.add_raw("Event", "refer");
+        (void)req.add_raw("Subscription-State", "active;expires=60");
+        req.add(sip::hdr::content_type, std::string("message/sipfrag;version=2.0"));
+        req.set_body(std::string(chunk.substr(2)));
+      } else if (chunk.size() > 2) {
         req.add(sip::hdr::content_type, std::string(m == sip::MethodId::info ? "application/dtmf-relay" : "application/sdp"));
         req.set_body(std::string(chunk.substr(2)));
       }
@@ -222,6 +260,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       ctx.flow = sip::txn::Flow::connection(1);
       ctx.transport = sip::Transport::tls;
       ctx.secure = true;
+      server.handle_message(now, ctx.flow, ctx, std::move(*parsed));
+    } else if (kind == 'J' && first_to_caller) {
+      // A second phone of the caller's account takes the caller's first dialog over.
+      std::string text =
+          "INVITE sips:bob@localhost SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5074;branch=z9hG4bKfuzzreplaces" +
+          std::to_string(steps) + "\r\nMax-Forwards: 70\r\nFrom: <sips:alice@localhost>;tag=j" + std::to_string(steps) +
+          "\r\nTo: <sips:bob@localhost>\r\nCall-ID: fuzzreplaces" + std::to_string(steps) +
+          "\r\nCSeq: 1 INVITE\r\nContact: <sips:alice@127.0.0.1:5074>\r\nRequire: replaces\r\nReplaces: " +
+          replaces_of(first_to_caller, ";", "=") + "\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(chunk.size() - 1) + "\r\n\r\n" + std::string(chunk.substr(1));
+      auto parsed = sip::parse_message(text);
+      if (!parsed) continue;
+      registrar::RequestContext ctx;
+      ctx.flow = sip::txn::Flow::connection(3);
+      ctx.transport = sip::Transport::tls;
+      ctx.secure = true;
+      ctx.source_ip = "127.0.0.1";
+      ctx.source_port = 5074;
       server.handle_message(now, ctx.flow, ctx, std::move(*parsed));
     } else if (kind == 'E' && chunk.size() >= 2) {
       server.handle_transport_error(now, sip::txn::Flow::connection(static_cast<std::uint64_t>(chunk[1] & 3) + 1));

@@ -132,6 +132,46 @@ TEST(B2buaOffer, EarlyMediaFromTheCalleeReachesTheCallerWithItsOwnKeysAndThe200R
   EXPECT_EQ(anchor.on(relay::Side::a).size(), 1u);
 }
 
+TEST(B2buaOffer, ACallCancelledDuringEarlyMediaRecordsTheCalleeLegsMediaAndStats) {
+  sotto::testing::DeterministicRandom rng{4};
+  testing::FakeLocations locations;
+  testing::FakeAuthenticator auth;
+  testing::FakeAnchor anchor;
+  testing::FakePolicies policies;
+  B2bua server(server_config(), locations, auth, anchor, policies, rng);
+  ua::UserAgent alice(testing::phone("alice", 5071));
+  EarlyMediaCallee callee;
+  testing::Net net;
+  net.attach(server);
+  const int a = net.add_phone("alice", alice);
+  const int b = net.add_script("bob", {ua::LocalBinding{"TLS", "127.0.0.1", 5072}}, std::ref(callee));
+  auth.passwords = {{"alice", "pw-alice"}};
+  policies.users["alice"] = UserPolicy{};
+  policies.users["bob"] = UserPolicy{};
+  registrar::Binding bind;
+  bind.user = "bob";
+  bind.contact = uri("sips:bob@127.0.0.1:6072");
+  bind.flow = net.connect(b, "TLS");
+  locations.bindings["bob"].push_back(bind);
+
+  auto h = alice.call(net.now, uri("sips:bob@localhost"), ua::CallOptions{"127.0.0.1", 41000, "IP4"});
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(net.run_until([&] { return net.count(a, "183") == 1; }));
+  ASSERT_TRUE(alice.hangup(net.now, *h));  // CANCEL during early media: no 200 ever
+  ASSERT_TRUE(net.run_until([&] { return net.server_event(B2buaEvent::Kind::call_ended) != nullptr; }));
+  const CallRecord& rec = net.server_event(B2buaEvent::Kind::call_ended)->record;
+  EXPECT_EQ(rec.result, CallResult::cancelled);
+  EXPECT_EQ(rec.status, 487);
+  ASSERT_EQ(rec.legs.size(), 2u);
+  // The callee leg was relayed (its early media reached the caller): the record says how it was secured.
+  const LegRecord& lb = rec.legs[1];
+  EXPECT_TRUE(lb.media_negotiated);
+  ASSERT_TRUE(lb.srtp_suite.has_value());
+  EXPECT_EQ(lb.user, "bob");
+  EXPECT_EQ(lb.uri, "sips:bob@127.0.0.1:6072");
+  EXPECT_TRUE(rec.legs[0].media_negotiated && rec.legs[0].srtp_suite.has_value());
+}
+
 TEST(B2buaOffer, CalleeAnswering200WithoutSrtpUnderRequireGets503Cause88AndBye) {
   sotto::testing::DeterministicRandom rng{4};
   testing::FakeLocations locations;

@@ -85,7 +85,6 @@ void B2bua::on_reinvite(Timestamp now, TxnId id, Flow, B2bCall& c, relay::Side s
     return;
   }
   SipMessage inv = y.dialog->make_request(sip::MethodId::invite);
-  inv.add(hdr::contact, sip::ContactValue{false, y.local_contact});
   (void)inv.add_raw("Allow", kAllowed);
   inv.add(hdr::content_type, std::string("application/sdp"));
   inv.set_body(sdp::serialize(reoffer->sdp));

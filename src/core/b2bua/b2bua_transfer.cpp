@@ -184,6 +184,7 @@ void B2bua::on_refer(Timestamp now, TxnId id, B2bCall& c, Side side, const SipMe
   const std::size_t xi = c.transfers.size() - 1;
   x.kind = Transfer::Kind::blind;
   x.transferor = side;
+  if (auto cs = req.header(hdr::cseq)) x.refer_cseq = cs->number;
   x.subscription = subscription;
   x.target_user = trunk ? trunk_user(config_.trunks[*trunk]) : target.user;
   sip::Uri to_uri = target;
@@ -355,12 +356,12 @@ void B2bua::notify_transferor(Timestamp now, B2bCall& c, Transfer& x, int status
   Leg& t = x.departed ? c.departed.at(*x.departed) : c.leg(x.transferor);
   if (!t.dialog || t.dialog->state() == dialog::Dialog::State::terminated) return;
   SipMessage n = t.dialog->make_request(sip::MethodId::notify);
-  n.add(hdr::contact, sip::ContactValue{false, t.local_contact});
-  (void)n.add_raw("Event", "refer");
+  // RFC 3515 2.4.6: the id names the REFER; kept off the first one (some phones match a bare "refer").
+  const std::size_t xi = static_cast<std::size_t>(&x - c.transfers.data());
+  (void)n.add_raw("Event", xi == 0 || x.refer_cseq == 0 ? std::string("refer") : "refer;id=" + std::to_string(x.refer_cseq));
   (void)n.add_raw("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
   n.add(hdr::content_type, std::string("message/sipfrag;version=2.0"));
   n.set_body("SIP/2.0 " + std::to_string(status) + " " + std::string(reason) + "\r\n");
-  const std::size_t xi = static_cast<std::size_t>(&x - c.transfers.data());
   (void)start_request(now, n, hop_for(t.flow, dialog_next_hop(t), t.transport),
                       ClientRequest{ClientRequest::Purpose::notify, c.handle, t.side, 0, xi});
 }
@@ -434,7 +435,6 @@ void B2bua::resume_if_held(Timestamp now, B2bCall& c, Side side) {
   auto reoffer = negotiation::make_reoffer(*y.session, caps, y.policy.media, y.signalling);
   if (!reoffer) return;
   SipMessage inv = y.dialog->make_request(sip::MethodId::invite);
-  inv.add(hdr::contact, sip::ContactValue{false, y.local_contact});
   (void)inv.add_raw("Allow", kAllowed);
   inv.add(hdr::content_type, std::string("application/sdp"));
   inv.set_body(sdp::serialize(reoffer->sdp));
@@ -503,12 +503,12 @@ void B2bua::refer_attended(Timestamp now, TxnId id, B2bCall& c, Side side, const
   const std::size_t xi = c.transfers.size() - 1;
   x.kind = Transfer::Kind::attended;
   x.transferor = side;
+  if (auto cs = req.header(hdr::cseq)) x.refer_cseq = cs->number;
   x.subscription = subscription;
   x.other_call = c2->handle;
   x.other_side = r2side;
   notify_transferor(now, c, x, 100, "Trying", false);
   SipMessage inv = r2.dialog->make_request(sip::MethodId::invite);
-  inv.add(hdr::contact, sip::ContactValue{false, r2.local_contact});
   (void)inv.add_raw("Allow", kAllowed);
   inv.add(hdr::content_type, std::string("application/sdp"));
   inv.set_body(sdp::serialize(reoffer->sdp));
@@ -547,13 +547,26 @@ void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, cons
   if (!r2.reinvite_out) return;
   r2.reinvite_out = false;
   if (status >= 300) {
-    // R2 refused: both calls go on as they were.
+    // R2 refused: both calls go on as they were, unless its dialog is gone (12.2.1.2).
     r2.pending.reset();
     transfer_failed(now, *c, x, status, resp.reason());
+    if (status == 481 || status == 408) {
+      finish(now, *c2, CallResult::answered, 200, "re-INVITE for a transfer: other leg answered " + std::to_string(status));
+      send_bye(now, *c2, c2->leg(relay::other(x.other_side)));
+      end_call(now, *c2);
+    }
     return;
   }
   if (r2.dialog) r2.dialog->on_response(resp);
   if (cseq) send_ack(r2, cseq->number);
+  if (x.done || c->phase != B2bCall::Phase::confirmed) {
+    // This call ended while R2 was being moved onto its relay: R2 has nowhere to go.
+    finish(now, *c2, CallResult::answered, 200, "transfer abandoned: the other call ended");
+    send_bye(now, *c2, c2->a);
+    send_bye(now, *c2, c2->b());
+    end_call(now, *c2);
+    return;
+  }
   std::string error;
   std::optional<negotiation::Negotiated> done;
   if (!r2.pending) {

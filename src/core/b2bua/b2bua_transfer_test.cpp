@@ -538,6 +538,116 @@ TEST(B2buaTransfer, InviteWithReplacesTakesTheLegOver) {
   replay_into_relay(w.anchor, 1);
 }
 
+TEST(B2buaTransfer, TargetNoAnswerIsNotifiedAndCancelled) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  w.net.run_for(61s);
+  auto notifies = w.net.received(w.b, "NOTIFY");
+  ASSERT_EQ(notifies.size(), 2u);
+  EXPECT_EQ(testing::sipfrag(notifies[1]), "SIP/2.0 480 Temporarily Unavailable");
+  EXPECT_EQ(w.net.count(w.k, "CANCEL"), 1u);
+  EXPECT_EQ(w.net.count(w.b, "BYE"), 0u);
+  EXPECT_EQ(w.net.server_event(B2buaEvent::Kind::call_ended), nullptr);
+}
+
+TEST(B2buaTransfer, BlindTransferToATrunkNumber) {
+  B2buaConfig cfg = server_config();
+  Trunk t;
+  t.name = "carrier";
+  t.uri = uri("sips:127.0.0.1:5090");
+  t.credentials = auth::DigestCredentials{"acme", "pw-acme"};
+  t.policy.allowed_transports = {sip::Transport::tls};
+  t.numbers = {{"+15550001", "alice"}};
+  t.prefix = "0";
+  cfg.trunks.push_back(t);
+  World w(cfg);
+  ua::UaConfig dc = testing::phone("dave", 5090);
+  dc.aor = uri("sips:dave@carrier.example");
+  ua::UserAgent dave(dc);
+  const int d = w.net.add_phone("carrier", dave);
+  int challenges = 0;
+  // The carrier's edge: the first INVITE gets 407, one with valid credentials for "acme" goes through.
+  w.net.gates[d] = [&](testing::Net& n, int node, Flow flow, const SipMessage& m) {
+    if (m.is_request() && m.method().id() == sip::MethodId::ack) {
+      auto to = m.header(sip::hdr::to);
+      n.gate_consumed = to && to->tag() && *to->tag() == "edgetag";
+      return;
+    }
+    if (!m.is_request() || m.method().id() != sip::MethodId::invite) return;
+    if (const sip::Header* h = m.find(sip::HeaderId::proxy_authorization)) {
+      auto cred = auth::parse_authorization(h->value);
+      if (cred && cred->username == "acme" && auth::verify(*cred, "pw-acme", "INVITE", m.body())) return;
+    }
+    ++challenges;
+    auto r = sip::make_response(m, 407, "Proxy Authentication Required", "edgetag");
+    (void)r->add_raw("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"n" + std::to_string(challenges) +
+                                               "\", qop=\"auth\", algorithm=SHA-256");
+    n.send(node, flow, *r);
+    n.gate_consumed = true;
+  };
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:015550002@localhost>");  // bob's account may dial out
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(d, Kind::incoming_call); }));
+  EXPECT_EQ(challenges, 1);
+  const SipMessage inv = w.net.received(d, "INVITE").back();
+  EXPECT_EQ(inv.request_uri().user, "15550002");  // prefix stripped
+  EXPECT_EQ(inv.header(sip::hdr::from)->uri.user, "+15550001");  // alice (who stays) by her number
+  ASSERT_TRUE(dave.answer(w.net.now, w.net.find(d, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated) && w.net.has_state(d, CallState::established); }));
+  EXPECT_EQ(testing::sipfrag(w.net.received(w.b, "NOTIFY").back()), "SIP/2.0 200 OK");
+  EXPECT_TRUE(w.anchor.on(Side::b).back().media.new_peer);
+  EXPECT_EQ(w.anchor.on(Side::b).back().media.remote_rtp_port, 5090 + 30000);
+  ASSERT_TRUE(w.alice.hangup(w.net.now, w.call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(d, CallState::terminated); }));
+  const CallRecord& rec = w.net.server_event(B2buaEvent::Kind::call_ended)->record;
+  ASSERT_EQ(rec.legs.size(), 3u);
+  EXPECT_EQ(rec.legs[2].user, "trunk:carrier");
+  EXPECT_TRUE(rec.legs[2].transfer_target);
+  replay_into_relay(w.anchor, 1);
+}
+
+TEST(B2buaTransfer, TheStayingPartyHangsUpMidTransfer) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>");
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  w.net.run_for(300ms);  // carol rings (180 sent)
+  ASSERT_TRUE(w.alice.hangup(w.net.now, w.call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated) && w.net.count(w.k, "CANCEL") == 1; }));
+  const B2buaEvent* ended = w.net.server_event(B2buaEvent::Kind::call_ended);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->record.legs.size(), 2u);  // carol never joined
+  EXPECT_EQ(ended->record.reason, "BYE from caller");
+  EXPECT_TRUE(w.net.find_state(w.k, CallState::terminated) || w.net.find_state(w.k, CallState::failed));
+}
+
+TEST(B2buaTransfer, ASecondTransferAfterAFailedOneCarriesTheReferId) {
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  w.establish();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 100);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  ASSERT_TRUE(w.carol.reject(w.net.now, w.net.find(w.k, Kind::incoming_call)->call, 603));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.count(w.b, "NOTIFY") == 2; }));
+  EXPECT_EQ(testing::sipfrag(w.net.received(w.b, "NOTIFY")[1]), "SIP/2.0 603 Decline");
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost>", 110);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.find(w.k, Kind::incoming_call, 1) != nullptr; }));
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call, 1)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has_state(w.b, CallState::terminated); }));
+  auto n = w.net.received(w.b, "NOTIFY");
+  ASSERT_EQ(n.size(), 4u);
+  EXPECT_EQ(n[0].find("Event")->value, "refer");
+  const std::string id = "refer;id=" + std::to_string(w.net.received(w.net.server(), "REFER").back().header(sip::hdr::cseq)->number);
+  EXPECT_EQ(n[2].find("Event")->value, id);
+  EXPECT_EQ(n[3].find("Event")->value, id);
+  EXPECT_EQ(testing::sipfrag(n[3]), "SIP/2.0 200 OK");
+}
+
 TEST(B2buaTransfer, ParseReplaces) {
   auto r = parse_replaces("abc@host ;to-tag=1; from-tag=2;early-only;x=y");
   ASSERT_TRUE(r);

@@ -431,7 +431,6 @@ inline SipMessage phone_request(const ua::UserAgent& phone, ua::CallHandle call,
   req.add(sip::hdr::cseq, sip::CSeq{(cseq ? cseq->number : 1) + bump, method});
   req.push_front(sip::hdr::via, ua::make_via(phone.config().bindings.front(), "z9hG4bKtest" + std::to_string(++branch)));
   if (!req.find(sip::HeaderId::max_forwards)) req.add(sip::hdr::max_forwards, std::uint8_t{70});
-  req.add(sip::hdr::contact, sip::ContactValue{false, c->local_contact});
   return req;
 }
 
