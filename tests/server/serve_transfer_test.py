@@ -38,9 +38,12 @@ linphone-cli 5.1.65 (linphonec)
   <id2>` ("Performing attended transfer of call 1 to call 2"): REFER in call 1's dialog with `Refer-To:
   <sip:carol@DOMAIN?Replaces=CALLID%3bfrom-tag%3dX%3bto-tag%3dY>` (call 2's remote party without its port,
   from-tag = linphone's tag in call 2, to-tag = the other side's) and `Referred-By: <linphone's identity>`.
-- It answers the NOTIFYs 200 and follows the sipfrag (transfer state OutgoingProgress, then Connected or
-  Error); it does not hang up either call by itself after a failure: call 1 went away only when the peer sent
-  BYE. `quit` is needed to stop it (PEERS.md).
+- It answers the NOTIFYs 200 and follows the sipfrag (transfer state OutgoingInit, OutgoingProgress on
+  `100 Trying`, then Connected on `200 OK` or Error on a >= 300 status). On Connected it sends BYE for call 1
+  itself (through sotto serve it crosses the server's own BYE; both get 200); after a failure (baresip's
+  `500 Call Error`) it keeps both calls until the other side ends them. It does not pause a call by
+  itself before transferring. Registered through the server it sends REFER and BYE to the server's Contact
+  and is reached at its GRUU. `quit` is needed to stop it (PEERS.md).
 
 The server (docs/B2BUA.md) terminates the transfer itself: it answers the REFER 202, sends NOTIFY 100 and the
 final status, calls the target on a new leg with new SRTP keys, and ends the transferor's leg with BYE once
