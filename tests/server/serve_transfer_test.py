@@ -41,9 +41,9 @@ linphone-cli 5.1.65 (linphonec)
 - It answers the NOTIFYs 200 and follows the sipfrag (transfer state OutgoingInit, OutgoingProgress on
   `100 Trying`, then Connected on `200 OK` or Error on a >= 300 status). On Connected it sends BYE for call 1
   itself (through sotto serve it crosses the server's own BYE; both get 200); after a failure (baresip's
-  `500 Call Error`) it keeps both calls until the other side ends them. It does not pause a call by
-  itself before transferring. Registered through the server it sends REFER and BYE to the server's Contact
-  and is reached at its GRUU. `quit` is needed to stop it (PEERS.md).
+  `500 Call Error`) it keeps both calls until the other side ends them. (Call 1 was already paused here;
+  its blind `transfer <id> <uri>` was not tried through the server.) Registered through the server it
+  sends REFER and BYE to the server's Contact and is reached at its GRUU. `quit` is needed to stop it (PEERS.md).
 
 The server (docs/B2BUA.md) terminates the transfer itself: it answers the REFER 202, sends NOTIFY 100 and the
 final status, calls the target on a new leg with new SRTP keys, and ends the transferor's leg with BYE once
