@@ -1,6 +1,7 @@
 // MediaRelay on loopback in real time: two UDP sockets act as phones, each with its own SRTP contexts
 // (core/relay/testing_relay.hpp); packets must flow both ways through the relay, re-encrypted for the
-// other leg; a stranger's forged packets are dropped and counted; dead media is reported; the port
+// other leg; a stranger's forged packets are dropped and counted; a transfer moves a side to its new peer;
+// dead media is reported; the port
 // range is honoured.
 #include <gtest/gtest.h>
 
@@ -212,6 +213,58 @@ TEST(MediaRelay, LatchesToWhereAuthenticatedMediaComesFromOverIpv6) {
   const std::size_t n3 = real_port.receive(asio::buffer(buf));
   ASSERT_TRUE(alice.receive(buf.data(), n3, false));
   EXPECT_EQ(alice.refused + bob.refused, 0u);
+}
+
+TEST(MediaRelay, ATransferMovesASideToTheNewPeerOverRealSockets) {
+  // Side b was Bob; the B2BUA transfers it to Carol (new_peer, new keys): Alice hears Carol, Carol hears
+  // Alice under her own key, Bob gets nothing more, side b's counters start again.
+  asio::io_context io;
+  io::SystemClock clock;
+  srtp::KeyRegistry registry;
+  auto anchor = MediaRelay::create(io, clock, quiet(registry)).value();
+  const relay::RelayId id = anchor->open(clock.now()).value();
+  const relay::AnchorAddress at_a = anchor->local(id, Side::a), at_b = anchor->local(id, Side::b);
+  Endpoint alice_rtp(io), bob_rtp(io), carol_rtp(io);
+  Phone alice(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, alice_rtp.port()), 0xA11CE, 1000, &registry);
+  Phone bob(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, bob_rtp.port()), 0xB0B, 100, &registry);
+  alice.rtcp_mux = bob.rtcp_mux = true;
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::a, alice.leg_media()));
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::b, bob.leg_media()));
+  for (int i = 0; i < 20; ++i) {
+    alice_rtp.send(alice.rtp(), at_a.rtp_port);
+    bob_rtp.send(bob.rtp(), at_b.rtp_port);
+  }
+  ASSERT_TRUE(run_until(io, [&] { return bob_rtp.got.size() >= 20 && alice_rtp.got.size() >= 20; }));
+  EXPECT_EQ(anchor->stats(id, Side::b).packets_in, 20u);
+
+  Phone carol(srtp::SuiteId::AEAD_AES_128_GCM, relay::testing::ep(1, carol_rtp.port()), 0xCA201, 5000, &registry);
+  carol.rtcp_mux = true;
+  relay::LegMedia cm = carol.leg_media();
+  cm.new_peer = true;
+  ASSERT_TRUE(anchor->set_leg(clock.now(), id, Side::b, cm));
+  EXPECT_EQ(anchor->stats(id, Side::b).packets_in, 0u);
+  EXPECT_FALSE(anchor->stats(id, Side::b).latched);
+  const std::size_t bob_had = bob_rtp.got.size(), alice_had = alice_rtp.got.size();
+  bob_rtp.send(bob.rtp(), at_b.rtp_port);  // Bob's old key no longer opens side b
+  for (int i = 0; i < 20; ++i) {
+    alice_rtp.send(alice.rtp(), at_a.rtp_port);
+    carol_rtp.send(carol.rtp(), at_b.rtp_port);
+  }
+  ASSERT_TRUE(run_until(io, [&] { return carol_rtp.got.size() >= 20 && alice_rtp.got.size() >= alice_had + 20; }))
+      << "carol got " << carol_rtp.got.size() << ", alice got " << alice_rtp.got.size() - alice_had;
+  for (const auto& w : carol_rtp.got) EXPECT_TRUE(carol.receive(w.data(), w.size(), false)) << "under Carol's key";
+  for (std::size_t i = alice_had; i < alice_rtp.got.size(); ++i) {
+    const auto& w = alice_rtp.got[i];
+    EXPECT_EQ(rtp::load_be32(&w[8]), 0xCA201u);
+    EXPECT_TRUE(alice.receive(w.data(), w.size(), false));
+  }
+  EXPECT_EQ(bob_rtp.got.size(), bob_had);
+  const relay::LegStats b = anchor->stats(id, Side::b);
+  EXPECT_EQ(b.packets_in, 20u);
+  EXPECT_EQ(b.packets_out, 20u);
+  EXPECT_EQ(b.auth_failures, 1u);  // Bob's late packet
+  EXPECT_TRUE(b.latched);
+  EXPECT_EQ(alice.refused + carol.refused, 0u);
 }
 
 TEST(MediaRelay, ReportsDeadMedia) {

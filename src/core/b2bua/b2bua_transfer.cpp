@@ -428,8 +428,10 @@ void B2bua::complete_transfer(Timestamp now, B2bCall& c, Transfer& x, Leg leg, L
 void B2bua::resume_if_held(Timestamp now, B2bCall& c, Side side) {
   Leg& y = c.leg(side);
   if (!y.media || !y.session || !y.dialog || busy_with_reinvite(y) || y.media->rejected) return;
-  if (y.media->stream.direction == sdp::Direction::sendrecv) return;
-  // T held R before transferring: R gets sendrecv back, its keys kept (RFC 4568 7.1.4).
+  // sendonly/inactive from the anchor's side: T held R before transferring, so R gets sendrecv back, its
+  // keys kept (RFC 4568 7.1.4). recvonly: R holds the call itself; that is R's to undo.
+  const sdp::Direction d = y.media->stream.direction;
+  if (d != sdp::Direction::sendonly && d != sdp::Direction::inactive) return;
   auto caps = offer_caps(anchor_->local(*c.relay, side), y.session_id, &y.session->local_sdp, config_.late_offer_codecs,
                          sdp::Direction::sendrecv);
   auto reoffer = negotiation::make_reoffer(*y.session, caps, y.policy.media, y.signalling);

@@ -10,7 +10,7 @@
 #include "core/b2bua/media.hpp"
 #include "core/b2bua/replaces.hpp"
 #include "core/negotiation/offerer.hpp"
-#include "core/b2bua/testing_b2bua.hpp"
+#include "core/b2bua/testing_transfer.hpp"
 #include "core/negotiation/negotiated_session.hpp"
 #include "core/relay/relay.hpp"
 #include "core/transaction/invite_client_transaction.hpp"
