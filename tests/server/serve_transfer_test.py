@@ -41,9 +41,12 @@ linphone-cli 5.1.65 (linphonec)
 - It answers the NOTIFYs 200 and follows the sipfrag (transfer state OutgoingInit, OutgoingProgress on
   `100 Trying`, then Connected on `200 OK` or Error on a >= 300 status). On Connected it sends BYE for call 1
   itself (through sotto serve it crosses the server's own BYE; both get 200); after a failure (baresip's
-  `500 Call Error`) it keeps both calls until the other side ends them. (Call 1 was already paused here;
-  its blind `transfer <id> <uri>` was not tried through the server.) Registered through the server it
-  sends REFER and BYE to the server's Contact and is reached at its GRUU. `quit` is needed to stop it (PEERS.md).
+  `500 Call Error`) it keeps both calls until the other side ends them. Registered through the server it
+  sends REFER and BYE to the server's Contact and is reached at its GRUU.
+- Its blind `transfer 1 sip:carol@localhost` (one run through sotto serve, not a scenario here): no hold
+  first (REFER right after the ACK), `Refer-To: sip:carol@localhost` (addr-spec), `Referred-By:
+  <sip:alice@localhost>;tag=...`, NOTIFY 100 then 200 answered `200 Ok`, then its own BYE crossing the
+  server's; the record had three legs and no authentication failure. `quit` is needed to stop it (PEERS.md).
 
 The server (docs/B2BUA.md) terminates the transfer itself: it answers the REFER 202, sends NOTIFY 100 and the
 final status, calls the target on a new leg with new SRTP keys, and ends the transferor's leg with BYE once
