@@ -146,6 +146,13 @@ void add_phone_command(CLI::App& app, Commands& cmds) {
   sub->add_option("--tls-keylog", cli.o.keylog_file, "Write TLS keys here (NSS key log format): decrypts the session");
   sub->add_option("--hold-at", cli.o.hold_at_s, "Put the call on hold (re-INVITE, a=sendonly) this many seconds after the answer");
   sub->add_option("--resume-at", cli.o.resume_at_s, "Resume (re-INVITE, a=sendrecv) this many seconds after the answer");
+  sub->add_option("--transfer-to", cli.o.transfer_to,
+                  "Blind transfer: REFER the peer to this URI (e.g. sips:carol@example.com) after --transfer-at; "
+                  "hang up when the transfer succeeds, keep the call when it fails");
+  sub->add_option("--transfer-at", cli.o.transfer_at_s, "Seconds after the answer to send the transfer's REFER")
+      ->capture_default_str();
+  sub->add_option("--transfer-timeout", cli.o.transfer_timeout_s,
+                  "Seconds to wait for the transfer's final NOTIFY before reporting it failed")->capture_default_str();
   sub->add_option("--rtp-initial-seq", cli.o.rtp_initial_seq, "First RTP sequence number (tests: cross the ROC wrap early)");
   // Listeners under attack (docs/PHONE.md).
   sub->add_option("--max-connections", cli.o.max_connections,

@@ -44,6 +44,11 @@ std::string CallReport::text() const {
   line("peer", peer);
   line("error", failed ? "" : error);
   line("warning", failed && said.find(warning) != std::string::npos ? "" : warning);
+  if (!transfer_result.empty()) {
+    line("transfer", fmt::format("{} to {}{}", transfer_result, transfer_target,
+                                 transfer_status ? fmt::format(" ({} {})", transfer_status, transfer_reason)
+                                                 : transfer_reason.empty() ? "" : " (" + transfer_reason + ")"));
+  }
   line("setup", setup_ms > 0 ? fmt::format("{:.1f} ms", setup_ms) : "");
   line("duration", duration_s > 0 ? fmt::format("{:.1f} s", duration_s) : "");
   line("transport", transport);
@@ -78,6 +83,13 @@ std::string CallReport::json() const {
       {"registration", registration}, {"keepalive_pings", keepalive_pings}, {"keepalive_pongs", keepalive_pongs},
   };
   j["rtt_ms"] = rtt_ms ? nlohmann::json(*rtt_ms) : nlohmann::json(nullptr);
+  // null unless --transfer-to asked for one (docs/PHONE.md).
+  j["transfer"] = transfer_result.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json{{"target", transfer_target},
+                                                           {"result", transfer_result},
+                                                           {"status", transfer_status},
+                                                           {"reason_phrase", transfer_reason},
+                                                           {"progress", transfer_progress}};
   return j.dump();
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sotto::phone {
 
@@ -36,6 +37,13 @@ struct CallReport {
   std::uint64_t srtp_auth_failures = 0, srtp_replays = 0;
   std::string dtmf_received;           // digits the peer sent by SIP INFO
   std::uint64_t keepalive_pings = 0, keepalive_pongs = 0;  // RFC 5626 CRLF keep-alives on the registrar flow
+  // --transfer-to: what became of the blind transfer. transfer_result "" (none asked), "transferred" (a 2xx
+  // NOTIFY: the target answered), "failed" (REFER refused, >= 300 NOTIFY, no final NOTIFY in time) or
+  // "pending" (the call ended before the outcome); the last status and every progress line.
+  std::string transfer_target, transfer_result;
+  int transfer_status = 0;
+  std::string transfer_reason;
+  std::vector<std::string> transfer_progress;  // "202 Accepted", "100 Trying", "200 OK"
   std::string registration;            // "200 OK, expires 600 s over TLS to 127.0.0.1:5061 (TLSv1.3)" / "failed: ..."
 
   bool ok() const noexcept { return result == "completed" || result == "registered"; }

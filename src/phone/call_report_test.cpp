@@ -51,5 +51,24 @@ TEST(CallReport, PlainRtpAndNoTlsAreNull) {
   EXPECT_NE(r.text().find("RTP, unencrypted"), std::string::npos);
 }
 
+TEST(CallReport, TransferIsNullUnlessOneWasSent) {
+  CallReport r;
+  EXPECT_TRUE(nlohmann::json::parse(r.json())["transfer"].is_null());
+  EXPECT_EQ(r.text().find("transfer"), std::string::npos);
+  r.result = "completed";
+  r.transfer_target = "sips:carol@localhost";
+  r.transfer_result = "transferred";
+  r.transfer_status = 200;
+  r.transfer_reason = "OK";
+  r.transfer_progress = {"202 Accepted", "100 Trying", "200 OK"};
+  const auto j = nlohmann::json::parse(r.json())["transfer"];
+  EXPECT_EQ(j["target"], "sips:carol@localhost");
+  EXPECT_EQ(j["result"], "transferred");
+  EXPECT_EQ(j["status"], 200);
+  EXPECT_EQ(j["reason_phrase"], "OK");
+  EXPECT_EQ(j["progress"], nlohmann::json::array({"202 Accepted", "100 Trying", "200 OK"}));
+  EXPECT_NE(r.text().find("transfer       transferred to sips:carol@localhost (200 OK)"), std::string::npos) << r.text();
+}
+
 }  // namespace
 }  // namespace sotto::phone

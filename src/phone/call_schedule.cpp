@@ -6,7 +6,7 @@ static_assert(static_cast<std::size_t>(CallTimer::linger) + 1 == kCallTimerCount
 
 std::string_view name(CallTimer t) {
   static constexpr std::array<std::string_view, kCallTimerCount> names{
-      "sip", "registration", "setup", "answer", "hold", "resume", "duration", "bye_wait", "linger"};
+      "sip", "registration", "setup", "answer", "hold", "resume", "transfer", "duration", "bye_wait", "linger"};
   return names[static_cast<std::size_t>(t)];
 }
 

@@ -25,11 +25,12 @@ enum class CallTimer : std::size_t {
   answer,        // --answer-after: answer a ringing incoming call
   hold,          // --hold-at: re-INVITE a=sendonly
   resume,        // --resume-at: re-INVITE a=sendrecv
+  transfer,      // --transfer-at: REFER the peer to --transfer-to (blind transfer)
   duration,      // --duration: hang up (call mode) or stop (register mode)
   bye_wait,      // our BYE was sent: end the call after 5 s even without its response
   linger,        // the last messages leave, then the io_context stops
 };
-inline constexpr std::size_t kCallTimerCount = 9;
+inline constexpr std::size_t kCallTimerCount = 10;
 
 std::string_view name(CallTimer t);
 

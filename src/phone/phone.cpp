@@ -350,7 +350,8 @@ void Phone::drive_registration() {
 void Phone::finish() {
   if (finishing_) return;
   finishing_ = true;
-  for (CallTimer k : {CallTimer::duration, CallTimer::bye_wait, CallTimer::hold, CallTimer::resume, CallTimer::setup, CallTimer::answer}) {
+  for (CallTimer k : {CallTimer::duration, CallTimer::bye_wait, CallTimer::hold, CallTimer::resume, CallTimer::transfer,
+                      CallTimer::setup, CallTimer::answer}) {
     cancel(k);
   }
   std::error_code ec;
@@ -426,6 +427,19 @@ void Phone::fire(CallTimer kind, io::Timestamp now) {
       const bool on = kind == CallTimer::hold;
       progress_(on ? "putting the call on hold (re-INVITE a=sendonly)" : "resuming (re-INVITE a=sendrecv)");
       if (Status held = ua_->hold(now, call_, on); !held) progress_("re-INVITE not sent: " + held.error().message());
+      pump();
+      return;
+    }
+    case CallTimer::transfer: {
+      if (call_over_ || !opts_.transfer_to) return;
+      progress_(fmt::format("transferring the call to {} (REFER)", opts_.raw.transfer_to));
+      report_.transfer_result = "pending";
+      const ua::TransferOptions t{std::chrono::duration_cast<Duration>(millis(opts_.raw.transfer_timeout_s))};
+      if (Status st = ua_->transfer(now, call_, *opts_.transfer_to, t); !st) {
+        report_.transfer_result = "failed";
+        report_.transfer_reason = st.error().message();
+        progress_("transfer not sent: " + st.error().message());
+      }
       pump();
       return;
     }

@@ -81,6 +81,7 @@ class Phone {
   void on_call_event(const ua::UaEvent& ev);
   void start_media(const negotiation::SecureMedia& m);
   void update_media(const negotiation::SecureMedia& m);
+  void on_transfer_event(const ua::UaEvent& ev);
   void hang_up(std::string why);
   void call_done(std::string error = {});
   void fill_report_from(Flow flow);

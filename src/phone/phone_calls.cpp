@@ -131,6 +131,9 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
         update_media(*ev.media);
       }
       break;
+    case K::transfer_progress:
+    case K::transfer_succeeded:
+    case K::transfer_failed: on_transfer_event(ev); break;
     case K::reinvite_failed: progress_(fmt::format("re-INVITE refused: {} {}; the call goes on", ev.status, ev.reason)); break;
     case K::info_received:
       if (ev.dtmf) {
@@ -140,6 +143,32 @@ void Phone::on_call_event(const ua::UaEvent& ev) {
       break;
     default: break;
   }
+}
+
+// Our blind transfer (--transfer-to): progress lines as the REFER's 2xx and the NOTIFYs come, then hang up
+// on success; a failed transfer leaves the call as it was.
+void Phone::on_transfer_event(const ua::UaEvent& ev) {
+  using K = ua::UaEvent::Kind;
+  const std::string status = ev.status ? fmt::format("{} {}", ev.status, ev.reason) : ev.reason;
+  if (ev.status) {
+    report_.transfer_status = ev.status;
+    report_.transfer_reason = ev.reason;
+    report_.transfer_progress.push_back(status);
+  } else {
+    report_.transfer_reason = ev.reason;
+  }
+  if (ev.kind == K::transfer_progress) {
+    progress_("transfer: " + status);
+    return;
+  }
+  if (ev.kind == K::transfer_failed) {
+    report_.transfer_result = "failed";
+    progress_(fmt::format("transfer failed: {}{}", status, call_over_ ? "" : "; the call goes on"));
+    return;
+  }
+  report_.transfer_result = "transferred";
+  progress_("transfer: " + status);
+  hang_up("transferred");
 }
 
 void Phone::start_media(const negotiation::SecureMedia& m) {
@@ -168,6 +197,10 @@ void Phone::start_media(const negotiation::SecureMedia& m) {
   if (!opts_.raw.dtmf.empty()) (void)media_->send_digits(opts_.raw.dtmf);
   if (opts_.raw.hold_at_s > 0) arm(CallTimer::hold, answered_ + millis(opts_.raw.hold_at_s));
   if (opts_.raw.resume_at_s > 0) arm(CallTimer::resume, answered_ + millis(opts_.raw.resume_at_s));
+  if (opts_.transfer_to) {
+    report_.transfer_target = opts_.raw.transfer_to;
+    arm(CallTimer::transfer, answered_ + millis(opts_.raw.transfer_at_s));
+  }
   if (opts_.raw.duration_s > 0) {
     duration_stops_phone_ = false;
     cancel(CallTimer::bye_wait);  // one slot with the BYE wait, as before: the later arm replaces
@@ -193,7 +226,7 @@ void Phone::update_media(const negotiation::SecureMedia& m) {
 
 void Phone::hang_up(std::string why) {
   if (call_over_) return;
-  const bool ours = why == "--duration" || why == "interrupted";
+  const bool ours = why == "--duration" || why == "interrupted" || why == "transferred";
   // Our own reasons are progress; any other reason is the call's failure, said once at the end.
   progress_(ours ? fmt::format("hanging up ({})", why) : std::string("hanging up"));
   if (!ours && report_.error.empty()) report_.error = why;
@@ -239,7 +272,7 @@ void Phone::wait_for_next_call(const std::string& why) {
   progress_(fmt::format("call from {} not answered ({}); still waiting for a call", report_.peer.empty() ? "?" : report_.peer,
                         failed.failure()));
   set_in_use(call_flow_, false);
-  for (CallTimer k : {CallTimer::answer, CallTimer::setup, CallTimer::duration, CallTimer::bye_wait}) cancel(k);
+  for (CallTimer k : {CallTimer::answer, CallTimer::setup, CallTimer::duration, CallTimer::bye_wait, CallTimer::transfer}) cancel(k);
   // A fresh report for the next call; what the registration said stays.
   CallReport next;
   next.registration = report_.registration;

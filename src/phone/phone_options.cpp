@@ -196,6 +196,19 @@ Result<CheckedPhoneOptions> check(const PhoneOptions& o) {
     return fail(Errc::invalid_argument, "--resume-at must come after --hold-at");
   }
   if (o.timeout_s <= 0) return fail(Errc::invalid_argument, "--timeout: must be > 0 seconds");
+  if (!o.transfer_to.empty()) {
+    if (o.mode == PhoneMode::register_) return fail(Errc::invalid_argument, "--transfer-to: only with `call` or `listen`");
+    auto u = sip::parse_uri(o.transfer_to);
+    if (!u) return fail(Errc::invalid_argument, "--transfer-to: '" + o.transfer_to + "': " + u.error().context);
+    c.transfer_to = *u;
+  }
+  if (o.transfer_at_s < 0) return fail(Errc::invalid_argument, "--transfer-at: must be >= 0 seconds");
+  if (!(o.transfer_timeout_s > 0) || o.transfer_timeout_s > 3600) {
+    return fail(Errc::invalid_argument, "--transfer-timeout: a number of seconds > 0 and at most 3600");
+  }
+  if (o.duration_s > 0 && c.transfer_to && o.transfer_at_s >= o.duration_s) {
+    return fail(Errc::invalid_argument, "--transfer-at must come before --duration ends the call");
+  }
   if (o.max_connections < 1) return fail(Errc::invalid_argument, "--max-connections: must be at least 1");
   for (auto [flag, v, zero_ok] : {std::tuple{"--tls-handshake-timeout", o.tls_handshake_timeout_s, false},
                                   std::tuple{"--first-message-timeout", o.first_message_timeout_s, false},

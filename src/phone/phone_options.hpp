@@ -57,6 +57,9 @@ struct PhoneOptions {
   bool sip_trace = false;                  // --sip-trace: print every SIP message sent and received
   double hold_at_s = 0;                    // --hold-at: re-INVITE a=sendonly this long after the answer
   double resume_at_s = 0;                  // --resume-at: re-INVITE a=sendrecv
+  std::string transfer_to;                 // --transfer-to URI: blind transfer (REFER) of the call there
+  double transfer_at_s = 1;                // --transfer-at: this long after the answer
+  double transfer_timeout_s = 32;          // --transfer-timeout: no final NOTIFY by then: failed, the call stays
   std::optional<std::uint16_t> rtp_initial_seq;  // --rtp-initial-seq (tests: reach ROC > 0 quickly)
   // Listeners under attack (docs/PHONE.md): TCP/TLS connection limits and deadlines.
   std::size_t max_connections = 1024;            // --max-connections: at the cap the idlest unused one goes
@@ -74,6 +77,7 @@ struct CheckedPhoneOptions {
   std::optional<sip::Uri> account;
   std::optional<sip::Uri> registrar;       // set when we register
   std::optional<sip::Uri> proxy;
+  std::optional<sip::Uri> transfer_to;     // --transfer-to, parsed
   locate::TransportMode transport = locate::TransportMode::dns;
   negotiation::MediaSecurityPolicy media;
   std::vector<std::string> codecs{"PCMU", "PCMA"};  // upper case, preference order

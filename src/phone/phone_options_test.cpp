@@ -271,5 +271,37 @@ TEST(PhoneOptions, ConnectionLimitFlagsAreChecked) {
   EXPECT_EQ(error_of(o), "--max-connections: must be at least 1");
 }
 
+TEST(PhoneOptions, TransferFlags) {
+  PhoneOptions o = base();
+  o.transfer_to = "sips:carol@localhost";
+  o.transfer_at_s = 2;
+  auto c = check(o);
+  ASSERT_TRUE(c) << c.error().message();
+  ASSERT_TRUE(c->transfer_to);
+  EXPECT_EQ(c->transfer_to->user, "carol");
+  EXPECT_FALSE(check(base())->transfer_to);
+  o.mode = PhoneMode::listen;
+  EXPECT_EQ(error_of(o), "");  // the callee transfers too
+  o.transfer_to = "carol";
+  EXPECT_NE(error_of(o).find("--transfer-to: 'carol': "), std::string::npos) << error_of(o);
+  o = base();
+  o.transfer_to = "sips:carol@localhost";
+  o.transfer_at_s = -1;
+  EXPECT_EQ(error_of(o), "--transfer-at: must be >= 0 seconds");
+  o.transfer_at_s = 5;
+  o.duration_s = 4;
+  EXPECT_EQ(error_of(o), "--transfer-at must come before --duration ends the call");
+  o.duration_s = 0;
+  o.transfer_timeout_s = 0;
+  EXPECT_EQ(error_of(o), "--transfer-timeout: a number of seconds > 0 and at most 3600");
+  o = base();
+  o.mode = PhoneMode::register_;
+  o.account = "sips:alice@localhost";
+  o.password = "pw";
+  EXPECT_EQ(error_of(o), "");
+  o.transfer_to = "sips:carol@localhost";
+  EXPECT_EQ(error_of(o), "--transfer-to: only with `call` or `listen`");
+}
+
 }  // namespace
 }  // namespace sotto::phone

@@ -137,6 +137,10 @@ Status MediaRelay::set_leg(Timestamp now, relay::RelayId relay, relay::Side side
   return it->second->core.set_leg(now, side, media);
 }
 
+void MediaRelay::expect_new_peer(Timestamp until, relay::RelayId relay, relay::Side side) {
+  if (auto it = relays_.find(relay); it != relays_.end()) it->second->core.expect_new_peer(until, side);
+}
+
 relay::LegStats MediaRelay::stats(relay::RelayId relay, relay::Side side) const {
   auto it = relays_.find(relay);
   return it == relays_.end() ? relay::LegStats{} : it->second->core.stats(side);

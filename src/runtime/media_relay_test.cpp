@@ -262,7 +262,10 @@ TEST(MediaRelay, ATransferMovesASideToTheNewPeerOverRealSockets) {
   const relay::LegStats b = anchor->stats(id, Side::b);
   EXPECT_EQ(b.packets_in, 20u);
   EXPECT_EQ(b.packets_out, 20u);
-  EXPECT_EQ(b.auth_failures, 1u);  // Bob's late packet
+  // Bob's late packet (sent before our BYE reached him): a transfer's straggler, dropped but not an
+  // authentication failure (docs/RELAY.md "Around a transfer").
+  EXPECT_EQ(b.auth_failures, 0u);
+  EXPECT_EQ(b.dropped, 1u);
   EXPECT_TRUE(b.latched);
   EXPECT_EQ(alice.refused + carol.refused, 0u);
 }

@@ -329,8 +329,8 @@ class Linphone:
     listener never accepts: everything reaches it down the connections it opens."""
 
     def __init__(self, wd, pki, play_wav, record_wav, register=None):
-        """register: optional dict(user, password, domain, proxy_port) to REGISTER over TLS at
-        sip:127.0.0.1:proxy_port and answer calls automatically."""
+        """register: optional dict(user, password, domain, proxy_port[, route]) to REGISTER over TLS at
+        sip:127.0.0.1:proxy_port and answer calls automatically; route=True also sends its calls there."""
         self.wd = wd
         self.socket_path = f"/tmp/linphonec-{os.getuid()}"
         if os.path.exists(self.socket_path):
@@ -361,11 +361,14 @@ echocancellation=0
 """)
             if register:
                 r = register
+                # Without reg_route linphone sends an INVITE to the Request-URI's host (sip:bob@localhost goes
+                # to localhost:5060); with it every request of the account goes through the proxy.
+                route = f"reg_route=<sip:127.0.0.1:{r['proxy_port']};transport=tls;lr>\n" if r.get("route") else ""
                 f.write(f"""
 [proxy_0]
 reg_proxy=<sip:127.0.0.1:{r['proxy_port']};transport=tls>
 reg_identity=<sip:{r['user']}@{r['domain']}>
-reg_expires=600
+{route}reg_expires=600
 reg_sendregister=1
 publish=0
 

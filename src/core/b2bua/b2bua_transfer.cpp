@@ -38,6 +38,10 @@ Extra retry_later(const std::string& text, int seconds) {
   return e;
 }
 
+// How long a transfer target's early media is expected on T's relay side (relay::MediaAnchor::
+// expect_new_peer): longer than an INVITE transaction (64*T1) with ringing.
+constexpr std::chrono::seconds kExpectNewPeerFor{180};
+
 bool busy_with_reinvite(const Leg& l) { return l.ok || l.ok_offer || l.reinvite_offer || l.reinvite_out; }
 
 std::size_t idx(Side s) { return static_cast<std::size_t>(s); }
@@ -203,6 +207,9 @@ void B2bua::on_refer(Timestamp now, TxnId id, B2bCall& c, Side side, const SipMe
   Transfer& sent = c.transfers[xi];
   bool any = false;
   for (const auto& f : sent.forks) any = any || f.state != Fork::State::done;
+  // The target may send media as soon as it answers, before its answer reaches us (relay: not an
+  // authentication failure of T's side).
+  if (any) anchor_->expect_new_peer(now + kExpectNewPeerFor, *c.relay, side);
   if (!any) {
     if (sent.forks.empty() && why.empty()) {
       transfer_failed(now, c, sent, 480, "Temporarily Unavailable");  // not registered
@@ -329,6 +336,7 @@ void B2bua::transfer_failed(Timestamp now, B2bCall& c, Transfer& x, int status, 
   x.done = true;
   x.no_answer_at.reset();
   for (auto& f : x.forks) cancel_fork(now, c, f);
+  if (c.relay) anchor_->expect_new_peer(Timestamp{}, *c.relay, x.transferor);  // nobody new is coming
   // The transferor learns the target's final status; the call goes on as it was (T may resume it).
   notify_transferor(now, c, x, status, reason, true);
   if (x.transferor_gone && c.phase != B2bCall::Phase::ended) {
@@ -512,6 +520,7 @@ void B2bua::refer_attended(Timestamp now, TxnId id, B2bCall& c, Side side, const
   r2.invite_txn = *tid;
   r2.pending = std::move(reoffer->pending);
   r2.reinvite_out = true;
+  anchor_->expect_new_peer(now + kExpectNewPeerFor, *c.relay, side);  // R2's media may overtake its 200
 }
 
 void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, const SipMessage& resp) {

@@ -52,7 +52,8 @@ struct LegMedia {
   // Another party takes this side over (a transfer, docs/B2BUA.md "Transfers"), even at the same
   // address: both contexts start afresh (ROC 0, no predecessor), latching starts again (the first
   // packet that authenticates under the new peer's key), the side's counters start at zero (the B2BUA
-  // recorded the leaving party's), and no index window of the old key is kept.
+  // recorded the leaving party's), and no index window of the old key is kept. The leaving party's last
+  // packets (sent before its BYE reached it) are dropped without counting as authentication failures.
   bool new_peer = false;
 };
 
@@ -80,6 +81,15 @@ class MediaAnchor {
   // on or off in mid-call.
   virtual Status set_leg(Timestamp now, RelayId relay, Side side, const LegMedia& media) = 0;
   virtual LegStats stats(RelayId relay, Side side) const = 0;
+  // A transfer is about to bring another party onto `side` (an offer with this side's address went to
+  // it): until `until` or its set_leg(new_peer), SRTP that fails authentication there and comes from a
+  // source other than the latched party is the newcomer's early media (sent as soon as it answers, ahead
+  // of its answer), dropped without counting as an authentication failure. Default: nothing.
+  virtual void expect_new_peer(Timestamp until, RelayId relay, Side side) {
+    (void)until;
+    (void)relay;
+    (void)side;
+  }
   // Ends the relay: sockets closed, contexts (and their keys) wiped. Unknown ids are ignored.
   virtual void close(RelayId relay) = 0;
 };

@@ -18,6 +18,20 @@ struct Relay::SideState {
   std::optional<netpkt::IpEndpoint> sdp_rtcp;
   std::optional<netpkt::IpEndpoint> latched_rtp;   // the source of the last accepted packet
   std::optional<netpkt::IpEndpoint> latched_rtcp;
+  // Around a transfer (docs/B2BUA.md "Transfers"): where the party that left this side sent from, and
+  // until when a newcomer's early media is expected.
+  std::optional<netpkt::IpEndpoint> departed_rtp;
+  std::optional<netpkt::IpEndpoint> departed_rtcp;
+  std::optional<Timestamp> expect_new_until;
+
+  // From the party that left this side in a transfer: its RTP or RTCP source (RTCP on RTP + 1 when it
+  // had sent none yet, RFC 3550 11).
+  bool departed_from(const netpkt::IpEndpoint& from) const noexcept {
+    if (departed_rtcp && *departed_rtcp == from) return true;
+    if (!departed_rtp) return false;
+    return *departed_rtp == from ||
+           (departed_rtp->address == from.address && departed_rtp->port != 65535 && from.port == departed_rtp->port + 1);
+  }
   std::unique_ptr<srtp::Context> in;    // the peer's key: what arrives on this side
   std::unique_ptr<srtp::Context> out;   // our key: what we send to this side's peer
   LegStats stats;
@@ -62,6 +76,7 @@ std::string_view to_string(Drop d) noexcept {
     case Drop::no_destination: return "the other side has no destination";
     case Drop::protect_failed: return "re-encryption failed";
     case Drop::index_reuse: return "would repeat an index under the other leg's key";
+    case Drop::transfer: return "around a transfer, from the party that left or a newcomer not answered yet";
   }
   return "?";
 }
@@ -134,6 +149,11 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
     s.sent.clear();  // a new key: no index has been used under it
     s.last_sent = nullptr;
   }
+  if (m.new_peer) {
+    s.departed_rtp = s.latched_rtp;
+    s.departed_rtcp = s.latched_rtcp;
+    s.expect_new_until.reset();
+  }
   if (moved) {
     s.latched_rtp.reset();
     s.latched_rtcp.reset();
@@ -157,6 +177,8 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
   dead_reported_ = false;
   return {};
 }
+
+void Relay::expect_new_peer(Timestamp until, Side side) noexcept { state(side).expect_new_until = until; }
 
 std::optional<netpkt::IpEndpoint> Relay::destination(Side side, Socket kind) const noexcept {
   const SideState& s = state(side);
@@ -187,9 +209,18 @@ PacketOutcome Relay::handle_packet(Timestamp now, Side side, const netpkt::IpEnd
         case srtp::SrtpError::auth_failure:
         case srtp::SrtpError::replay:
         case srtp::SrtpError::too_old:
-        case srtp::SrtpError::unknown_mki:
+        case srtp::SrtpError::unknown_mki: {
+          // A transfer's stragglers are expected, not an attack or a key mismatch: the leaving party's
+          // last packets, and the newcomer's media that overtook its answer.
+          const bool leaving = s.departed_from(from) && latched != from;
+          const bool early = s.expect_new_until && now <= *s.expect_new_until && latched != from;
+          if (leaving || early) {
+            ++s.stats.dropped;
+            return Unexpected(Drop::transfer);
+          }
           ++s.stats.auth_failures;
           return Unexpected(Drop::auth_failure);
+        }
         default:
           ++s.stats.dropped;
           return Unexpected(Drop::malformed);
@@ -197,6 +228,10 @@ PacketOutcome Relay::handle_packet(Timestamp now, Side side, const netpkt::IpEnd
     }
     len = *r;
     latched = from;  // authenticated: this is the peer, wherever it is now (symmetric RTP)
+    if (s.departed_from(from)) {  // the newcomer sends from there: no more stragglers to excuse
+      s.departed_rtp.reset();
+      s.departed_rtcp.reset();
+    }
   } else {
     // Plain RTP cannot authenticate: the first source latches while nothing is latched; the SDP's
     // address always takes over; anything else is a stranger.

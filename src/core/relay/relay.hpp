@@ -52,6 +52,8 @@ enum class Drop : std::uint8_t {
   protect_failed,  // could not re-encrypt (buffer too small, master key exhausted, too old)
   index_reuse,     // its RTP index was already sent under the other leg's current key (a peer that
                    // repeated sequence numbers, e.g. restarted them after its own re-key)
+  transfer,        // SRTP failing authentication around a transfer: from the party that left this side, or
+                   // from a newcomer before its answer (expect_new_peer); counted in `dropped`
 };
 std::string_view to_string(Drop d) noexcept;
 
@@ -92,6 +94,8 @@ class Relay {
   // one key without the other, a key to_policy refuses, an outbound key used before (KeyRegistry), SRTP
   // switched on or off once the side has media, an unusable remote address.
   Status set_leg(Timestamp now, Side side, const LegMedia& media);
+  // MediaAnchor::expect_new_peer: a transfer's offer for this side went out; see there.
+  void expect_new_peer(Timestamp until, Side side) noexcept;
 
   // One datagram received on `side` from `from`; `is_rtcp`: it came on the RTCP port, or on a
   // multiplexed RTP port and looks_like_rtcp(). `buffer` holds it in its first `len` bytes and must

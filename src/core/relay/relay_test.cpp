@@ -409,6 +409,96 @@ TEST_F(RelayTest, ATransferNeverRepeatsAKeystreamAndLatchesOnTheNewPeer) {
   EXPECT_EQ(under_carol, 40);
 }
 
+TEST_F(RelayTest, ATransfersStragglersAreDroppedButNotCountedAsAuthenticationFailures) {
+  // Blind transfer: Bob (T) on side b, Carol (the target) offered side b's address. Carol's phone sends
+  // media as soon as it answers, ahead of its 200; Bob sends until our BYE reaches him. Neither is an
+  // attack or a key mismatch: dropped, counted in `dropped`, not in `auth_failures`.
+  Relay relay(1, options());
+  Phone alice(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(2, 4000), 0xA11CE, 100, &registry);
+  Phone bob(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5000), 0xB0B, 200, &registry);
+  ASSERT_TRUE(relay.set_leg(t0, Side::a, alice.leg_media()));
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, bob.leg_media()));
+  auto pass = [&](Side side, Phone& from, Phone& to) {
+    Packet p = from.rtp();
+    auto out = relay.handle_packet(t0, side, from.at, false, p.span(), p.len);
+    return out && to.receive(p.buf.data(), out->len, false);
+  };
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(pass(Side::a, alice, bob));
+    ASSERT_TRUE(pass(Side::b, bob, alice));
+  }
+  relay.expect_new_peer(t0 + 60s, Side::b);
+  Phone carol(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(4, 6000), 0xCA201, 300, &registry);
+  Packet early = carol.rtp();
+  auto r = relay.handle_packet(t0, Side::b, carol.at, false, early.span(), early.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::transfer);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 0u);
+  EXPECT_EQ(relay.stats(Side::b).dropped, 1u);
+  // Bob is still the peer until Carol's answer: his packets authenticate and flow.
+  ASSERT_TRUE(pass(Side::b, bob, alice));
+  // Bob's own address is never excused while he is the peer: a bad packet from him counts.
+  Packet garbled = bob.rtp();
+  garbled.buf[20] ^= 0x55;
+  r = relay.handle_packet(t0, Side::b, bob.at, false, garbled.span(), garbled.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::auth_failure);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 1u);
+
+  LegMedia cm = carol.leg_media();
+  cm.new_peer = true;
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, cm));  // counters start at zero for Carol
+  // Bob's last packets (RTP and his RTCP BYE) before our BYE reached him.
+  Packet last = bob.rtp();
+  r = relay.handle_packet(t0, Side::b, bob.at, false, last.span(), last.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::transfer);
+  Packet last_rtcp = testing::with_room(srtp::testing::make_rtp(0xB0B, 999, 40));
+  last_rtcp.buf[1] = 203;  // RTCP BYE
+  r = relay.handle_packet(t0, Side::b, bob.at, true, last_rtcp.span(), last_rtcp.len);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error(), Drop::auth_failure);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 0u);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(pass(Side::b, carol, alice));
+    ASSERT_TRUE(pass(Side::a, alice, carol));
+  }
+  EXPECT_TRUE(relay.stats(Side::b).latched);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 0u);
+  // Once Carol is the peer, a forged packet from anywhere else counts again.
+  Packet forged = testing::with_room(srtp::testing::make_rtp(0xCA201, 500, 160));
+  forged.len += 10;
+  r = relay.handle_packet(t0, Side::b, ep(66, 6666), false, forged.span(), forged.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::auth_failure);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 1u);
+  EXPECT_EQ(alice.refused + carol.refused, 0u);
+}
+
+TEST_F(RelayTest, AnExpectedNewPeerThatNeverCameExcusesNothingAfterItsDeadline) {
+  Relay relay(1, options());
+  Phone alice(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(2, 4000), 0xA11CE, 100, &registry);
+  Phone bob(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5000), 0xB0B, 200, &registry);
+  ASSERT_TRUE(relay.set_leg(t0, Side::a, alice.leg_media()));
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, bob.leg_media()));
+  relay.expect_new_peer(t0 + 5s, Side::b);
+  Packet forged = testing::with_room(srtp::testing::make_rtp(0xB0B, 900, 160));
+  forged.len += 10;
+  auto r = relay.handle_packet(t0 + 6s, Side::b, ep(66, 6666), false, forged.span(), forged.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::auth_failure);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 1u);
+  // A failed transfer withdraws the expectation at once (B2bua::transfer_failed).
+  relay.expect_new_peer(t0 + 60s, Side::b);
+  relay.expect_new_peer(Timestamp{}, Side::b);
+  Packet forged2 = testing::with_room(srtp::testing::make_rtp(0xB0B, 901, 160));
+  forged2.len += 10;
+  r = relay.handle_packet(t0 + 7s, Side::b, ep(66, 6666), false, forged2.span(), forged2.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::auth_failure);
+  EXPECT_EQ(relay.stats(Side::b).auth_failures, 2u);
+}
+
 TEST_F(RelayTest, DeadMediaIsReportedOnceAfterTheTimeout) {
   RelayOptions o = options();
   o.dead_after = 5s;

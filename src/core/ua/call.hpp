@@ -18,6 +18,7 @@
 #include "core/negotiation/signalling_context.hpp"
 #include "core/sip/sip_message.hpp"
 #include "core/transaction/transaction_layer.hpp"
+#include "core/ua/transfer.hpp"
 #include "core/ua/ua_config.hpp"
 #include "core/ua/ua_event.hpp"
 
@@ -77,6 +78,8 @@ struct Call {
   sip::txn::Duration ok_interval{};
   sip::txn::Timestamp ack_deadline{};
   bool bye_after_ack = false;            // hangup() while waiting for the ACK
+
+  std::optional<Transfer> transfer;  // our REFER and its subscription (user_agent_transfer.cpp)
 
   std::vector<std::string> offer_warnings;       // e.g. SDES keys offered over UDP by opt-in
   std::optional<sip::txn::Timestamp> purge_at;  // set when ended

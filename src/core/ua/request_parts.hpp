@@ -17,9 +17,9 @@
 
 namespace sotto::ua {
 
-// Methods we handle as UAS (Allow, RFC 3261 20.5) and the option tags we claim (Supported, 20.37):
+// Methods we handle as UAS (Allow, RFC 3261 20.5; NOTIFY only for our own transfer's subscription) and the option tags we claim (Supported, 20.37):
 // "path" (RFC 3327 5: a UA needs nothing more to support it). Never an empty Supported.
-inline constexpr std::string_view kAllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+inline constexpr std::string_view kAllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY";
 inline constexpr std::string_view kSupportedTags = "path";
 inline constexpr std::string_view kAcceptedBodies = "application/sdp, application/dtmf-relay";
 

@@ -41,6 +41,13 @@ struct UaEvent {
     media_updated,        // call, media: after a re-INVITE (hold/resume, either side)
     reinvite_failed,      // call, status, reason: our re-INVITE was refused; the call goes on as before
     info_received,        // call, content_type, body; dtmf when application/dtmf-relay
+    // Our blind transfer (UserAgent::transfer, RFC 3515): status and reason of the REFER's 2xx or of a
+    // NOTIFY's message/sipfrag ("100 Trying"); then exactly one of succeeded (a 2xx sipfrag: the target
+    // answered) or failed (REFER refused, a >= 300 sipfrag, subscription ended without one, or no final
+    // NOTIFY within TransferOptions::timeout). The call itself goes on either way: the transferor ends it.
+    transfer_progress,
+    transfer_succeeded,
+    transfer_failed,
   };
   Kind kind = Kind::call_state;
   CallHandle call = 0;

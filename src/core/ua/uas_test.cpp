@@ -71,7 +71,7 @@ TEST(UaUas, OptionsAnswered200WithAllowAcceptSupported) {
   const SipMessage* r = f.send_and_wait(f.request(sip::MethodId::options));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status(), 200);
-  EXPECT_EQ(r->count(sip::HeaderId::allow), 6u);
+  EXPECT_EQ(r->count(sip::HeaderId::allow), 7u);  // ... INFO, NOTIFY
   EXPECT_EQ(r->count(sip::HeaderId::accept), 2u);
   EXPECT_EQ(*r->header(sip::hdr::supported), "path");
   EXPECT_TRUE(r->header(sip::hdr::to)->tag());
@@ -83,7 +83,7 @@ TEST(UaUas, UnknownMethodGets405WithAllow) {
   const SipMessage* r = f.send_and_wait(f.request(sip::MethodId::message));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status(), 405);
-  EXPECT_EQ(r->count(sip::HeaderId::allow), 6u);
+  EXPECT_EQ(r->count(sip::HeaderId::allow), 7u);  // ... INFO, NOTIFY
 }
 
 TEST(UaUas, RequestsInUnknownDialogsGet481) {

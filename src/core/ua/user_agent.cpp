@@ -243,6 +243,7 @@ void UserAgent::on_layer_response(Timestamp now, TxnId id, Flow flow, const SipM
         }
       }
       break;
+    case Purpose::refer: on_refer_response(now, owner, resp); break;
     case Purpose::cancel:
     case Purpose::info: break;  // the INVITE's 487 ends a cancelled call; INFO failures are not fatal
   }
@@ -254,6 +255,10 @@ void UserAgent::on_client_failure(Timestamp now, TxnId id, int status, std::stri
   const ClientRequest owner = it->second;
   if (owner.purpose == Purpose::register_) {
     on_register_failure(status, reason);
+    return;
+  }
+  if (owner.purpose == Purpose::refer) {
+    on_refer_failure(owner.call, status, reason);  // the call goes on
     return;
   }
   Call* c = call_ptr(owner.call);
@@ -385,6 +390,7 @@ void UserAgent::handle_timeout(Timestamp now) {
     }
     if (c.purge_at && *c.purge_at <= now) purge.push_back(h);
   }
+  check_transfer_deadlines(now);
   for (CallHandle h : purge) calls_.erase(h);
   pump(now);
 }
@@ -417,6 +423,7 @@ std::optional<Timestamp> UserAgent::next_timeout() const {
     }
     consider(c.glare_retry_at);
     consider(c.purge_at);
+    if (c.transfer && !c.transfer->done) consider(c.transfer->deadline);
   }
   return best;
 }

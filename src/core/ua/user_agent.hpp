@@ -75,6 +75,10 @@ class UserAgent {
   // re-INVITE with our stream sendonly (true) or back to sendrecv (false); keys unchanged.
   Status hold(Timestamp now, CallHandle call, bool on);
   Status send_info(Timestamp now, CallHandle call, std::string content_type, std::string body);
+  // Blind transfer (RFC 3515, RFC 5589 4): REFER in the call's dialog with Refer-To: <target> and
+  // Referred-By: our AOR; NOTIFYs of its subscription are answered and reported as transfer_* events.
+  // One transfer at a time per call; the call is not ended here (the phone hangs up on success).
+  Status transfer(Timestamp now, CallHandle call, const sip::Uri& target, TransferOptions options = {});
   Status register_account(Timestamp now);
   Status unregister(Timestamp now);
 
@@ -91,7 +95,7 @@ class UserAgent {
   std::size_t pending_flows() const noexcept { return pending_.size(); }
 
  private:
-  enum class Purpose : std::uint8_t { register_, invite, reinvite, cancel, bye, info };
+  enum class Purpose : std::uint8_t { register_, invite, reinvite, cancel, bye, info, refer };
   struct ClientRequest {
     Purpose purpose = Purpose::register_;
     CallHandle call = 0;
@@ -163,6 +167,13 @@ class UserAgent {
   void on_cancel(Timestamp now, sip::txn::TxnId id, const sip::SipMessage& req);
   void send_ok_with_answer(Timestamp now, Call& c, bool reinvite);
   void add_allow_accept(sip::SipMessage& resp) const;
+
+  // user_agent_transfer.cpp: REFER out, NOTIFY in
+  void on_refer_response(Timestamp now, const ClientRequest& owner, const sip::SipMessage& resp);
+  void on_refer_failure(CallHandle call, int status, std::string reason);
+  void on_notify(Timestamp now, sip::txn::TxnId id, Call& c, const sip::SipMessage& req);
+  void transfer_event(Call& c, UaEvent::Kind kind, int status, std::string reason);
+  void check_transfer_deadlines(Timestamp now);
 
   // user_agent_register.cpp
   Status send_register(Timestamp now, std::uint32_t expires, AuthAttempt auth = {});

@@ -49,7 +49,9 @@ void UserAgent::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage&
   if (to && to->tag()) {
     auto did = dialog::dialog_id_of(req);
     Call* c = did ? call_by_dialog(*did) : nullptr;
-    if (!c || c->phase == Call::Phase::ended) {
+    // A NOTIFY of our transfer's subscription outlives the call's BYE (RFC 5057 dialog usages).
+    const bool transfer_notify = c && m == sip::MethodId::notify && c->transfer && !c->transfer->done;
+    if (!c || (c->phase == Call::Phase::ended && !transfer_notify)) {
       respond(now, id, req, 481, "Call/Transaction Does Not Exist");  // 12.2.2
       return;
     }
@@ -270,6 +272,7 @@ void UserAgent::on_in_dialog(Timestamp now, TxnId id, Flow flow, Call& c, const 
       break;
     }
     case sip::MethodId::options: respond(now, id, req, 200, "OK"); break;
+    case sip::MethodId::notify: on_notify(now, id, c, req); break;
     default: respond(now, id, req, 405, "Method Not Allowed"); break;
   }
 }
