@@ -91,7 +91,9 @@ class Relay {
   // After each completed offer/answer on that side (MediaAnchor::set_leg). Fails, changing nothing:
   // one key without the other, a key to_policy refuses, an outbound key used before (KeyRegistry), SRTP
   // switched on or off once the side has media, an unusable remote address.
-  Status set_leg(Timestamp now, Side side, const LegMedia& media);
+  // `origin`: the relay named by media.continue_from (the caller looks it up; may be this relay), or
+  // nullptr when there is none (then the side starts afresh). Only read.
+  Status set_leg(Timestamp now, Side side, const LegMedia& media, const Relay* origin = nullptr);
 
   // One datagram received on `side` from `from`; `is_rtcp`: it came on the RTCP port, or on a
   // multiplexed RTP port and looks_like_rtcp(). `buffer` holds it in its first `len` bytes and must
