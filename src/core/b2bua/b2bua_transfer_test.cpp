@@ -2,7 +2,8 @@
 // the target as a new peer with new keys, NOTIFY 100 then 200, BYE to the transferor, a held party
 // resumed, three legs in the record), a busy target (NOTIFY 486, the call goes on), Refer-Sub: false,
 // refused REFERs (400, 403, 404, 491), attended transfer with Replaces (both calls' records), an INVITE
-// with Replaces, a transfer to a trunk number; and no outbound key used twice, checked by replaying the
+// with Replaces, R2's ROC carried across an attended transfer when it keeps its key, a transfer to a trunk
+// number; and no outbound key used twice, checked by replaying the
 // anchor's set_leg calls into a real relay core.
 #include <gtest/gtest.h>
 

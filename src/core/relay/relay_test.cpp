@@ -1,7 +1,8 @@
 // The relay core in virtual time: re-encryption between legs (SRTP -> SRTP, SRTP <-> RTP, SRTCP),
 // latching only on authenticated packets, hold/resume and re-keys across the sequence wrap without an
-// authentication failure, no (SSRC, index) twice under one outbound key, dead-media events, set_leg
-// refusals that change nothing.
+// authentication failure, no (SSRC, index) twice under one outbound key, a party moved from another
+// relay keeping its key (its ROC and replay windows go on), dead-media events, set_leg refusals that
+// change nothing.
 #include <gtest/gtest.h>
 
 #include <set>
