@@ -134,7 +134,11 @@ relay::AnchorAddress MediaRelay::local(relay::RelayId relay, relay::Side side) c
 Status MediaRelay::set_leg(Timestamp now, relay::RelayId relay, relay::Side side, const relay::LegMedia& media) {
   auto it = relays_.find(relay);
   if (it == relays_.end()) return fail(Errc::not_found, "relay " + std::to_string(relay) + ": no such relay");
-  return it->second->core.set_leg(now, side, media);
+  const relay::Relay* origin = nullptr;
+  if (media.continue_from) {
+    if (auto o = relays_.find(media.continue_from->relay); o != relays_.end()) origin = &o->second->core;
+  }
+  return it->second->core.set_leg(now, side, media, origin);
 }
 
 void MediaRelay::expect_new_peer(Timestamp until, relay::RelayId relay, relay::Side side) {

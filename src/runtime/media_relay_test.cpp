@@ -270,6 +270,47 @@ TEST(MediaRelay, ATransferMovesASideToTheNewPeerOverRealSockets) {
   EXPECT_EQ(alice.refused + carol.refused, 0u);
 }
 
+TEST(MediaRelay, AnAttendedTransferCarriesTheMovedPartysRocFromItsOldRelay) {
+  // Carol talks to Bob on relay 2 past her sequence wrap (ROC 1), then moves to relay 1's side b
+  // (Bob's side towards Alice) keeping her key: the anchor looks relay 2 up (continue_from), relay 2 is
+  // closed, and Alice hears every packet of Carol's at once, with no authentication failure.
+  asio::io_context io;
+  io::SystemClock clock;
+  srtp::KeyRegistry registry;
+  auto anchor = MediaRelay::create(io, clock, quiet(registry)).value();
+  const relay::RelayId r1 = anchor->open(clock.now()).value(), r2 = anchor->open(clock.now()).value();
+  Endpoint alice_rtp(io), bob_rtp(io), bob2_rtp(io), carol_rtp(io);
+  Phone alice(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, alice_rtp.port()), 0xA11CE, 1000, &registry);
+  Phone bob(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, bob_rtp.port()), 0xB0B, 100, &registry);
+  Phone bob2(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, bob2_rtp.port()), 0xB0B2, 100, &registry);
+  Phone carol(srtp::SuiteId::AES_CM_128_HMAC_SHA1_80, relay::testing::ep(1, carol_rtp.port()), 0xCA201, 65500, &registry);
+  alice.rtcp_mux = bob.rtcp_mux = bob2.rtcp_mux = carol.rtcp_mux = true;
+  ASSERT_TRUE(anchor->set_leg(clock.now(), r1, Side::a, alice.leg_media()));
+  ASSERT_TRUE(anchor->set_leg(clock.now(), r1, Side::b, bob.leg_media()));
+  ASSERT_TRUE(anchor->set_leg(clock.now(), r2, Side::a, bob2.leg_media()));
+  ASSERT_TRUE(anchor->set_leg(clock.now(), r2, Side::b, carol.leg_media()));
+  for (int i = 0; i < 100; ++i) carol_rtp.send(carol.rtp(), anchor->local(r2, Side::b).rtp_port);
+  ASSERT_TRUE(run_until(io, [&] { return bob2_rtp.got.size() >= 100; })) << "bob got " << bob2_rtp.got.size();
+  ASSERT_EQ(carol.tx->roc(0xCA201), 1u);
+
+  carol.rekey_receive();  // our new key towards her; she keeps hers
+  relay::LegMedia cm = carol.leg_media();
+  cm.new_peer = true;
+  cm.continue_from = relay::LegOrigin{r2, Side::b};
+  ASSERT_TRUE(anchor->set_leg(clock.now(), r1, Side::b, cm));
+  anchor->close(r2);
+  const std::size_t alice_had = alice_rtp.got.size();
+  for (int i = 0; i < 20; ++i) carol_rtp.send(carol.rtp(), anchor->local(r1, Side::b).rtp_port);
+  ASSERT_TRUE(run_until(io, [&] { return alice_rtp.got.size() >= alice_had + 20; }))
+      << "alice got " << alice_rtp.got.size() - alice_had << "; auth failures " << anchor->stats(r1, Side::b).auth_failures;
+  for (std::size_t i = alice_had; i < alice_rtp.got.size(); ++i) {
+    EXPECT_TRUE(alice.receive(alice_rtp.got[i].data(), alice_rtp.got[i].size(), false));
+  }
+  EXPECT_EQ(anchor->stats(r1, Side::b).auth_failures, 0u);
+  EXPECT_EQ(anchor->stats(r1, Side::b).packets_in, 20u);
+  EXPECT_EQ(alice.refused, 0u);
+}
+
 TEST(MediaRelay, ReportsDeadMedia) {
   asio::io_context io;
   io::SystemClock clock;

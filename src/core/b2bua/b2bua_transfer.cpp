@@ -583,6 +583,8 @@ void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, cons
   if (m) {
     relay::LegMedia lm = leg_media(*m, done->session);
     lm.new_peer = true;
+    // R2 comes from call 2's relay: if it kept its key, its ROC and replay state go on (docs/RELAY.md).
+    if (c2->relay) lm.continue_from = relay::LegOrigin{*c2->relay, x.other_side};
     if (auto st = anchor_->set_leg(now, *c->relay, x.transferor, lm); !st) error = "media relay: " + st.error().context;
   }
   if (!error.empty()) {

@@ -2,7 +2,8 @@
 // the target as a new peer with new keys, NOTIFY 100 then 200, BYE to the transferor, a held party
 // resumed, three legs in the record), a busy target (NOTIFY 486, the call goes on), Refer-Sub: false,
 // refused REFERs (400, 403, 404, 491), attended transfer with Replaces (both calls' records), an INVITE
-// with Replaces, a transfer to a trunk number; and no outbound key used twice, checked by replaying the
+// with Replaces, R2's ROC carried across an attended transfer when it keeps its key, a transfer to a trunk
+// number; and no outbound key used twice, checked by replaying the
 // anchor's set_leg calls into a real relay core.
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@
 #include "core/b2bua/testing_transfer.hpp"
 #include "core/negotiation/negotiated_session.hpp"
 #include "core/relay/relay.hpp"
+#include "core/sdes/to_policy.hpp"
+#include "core/srtp/testing_packets.hpp"
 #include "core/transaction/invite_client_transaction.hpp"
 #include "core/sdp/sdp.hpp"
 
@@ -464,6 +467,119 @@ TEST(B2buaTransfer, AttendedTransferWithReplacesJoinsTheOtherCallsParty) {
   EXPECT_TRUE(rec.legs[2].srtp_suite);
   replay_into_relay(w.anchor, r1);
   replay_into_relay(w.anchor, r2);
+}
+
+// The key-params ("inline:...") of the first a=crypto line in `body`; "" when there is none.
+std::string crypto_key_params(std::string_view body) {
+  const auto at = body.find("a=crypto:");
+  if (at == std::string_view::npos) return "";
+  const auto key = body.find("inline:", at);
+  const auto end = body.find_first_of(" \r\n", key);
+  return std::string(body.substr(key, end - key));
+}
+
+TEST(B2buaTransfer, AttendedTransferCarriesTheMovedPartysRocWhenItKeepsItsKey) {
+  // carol (R2) has sent past the wrap of her sequence numbers on call 2 (ROC 1) and, like most phones,
+  // keeps her key when answering the re-INVITE that moves her to call 1 (RFC 4568 6.1; our ua would
+  // re-key, so her 200's a=crypto is rewritten to her first key). The B2BUA names her old relay side
+  // (continue_from); the set_leg calls, replayed in order into real relay cores with carol's SRTP
+  // before the move, show alice hearing carol at once with no authentication failure.
+  World w;
+  testing::answer_notifies(w.net, w.b);
+  std::string carol_key;  // the key-params of carol's first answer
+  w.net.rewrite = [&](int from, SipMessage& m) {
+    if (from != w.k || m.is_request() || m.status() != 200 || m.body().find("a=crypto:") == std::string::npos) return;
+    const std::string now = crypto_key_params(m.body());
+    if (carol_key.empty()) {
+      carol_key = now;
+      return;
+    }
+    std::string body(m.body());
+    body.replace(body.find(now), now.size(), carol_key);
+    m.set_body(body);
+  };
+  w.establish();  // call 1: alice -> bob
+  ASSERT_TRUE(w.bob.hold(w.net.now, w.bob_call(), true));
+  ASSERT_TRUE(w.net.run_until([&] { return w.anchor.on(Side::a).size() == 2 && w.anchor.on(Side::b).size() == 2; }));
+  auto h2 = w.bob.call(w.net.now, uri("sips:carol@localhost"), ua::CallOptions{"127.0.0.1", 42000, "IP4"});
+  ASSERT_TRUE(h2);
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.has(w.k, Kind::incoming_call); }));
+  ASSERT_TRUE(w.carol.answer(w.net.now, w.net.find(w.k, Kind::incoming_call)->call));
+  ASSERT_TRUE(w.net.run_until([&] { return w.net.find_state(w.k, CallState::established) != nullptr && w.anchor.opened.size() == 2; }));
+  ASSERT_TRUE(w.net.run_until([&] { return w.anchor.on(Side::b).size() == 3; }));  // relay 2's side b: carol
+  ASSERT_FALSE(carol_key.empty());
+  const dialog::DialogId bob_call2 = w.bob.find_call(*h2)->dialog->id();
+  w.refer(w.b, w.bob, w.bob_call(), "<sips:carol@localhost?Replaces=" + escaped_replaces(bob_call2, true) + ">");
+  ASSERT_TRUE(w.net.run_until([&] {
+    return w.net.count(w.b, "BYE") == 2 && w.anchor.on(Side::a).back().media.direction == sdp::Direction::sendrecv;
+  }));
+  ASSERT_EQ(w.events(B2buaEvent::Kind::call_ended).size(), 1u);
+  EXPECT_EQ(w.events(B2buaEvent::Kind::call_ended)[0]->record.reason, "transferred");
+
+  // What the B2BUA told the anchor about carol: her key on relay 2, the same key on relay 1, and where from.
+  const relay::RelayId r1 = 1, r2 = 2;
+  std::optional<relay::LegMedia> carol_on_r2, carol_on_r1;
+  for (const auto& l : w.anchor.legs) {
+    if (l.relay == r2 && l.side == Side::b) carol_on_r2 = l.media;
+    if (l.relay == r1 && l.side == Side::b && l.media.new_peer) carol_on_r1 = l.media;
+  }
+  ASSERT_TRUE(carol_on_r2 && carol_on_r1 && carol_on_r2->remote_key && carol_on_r1->remote_key);
+  EXPECT_TRUE(negotiation::same_key(carol_on_r2->remote_key, carol_on_r1->remote_key)) << "she kept her key";
+  EXPECT_TRUE(carol_on_r1->continue_from) << "the move names carol's side of relay 2";
+  if (carol_on_r1->continue_from) {
+    EXPECT_EQ(carol_on_r1->continue_from->relay, r2);
+    EXPECT_EQ(carol_on_r1->continue_from->side, Side::b);
+  }
+  EXPECT_FALSE(negotiation::same_key(carol_on_r2->local_key, carol_on_r1->local_key)) << "our key towards her is new";
+
+  // Replay into real relay cores, in order; carol talks on relay 2 (1000 packets from 65000: ROC 1)
+  // just before she moves, then on relay 1, where alice must hear every packet.
+  srtp::KeyRegistry relay_keys, phone_keys;
+  relay::Relay relay1(r1, relay::RelayOptions{.dead_after = 60s, .outbound_keys = &relay_keys});
+  relay::Relay relay2(r2, relay::RelayOptions{.dead_after = 60s, .outbound_keys = &relay_keys});
+  auto carol_tx = srtp::Context::create(srtp::Direction::outbound, sdes::to_policy(*carol_on_r2->remote_key).value(), &phone_keys);
+  ASSERT_TRUE(carol_tx);
+  const auto carol_at = netpkt::IpEndpoint::v4({127, 0, 0, 1}, carol_on_r2->remote_rtp_port);
+  std::uint16_t seq = 65000;
+  auto carol_sends = [&](relay::Relay& r) -> std::optional<std::vector<std::uint8_t>> {
+    std::vector<std::uint8_t> plain = srtp::testing::make_rtp(0xCA201, seq++, 160);
+    std::vector<std::uint8_t> buf = plain;
+    buf.resize(plain.size() + relay::Relay::kTrailerRoom);
+    const std::size_t len = carol_tx->protect_rtp(buf, plain.size()).value();
+    auto out = r.handle_packet(testing::start_time(), Side::b, carol_at, false, buf, len);
+    if (!out) return std::nullopt;
+    buf.resize(out->len);
+    return buf;
+  };
+  std::optional<srtp::Context> alice_rx;
+  bool moved = false;
+  for (const auto& l : w.anchor.legs) {
+    relay::Relay& r = l.relay == r1 ? relay1 : relay2;
+    if (l.relay == r1 && l.side == Side::b && l.media.new_peer) {  // the move
+      for (int i = 0; i < 1000; ++i) ASSERT_TRUE(carol_sends(relay2)) << "packet " << i << " on relay 2";
+      ASSERT_EQ(carol_tx->roc(0xCA201), 1u);
+      EXPECT_EQ(relay2.stats(Side::b).auth_failures, 0u);
+      moved = true;
+    }
+    const relay::Relay* origin = l.media.continue_from ? &relay2 : nullptr;
+    auto st = r.set_leg(testing::start_time(), l.side, l.media, origin);
+    ASSERT_TRUE(st) << st.error().context;
+    if (l.relay == r1 && l.side == Side::a && !alice_rx) {
+      alice_rx.emplace(srtp::Context::create(srtp::Direction::inbound, sdes::to_policy(*l.media.local_key).value()).value());
+    }
+  }
+  ASSERT_TRUE(moved);
+  ASSERT_TRUE(alice_rx);
+  int heard = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto wire = carol_sends(relay1);
+    if (!wire) continue;
+    if (alice_rx->unprotect_rtp(*wire, wire->size())) ++heard;
+  }
+  EXPECT_EQ(heard, 200) << "alice hears carol from the first packet after the transfer";
+  EXPECT_EQ(relay1.stats(Side::b).auth_failures, 0u);
+  EXPECT_EQ(relay1.stats(Side::b).packets_in, 200u);
+  EXPECT_EQ(alice_rx->counters().auth_failures, 0u);
 }
 
 TEST(B2buaTransfer, AttendedTransferRefusedForAnotherPartysCall) {

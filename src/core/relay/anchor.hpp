@@ -35,6 +35,12 @@ struct AnchorAddress {
   std::uint16_t rtp_port = 0;
 };
 
+// A relay side a party used before it moved (attended transfer: R2's side of call 2's relay).
+struct LegOrigin {
+  RelayId relay = 0;
+  Side side = Side::a;
+};
+
 // One leg's media as last negotiated. Both keys nullopt: plain RTP on this leg. `local_key` is the
 // a=crypto line we sent on this leg (it protects what the anchor sends to this peer); `remote_key` the
 // peer's (what the peer sends to the anchor). The anchor compares with the leg's previous LegMedia: a key
@@ -55,6 +61,13 @@ struct LegMedia {
   // recorded the leaving party's), and no index window of the old key is kept. The leaving party's last
   // packets (sent before its BYE reached it) are dropped without counting as authentication failures.
   bool new_peer = false;
+  // With new_peer: the party is not new to us, it moves here from that relay side (attended transfer).
+  // If its key here is the same key it used there (negotiation::same_key: it kept its key in its answer,
+  // RFC 4568 section 6.1), the inbound context goes on with its state there (ROC, highest index, replay
+  // windows, srtp::Context::resume_receiving_from), so a sender past 2^16 packets still authenticates;
+  // with another key, or when that relay side is gone or had no SRTP, it starts afresh as any new peer.
+  // Only what the party sends is carried: our outbound key on this side is fresh as for any new peer.
+  std::optional<LegOrigin> continue_from;
 };
 
 struct LegStats {
@@ -78,7 +91,7 @@ class MediaAnchor {
   virtual AnchorAddress local(RelayId relay, Side side) const = 0;
   // After each completed offer/answer on that side's leg. Fails (changing nothing) when the media cannot
   // be used: a key that does not convert to an SRTP policy, an outbound key used before, SRTP switched
-  // on or off in mid-call.
+  // on or off in mid-call. media.continue_from names a relay side of this anchor (still open).
   virtual Status set_leg(Timestamp now, RelayId relay, Side side, const LegMedia& media) = 0;
   virtual LegStats stats(RelayId relay, Side side) const = 0;
   // A transfer is about to bring another party onto `side` (an offer with this side's address went to

@@ -96,7 +96,7 @@ Relay::Relay(Relay&&) noexcept = default;
 Relay& Relay::operator=(Relay&&) noexcept = default;
 Relay::~Relay() = default;
 
-Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
+Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m, const Relay* origin) {
   SideState& s = state(side);
   const std::string who = side_name(side);
   if (m.local_key.has_value() != m.remote_key.has_value()) {
@@ -132,6 +132,11 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m) {
       auto c = srtp::successor(srtp::Direction::inbound, *p, moved ? nullptr : s.in.get());
       if (!c) return fail(c.error().code, who + ": the peer's key: " + c.error().context);
       in = std::make_unique<srtp::Context>(std::move(*c));
+      // A party moving here from another relay side with the key it used there: its stream goes on.
+      if (m.new_peer && m.continue_from && origin != nullptr && origin->id() == m.continue_from->relay) {
+        const SideState& from = origin->state(m.continue_from->side);
+        if (from.in && negotiation::same_key(from.media.remote_key, m.remote_key)) in->resume_receiving_from(*from.in);
+      }
     }
     if (!s.configured || m.new_peer || !negotiation::same_key(s.media.local_key, m.local_key)) {
       auto p = sdes::to_policy(*m.local_key);

@@ -93,7 +93,9 @@ class Relay {
   // After each completed offer/answer on that side (MediaAnchor::set_leg). Fails, changing nothing:
   // one key without the other, a key to_policy refuses, an outbound key used before (KeyRegistry), SRTP
   // switched on or off once the side has media, an unusable remote address.
-  Status set_leg(Timestamp now, Side side, const LegMedia& media);
+  // `origin`: the relay named by media.continue_from (the caller looks it up; may be this relay), or
+  // nullptr when there is none (then the side starts afresh). Only read.
+  Status set_leg(Timestamp now, Side side, const LegMedia& media, const Relay* origin = nullptr);
   // MediaAnchor::expect_new_peer: a transfer's offer for this side went out; see there.
   void expect_new_peer(Timestamp until, Side side) noexcept;
 

@@ -1,7 +1,8 @@
 // The relay core in virtual time: re-encryption between legs (SRTP -> SRTP, SRTP <-> RTP, SRTCP),
 // latching only on authenticated packets, hold/resume and re-keys across the sequence wrap without an
-// authentication failure, no (SSRC, index) twice under one outbound key, dead-media events, set_leg
-// refusals that change nothing.
+// authentication failure, no (SSRC, index) twice under one outbound key, a party moved from another
+// relay keeping its key (its ROC and replay windows go on), dead-media events, set_leg refusals that
+// change nothing.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -407,6 +408,112 @@ TEST_F(RelayTest, ATransferNeverRepeatsAKeystreamAndLatchesOnTheNewPeer) {
   }
   EXPECT_EQ(under_bob, 80);
   EXPECT_EQ(under_carol, 40);
+}
+
+// Attended transfer at the anchor: Carol (R2) talks to Bob (T) on relay 1 and has sent past the wrap of
+// her sequence numbers (ROC 1). She moves to relay 2's side b (Bob's side there, towards Alice) with a
+// new key from us; `keep_key`: her answer keeps her own key, else she brings a new one and restarts.
+struct MovedSender {
+  Relay x, y;
+  Phone alice, bob, bob2, carol;  // bob2: Bob's leg of the other call (its own keys)
+  std::vector<Packet> sent_on_x;
+  MovedSender(srtp::KeyRegistry& registry, RelayOptions o)
+      : x(1, o), y(2, o),
+        alice(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(2, 4000), 0xA11CE, 100, &registry),
+        bob(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5000), 0xB0B, 100, &registry),
+        bob2(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5002), 0xB0B2, 100, &registry),
+        carol(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(4, 6000), 0xCA201, 65400, &registry) {}
+  // Carol's RTP through relay 1 to Bob: `n` packets, each forwarded and readable by Bob.
+  void carol_talks_on_x(int n) {
+    for (int i = 0; i < n; ++i) {
+      Packet p = carol.rtp();
+      sent_on_x.push_back(p);
+      auto out = x.handle_packet(t0, Side::b, carol.at, false, p.span(), p.len);
+      ASSERT_TRUE(out) << to_string(out.error());
+      ASSERT_TRUE(bob.receive(p.buf.data(), out->len, false));
+    }
+  }
+  // Carol's RTP through relay 2 to Alice: how many Alice could read.
+  int carol_talks_on_y(int n) {
+    int heard = 0;
+    for (int i = 0; i < n; ++i) {
+      Packet p = carol.rtp();
+      auto out = y.handle_packet(t0, Side::b, carol.at, false, p.span(), p.len);
+      if (out && alice.receive(p.buf.data(), out->len, false) == carol.last_plain) ++heard;
+    }
+    return heard;
+  }
+};
+
+TEST_F(RelayTest, AMovedPartyKeepingItsKeyGoesOnPastTheRocWrap) {
+  MovedSender w(registry, options());
+  ASSERT_TRUE(w.x.set_leg(t0, Side::a, w.bob.leg_media()));
+  ASSERT_TRUE(w.x.set_leg(t0, Side::b, w.carol.leg_media()));
+  ASSERT_TRUE(w.y.set_leg(t0, Side::a, w.alice.leg_media()));
+  ASSERT_TRUE(w.y.set_leg(t0, Side::b, w.bob2.leg_media()));
+  w.carol_talks_on_x(300);  // 65400 .. 65699: past the wrap, ROC 1
+  ASSERT_EQ(w.carol.tx->roc(0xCA201), 1u);
+  // The move: our key towards her is new, hers is kept (RFC 4568 6.1).
+  w.carol.rekey_receive();
+  LegMedia cm = w.carol.leg_media();
+  cm.new_peer = true;
+  cm.continue_from = LegOrigin{1, Side::b};
+  ASSERT_TRUE(w.y.set_leg(t0, Side::b, cm, &w.x));
+  // The replay windows came along: her last packet on relay 1, replayed to relay 2, is refused.
+  Packet old = w.sent_on_x.back();
+  auto replay = w.y.handle_packet(t0, Side::b, w.carol.at, false, old.span(), old.len);
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error(), Drop::auth_failure);
+  EXPECT_EQ(w.y.stats(Side::b).auth_failures, 1u);
+  EXPECT_FALSE(w.y.stats(Side::b).latched) << "a replay never latches";
+  EXPECT_EQ(w.carol_talks_on_y(100), 100) << "every new packet authenticates at once, at ROC 1";
+  EXPECT_EQ(w.y.stats(Side::b).auth_failures, 1u) << "no failure but the replay";
+  EXPECT_EQ(w.y.stats(Side::b).packets_in, 100u);
+  EXPECT_EQ(w.alice.refused, 0u);
+  // Our side towards her is fresh: she reads what Alice says under our new key.
+  Packet p = w.alice.rtp();
+  auto out = w.y.handle_packet(t0, Side::a, w.alice.at, false, p.span(), p.len);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(w.carol.receive(p.buf.data(), out->len, false), w.alice.last_plain);
+  EXPECT_EQ(w.carol.refused, 0u);
+}
+
+TEST_F(RelayTest, AMovedPartyWithANewKeyStartsAfresh) {
+  MovedSender w(registry, options());
+  ASSERT_TRUE(w.x.set_leg(t0, Side::a, w.bob.leg_media()));
+  ASSERT_TRUE(w.x.set_leg(t0, Side::b, w.carol.leg_media()));
+  ASSERT_TRUE(w.y.set_leg(t0, Side::a, w.alice.leg_media()));
+  ASSERT_TRUE(w.y.set_leg(t0, Side::b, w.bob2.leg_media()));
+  w.carol_talks_on_x(300);
+  // Carol answers with a new key of her own and, as a new session, starts at ROC 0 (sequence 100).
+  w.carol.rekey_receive();
+  w.carol.send_key = sdes::make_offer(3, SuiteId::AES_CM_128_HMAC_SHA1_80).value();
+  w.carol.tx.emplace(srtp::Context::create(srtp::Direction::outbound, sdes::to_policy(*w.carol.send_key).value(), &registry).value());
+  w.carol.seq = 100;
+  LegMedia cm = w.carol.leg_media();
+  cm.new_peer = true;
+  cm.continue_from = LegOrigin{1, Side::b};
+  ASSERT_TRUE(w.y.set_leg(t0, Side::b, cm, &w.x));
+  EXPECT_EQ(w.carol_talks_on_y(100), 100) << "nothing of the old key's ROC 1 was carried";
+  EXPECT_EQ(w.y.stats(Side::b).auth_failures, 0u);
+}
+
+TEST_F(RelayTest, WithoutItsOriginAMovedPartyStartsAtRocZero) {
+  // The same move, but relay 1 is not handed over (closed already): the side starts afresh at ROC 0
+  // and Carol, past the wrap, fails authentication. This is the failure continue_from prevents.
+  MovedSender w(registry, options());
+  ASSERT_TRUE(w.x.set_leg(t0, Side::a, w.bob.leg_media()));
+  ASSERT_TRUE(w.x.set_leg(t0, Side::b, w.carol.leg_media()));
+  ASSERT_TRUE(w.y.set_leg(t0, Side::a, w.alice.leg_media()));
+  ASSERT_TRUE(w.y.set_leg(t0, Side::b, w.bob2.leg_media()));
+  w.carol_talks_on_x(300);
+  w.carol.rekey_receive();
+  LegMedia cm = w.carol.leg_media();
+  cm.new_peer = true;
+  cm.continue_from = LegOrigin{1, Side::b};
+  ASSERT_TRUE(w.y.set_leg(t0, Side::b, cm, nullptr));
+  EXPECT_EQ(w.carol_talks_on_y(20), 0);
+  EXPECT_EQ(w.y.stats(Side::b).auth_failures, 20u);
 }
 
 TEST_F(RelayTest, ATransfersStragglersAreDroppedButNotCountedAsAuthenticationFailures) {

@@ -171,6 +171,16 @@ std::size_t Context::continue_from(const Context& previous) {
   return carried;
 }
 
+std::size_t Context::resume_receiving_from(const Context& previous) {
+  if (impl_->dir != Direction::inbound || previous.impl_->dir != Direction::inbound) return 0;
+  std::size_t carried = 0;
+  for (const auto& [ssrc, old] : previous.impl_->streams) {
+    impl_->get_or_create(ssrc) = old;  // same key: its indexes and windows stay valid as they are
+    ++carried;
+  }
+  return carried;
+}
+
 std::vector<std::uint32_t> Context::ssrcs() const {
   std::vector<std::uint32_t> out;
   out.reserve(impl_->streams.size());

@@ -61,6 +61,12 @@ class Context {
   // index continue, so no index is ever used twice; inbound, the ROC is carried and the replay windows
   // restart with the first packet under the new key. Returns the number of streams carried.
   std::size_t continue_from(const Context& previous);
+  // Inbound, the SAME master key received in another context (a party moved to another relay side,
+  // keeping its key): every stream of `previous` goes on exactly where it was, ROC, highest index and
+  // both replay windows, so a packet accepted there is a replay here. The caller checks the keys match
+  // (a different key must use continue_from). Wrong direction on either side: nothing, 0. Returns the
+  // number of streams carried.
+  std::size_t resume_receiving_from(const Context& previous);
   // The SSRCs this context has state for.
   std::vector<std::uint32_t> ssrcs() const;
   // Outbound: the SRTCP index the next packet of `ssrc` gets; nullopt if the SSRC is not known yet.

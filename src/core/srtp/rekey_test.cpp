@@ -88,6 +88,46 @@ TEST(Rekey, OutboundIndexesContinueUnderTheNextKey) {
   EXPECT_TRUE(rx2.unprotect_rtcp(rtcp, rtcp.size()));
 }
 
+// The same key received in a second context (a party moved to another relay, keeping its key): the
+// stream goes on where it was, ROC, highest index and both replay windows.
+TEST(Rekey, ResumeReceivingCarriesTheWholeInboundStateUnderTheSameKey) {
+  KeyRegistry reg;
+  auto tx = Context::create(Direction::outbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 173), &reg).value();
+  auto rx1 = Context::create(Direction::inbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 173)).value();
+  std::vector<std::uint8_t> last_rtp, last_rtcp;
+  for (std::uint16_t seq = 65000; seq != 100; ++seq) {  // wraps: ROC 1
+    last_rtp = protect(tx, make_rtp(7, seq, 20));
+    auto copy = last_rtp;
+    ASSERT_TRUE(rx1.unprotect_rtp(copy, copy.size()));
+  }
+  last_rtcp = protect(tx, make_rtcp(7), true);
+  auto rtcp_copy = last_rtcp;
+  ASSERT_TRUE(rx1.unprotect_rtcp(rtcp_copy, rtcp_copy.size()));
+
+  auto fresh = Context::create(Direction::inbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 173)).value();
+  auto rx2 = Context::create(Direction::inbound, test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 173)).value();
+  EXPECT_EQ(rx2.resume_receiving_from(rx1), 1u);
+  EXPECT_EQ(rx2.roc(7), 1u);
+  // What rx1 accepted is a replay in rx2 (RTP and SRTCP).
+  auto again = last_rtp;
+  ASSERT_FALSE(rx2.unprotect_rtp(again, again.size()));
+  EXPECT_EQ(again.size(), last_rtp.size());
+  auto rtcp_again = last_rtcp;
+  auto r = rx2.unprotect_rtcp(rtcp_again, rtcp_again.size());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), SrtpError::replay);
+  // The next packets authenticate at ROC 1; a fresh context (ROC 0) refuses them.
+  auto next = protect(tx, make_rtp(7, 100, 20));
+  auto next_copy = next;
+  EXPECT_TRUE(rx2.unprotect_rtp(next, next.size()));
+  EXPECT_FALSE(fresh.unprotect_rtp(next_copy, next_copy.size()));
+  auto rtcp_next = protect(tx, make_rtcp(7), true);
+  EXPECT_TRUE(rx2.unprotect_rtcp(rtcp_next, rtcp_next.size()));
+  // Only inbound to inbound.
+  EXPECT_EQ(tx.resume_receiving_from(rx1), 0u);
+  EXPECT_EQ(rx2.resume_receiving_from(tx), 0u);
+}
+
 // The peer's sequence wrapped before it re-keyed: without the carried ROC every packet fails.
 TEST(Rekey, RtpIndexForTellsTheIndexProtectWouldUse) {
   auto tx = Context::create(Direction::outbound, testing::test_policy(SuiteId::AES_CM_128_HMAC_SHA1_80, 201), kNoKeyRegistry).value();

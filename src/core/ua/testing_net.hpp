@@ -84,6 +84,8 @@ class BasicNetwork {
   std::function<int(int from, const SipMessage&)> udp_fault;
   // Source address a core sees for a node's messages (default 127.0.0.1).
   std::map<int, std::string> source_ips;
+  // Changes what a node sends before it travels (e.g. a phone's SDP as another implementation writes it).
+  std::function<void(int from, SipMessage&)> rewrite;
   // Sees a UserAgent's incoming messages first; sets gate_consumed to keep one from the UserAgent.
   std::map<int, Script> gates;
   bool gate_consumed = false;
@@ -249,8 +251,13 @@ class BasicNetwork {
   void enqueue(int from, const Peer& to, const SipMessage& msg) {
     int copies = 1;
     if (!to.flow.reliable && udp_fault) copies = udp_fault(from, msg);
+    std::optional<SipMessage> changed;
+    if (rewrite) {
+      changed = msg;
+      rewrite(from, *changed);
+    }
     for (int i = 0; i < copies; ++i) {
-      flights_.push_back(Flight{now + latency + i * 1ms, seq_++, to, sip::serialize(msg)});
+      flights_.push_back(Flight{now + latency + i * 1ms, seq_++, to, sip::serialize(changed ? *changed : msg)});
     }
   }
 
