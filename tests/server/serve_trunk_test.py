@@ -10,7 +10,9 @@ B plays the carrier: its account "acme" is A's trunk username/password (B challe
 - inbound: 15550002 (at B) dials 9+15550001 -> B's trunk -> A identifies its carrier by source address and
   the number, rings alice; audio checked both ways;
 - `sotto calls --json` on both servers: every leg TLS with SRTP, the trunk legs named trunk:<name>;
-- no toll fraud: an INVITE to the trunk number from an address that is not the carrier's gets 407.
+- no toll fraud: an INVITE to the trunk number from an address that is not the carrier's gets 407;
+- the policy matrix at a trunk: an RTP-only trunk (srtp = "off") is bridged to alice's SRTP leg (verdict
+  `partial`, audio checked), and an SRTP-requiring trunk towards an RTP-only carrier gives 503 cause 88.
 
   flock /tmp/sotto-interop.lock tests/server/serve_trunk_test.py [-k NAME]   # SOTTO_BUILD_DIR=build/default
 """
@@ -50,7 +52,7 @@ def calls_json(s):
     return json.loads(s.sotto("calls", "--json").stdout)["calls"]
 
 
-def start_pair(wd, pki):
+def start_pair(wd, pki, office_srtp="require", carrier_srtp="require"):
     port_a, port_b = h.free_port(), h.free_port()
     while port_b == port_a:
         port_b = h.free_port()
@@ -60,7 +62,7 @@ name = "carrier"
 uri = "sips:127.0.0.1:{port_b}"
 username = "acme"
 password = "{PW['acme']}"
-srtp = "require"
+srtp = "{office_srtp}"
 prefix = "0"
 numbers = {{ "+15550001" = "alice" }}
 register = false
@@ -69,7 +71,7 @@ register = false
         f.write(f'''[[trunk]]
 name = "office"
 uri = "sips:127.0.0.1:{port_a}"
-srtp = "require"
+srtp = "{carrier_srtp}"
 prefix = "9"
 ''')
     tls = ["--cert", pki["cert"], "--key", pki["key"], "--ca-file", pki["ca"]]
@@ -80,8 +82,8 @@ prefix = "9"
     a.sotto("user", "add", "alice", "--password", PW["alice"])
     b.sotto("user", "add", "acme", "--password", PW["acme"])
     b.sotto("user", "add", "15550002", "--password", PW["15550002"])
-    assert "trunk carrier: sips:127.0.0.1:%d (srtp require), prefix '0', 1 number(s), inbound from 127.0.0.1" % port_b \
-        in a.log(), a.log()
+    assert "trunk carrier: sips:127.0.0.1:%d (srtp %s), prefix '0', 1 number(s), inbound from 127.0.0.1" % (
+        port_b, office_srtp) in a.log(), a.log()
     return a, b
 
 
@@ -194,10 +196,91 @@ def invite_to_a_trunk_number_from_another_address_is_challenged_not_rung():
         wd.cleanup()
 
 
+def rtp_only_trunk_is_bridged_only_where_the_trunk_policy_allows():
+    """The policy matrix at a trunk. (1) office's trunk says srtp = "off" (a carrier doing plain RTP) and the
+    carrier answers RTP/AVP: alice's leg keeps SRTP (her account requires it), the trunk leg is plain RTP,
+    the relay bridges them with audio both ways, and the record says `partial` naming the trunk leg.
+    (2) office's trunk says srtp = "require" but the carrier only does plain RTP: alice gets
+    503 with Reason Q.850 cause 88 (incompatible destination), nothing rings, the record says failed."""
+    wd = h.Workdir("serve-trunk-rtp-only")
+    pki = h.make_pki(wd)
+    h.make_noise_wav(wd.file("a.wav"), 1)
+    h.make_noise_wav(wd.file("b.wav"), 2)
+    a = b = None
+    try:
+        a, b = start_pair(wd, pki, office_srtp="off", carrier_srtp="off")
+        # At the carrier, office's calls arrive as its account acme: that account does plain RTP.
+        b.sotto("user", "remove", "acme")
+        b.sotto("user", "add", "acme", "--password", PW["acme"], "--srtp", "off")
+        b.sotto("user", "add", "15550003", "--password", "dave-secret", "--srtp", "off")
+        PW["15550003"] = "dave-secret"
+        callee = phone(wd, pki, b.tls_port, "15550003", "callee.log",
+                       ["--srtp", "off", "--play", wd.file("b.wav"), "--record", wd.file("callee.wav"), "--json",
+                        "listen", "--auto-answer"])
+        wait_for(log_has(wd, "callee.log", "waiting for a call"), 15, "the callee's registration")
+        caller = phone(wd, pki, a.tls_port, "alice", "caller.log",
+                       ["--play", wd.file("a.wav"), "--record", wd.file("caller.wav"), "--duration", "4", "--json",
+                        "call", "sips:015550003@localhost"])
+        rep, rc = report_of(wd, "caller.log", caller)
+        brep, brc = report_of(wd, "callee.log", callee)
+        time.sleep(0.5)
+        assert rc == 0 and brc == 0, (rep, brep, a.log()[-2000:], b.log()[-2000:])
+        assert rep["srtp_suite"] and rep["auth_failures"] == 0, rep     # alice: SRTP (require)
+        assert brep["srtp_suite"] is None, brep                          # behind the RTP-only trunk: plain RTP
+        ca = check_audio(wd.file("a.wav"), wd.file("callee.wav"), "rtp-only trunk: alice -> carrier")
+        cb = check_audio(wd.file("b.wav"), wd.file("caller.wav"), "rtp-only trunk: carrier -> alice")
+        print(f"  srtp=off trunk: correlation {ca['peak']:.2f} / {cb['peak']:.2f}", flush=True)
+        c = calls_json(a)
+        assert len(c) == 1, c
+        c = c[0]
+        assert c["result"] == "answered" and c["verdict"] == "partial", c
+        legs = {l["side"]: l for l in c["legs"]}
+        assert legs["caller"]["srtp_suite"] and legs["callee"]["srtp_suite"] is None, c
+        assert legs["callee"]["peer"] == "trunk:carrier", c
+        assert any("rtp-unencrypted" in r and "callee" in r for r in c["reasons"]), c["reasons"]
+        print(f"  office record: verdict {c['verdict']}; reasons {c['reasons']}", flush=True)
+        assert a.stop() == 0
+        a = None
+
+        # (2) The same carrier, but office's trunk now requires SRTP.
+        port_a = h.free_port()
+        with open(wd.file("office2.toml"), "w") as f:
+            f.write(open(wd.file("office.toml")).read().replace('srtp = "off"', 'srtp = "require"'))
+        tls = ["--cert", pki["cert"], "--key", pki["key"], "--ca-file", pki["ca"]]
+        a = Serve(wd, args=["--config", wd.file("office2.toml"), *tls], data_dir=wd.file("office-data"),
+                  tls_port=port_a, log="office2.log")
+        # A plain-RTP phone is registered at the carrier again (the first one answered its one call).
+        callee = phone(wd, pki, b.tls_port, "15550003", "callee2.log",
+                       ["--srtp", "off", "--json", "listen", "--auto-answer"])
+        wait_for(log_has(wd, "callee2.log", "waiting for a call"), 15, "the second callee's registration")
+        caller = phone(wd, pki, a.tls_port, "alice", "caller2.log",
+                       ["--sip-trace", "--json", "call", "sips:015550003@localhost"])
+        rep, rc = report_of(wd, "caller2.log", caller)
+        trace = open(wd.file("caller2.log"), errors="replace").read()
+        assert rc != 0 and rep["status"] == 503, (rep, a.log()[-2000:])
+        assert "cause=88" in trace, trace[-3000:]
+        c = [x for x in calls_json(a) if x["result"] != "answered"]  # the data dir also holds call (1)
+        assert len(c) == 1 and c[0]["result"] == "failed" and c[0]["status"] == 503, c
+        assert c[0]["end_reason"].startswith("Incompatible destination"), c
+        time.sleep(0.5)
+        assert "incoming call" not in open(wd.file("callee2.log"), errors="replace").read(), "the RTP-only callee rang"
+        print(f"  srtp=require trunk to an RTP-only carrier: {rep['status']} {rep['reason_phrase']}, cause 88, "
+              "nothing rang", flush=True)
+        assert a.stop() == 0
+        callee.send_signal(2)
+        callee.wait(timeout=10)
+    finally:
+        for s in (a, b):
+            if s is not None and s.proc.poll() is None:
+                s.stop()
+        wd.cleanup()
+
+
 SCENARIOS = [
     alice_calls_a_carrier_number_through_the_trunk_with_digest,
     carrier_number_call_reaches_alice_through_the_trunk,
     invite_to_a_trunk_number_from_another_address_is_challenged_not_rung,
+    rtp_only_trunk_is_bridged_only_where_the_trunk_policy_allows,
 ]
 
 if __name__ == "__main__":
