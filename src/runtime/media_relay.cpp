@@ -141,6 +141,10 @@ Status MediaRelay::set_leg(Timestamp now, relay::RelayId relay, relay::Side side
   return it->second->core.set_leg(now, side, media, origin);
 }
 
+void MediaRelay::set_quiet(relay::RelayId relay, relay::Side side, bool quiet) {
+  if (auto it = relays_.find(relay); it != relays_.end()) it->second->core.set_quiet(side, quiet);
+}
+
 void MediaRelay::expect_new_peer(Timestamp until, relay::RelayId relay, relay::Side side) {
   if (auto it = relays_.find(relay); it != relays_.end()) it->second->core.expect_new_peer(until, side);
 }

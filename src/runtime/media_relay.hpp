@@ -62,6 +62,7 @@ class MediaRelay final : public relay::MediaAnchor {
   Status set_leg(Timestamp now, relay::RelayId relay, relay::Side side, const relay::LegMedia& media) override;
   relay::LegStats stats(relay::RelayId relay, relay::Side side) const override;
   void expect_new_peer(Timestamp until, relay::RelayId relay, relay::Side side) override;
+  void set_quiet(relay::RelayId relay, relay::Side side, bool quiet) override;
   void close(relay::RelayId relay) override;
 
   // The suite protecting what the relay sends to that side ("RTP" when plain, "" when unknown).

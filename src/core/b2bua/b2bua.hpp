@@ -192,9 +192,6 @@ class B2bua {
                       std::string_view replaces, bool subscription);
   void on_transfer_response(Timestamp now, const ClientRequest& owner, Flow flow, const sip::SipMessage& resp);
   void on_transfer_fork_failure(Timestamp now, B2bCall& c, Transfer& x, Fork& f, int status, std::string reason);
-  // Whether call `c`'s relay sends to the party on `side` (keys unchanged): off while that party is
-  // re-INVITEd with new keys for an attended transfer, on again if it refuses.
-  void send_to_party(Timestamp now, B2bCall& c, relay::Side side, bool send);
   void on_attended_response(Timestamp now, const ClientRequest& owner, const sip::SipMessage& resp);
   void on_notify_response(const ClientRequest& owner, int status);
   void on_invite_replaces(Timestamp now, TxnId id, Flow flow, const sip::SipMessage& req, const std::string& user,

@@ -523,18 +523,7 @@ void B2bua::refer_attended(Timestamp now, TxnId id, B2bCall& c, Side side, const
   anchor_->expect_new_peer(now + kExpectNewPeerFor, *c.relay, side);  // R2's media may overtake its 200
   // Until R2 answers, call 2's relay sends it nothing: R2 takes our new key when it accepts the offer, and
   // a packet under the old key still on its way would then fail R2's authentication.
-  send_to_party(now, *c2, r2side, false);
-}
-
-void B2bua::send_to_party(Timestamp now, B2bCall& c, Side side, bool send) {
-  Leg& l = c.leg(side);
-  if (!c.relay || !l.media || !l.session) return;
-  relay::LegMedia lm = leg_media(*l.media, *l.session);
-  if (!send) {
-    if (lm.direction == sdp::Direction::sendrecv) lm.direction = sdp::Direction::recvonly;
-    if (lm.direction == sdp::Direction::sendonly) lm.direction = sdp::Direction::inactive;
-  }
-  (void)anchor_->set_leg(now, *c.relay, side, lm);  // same keys: only what the relay sends changes
+  if (c2->relay) anchor_->set_quiet(*c2->relay, r2side, true);
 }
 
 void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, const SipMessage& resp) {
@@ -562,7 +551,7 @@ void B2bua::on_attended_response(Timestamp now, const ClientRequest& owner, cons
     // R2 refused: both calls go on as they were, unless its dialog is gone (12.2.1.2).
     r2.pending.reset();
     transfer_failed(now, *c, x, status, resp.reason());
-    send_to_party(now, *c2, x.other_side, true);  // call 2 goes on: R2 hears T again
+    if (c2->relay) anchor_->set_quiet(*c2->relay, x.other_side, false);  // call 2 goes on: R2 hears T again
     if (status == 481 || status == 408) {
       finish(now, *c2, CallResult::answered, 200, "re-INVITE for a transfer: other leg answered " + std::to_string(status));
       send_bye(now, *c2, c2->leg(relay::other(x.other_side)));

@@ -119,6 +119,13 @@ struct FakeAnchor final : relay::MediaAnchor {
     return st;
   }
   void close(relay::RelayId r) override { closed.push_back(r); }
+  struct Quiet {
+    relay::RelayId relay;
+    relay::Side side;
+    bool quiet;
+  };
+  std::vector<Quiet> quiets;
+  void set_quiet(relay::RelayId r, relay::Side s, bool q) override { quiets.push_back(Quiet{r, s, q}); }
   std::vector<SetLeg> on(relay::Side s) const {
     std::vector<SetLeg> out;
     for (const auto& l : legs) if (l.side == s) out.push_back(l);

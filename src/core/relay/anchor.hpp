@@ -103,6 +103,14 @@ class MediaAnchor {
     (void)relay;
     (void)side;
   }
+  // While `quiet`, the relay sends `side`'s party nothing (RTP or RTCP; what arrives from it is still
+  // relayed): an attended transfer re-INVITEs that party with our new key, and a packet under the old key
+  // still on its way when it switches would fail its authentication. Default: nothing.
+  virtual void set_quiet(RelayId relay, Side side, bool quiet) {
+    (void)relay;
+    (void)side;
+    (void)quiet;
+  }
   // Ends the relay: sockets closed, contexts (and their keys) wiped. Unknown ids are ignored.
   virtual void close(RelayId relay) = 0;
 };

@@ -23,6 +23,7 @@ struct Relay::SideState {
   std::optional<netpkt::IpEndpoint> departed_rtp;
   std::optional<netpkt::IpEndpoint> departed_rtcp;
   std::optional<Timestamp> expect_new_until;
+  bool quiet = false;  // set_quiet: send this side's party nothing
 
   // From the party that left this side in a transfer: its RTP or RTCP source (RTCP on RTP + 1 when it
   // had sent none yet, RFC 3550 11).
@@ -77,6 +78,7 @@ std::string_view to_string(Drop d) noexcept {
     case Drop::protect_failed: return "re-encryption failed";
     case Drop::index_reuse: return "would repeat an index under the other leg's key";
     case Drop::transfer: return "around a transfer, from the party that left or a newcomer not answered yet";
+    case Drop::quiet: return "the other side is quiet while its party is re-keyed";
   }
   return "?";
 }
@@ -185,6 +187,8 @@ Status Relay::set_leg(Timestamp now, Side side, const LegMedia& m, const Relay* 
 
 void Relay::expect_new_peer(Timestamp until, Side side) noexcept { state(side).expect_new_until = until; }
 
+void Relay::set_quiet(Side side, bool quiet) noexcept { state(side).quiet = quiet; }
+
 std::optional<netpkt::IpEndpoint> Relay::destination(Side side, Socket kind) const noexcept {
   const SideState& s = state(side);
   if (!s.configured || !s.sdp_rtp) return std::nullopt;  // nothing negotiated, port 0, or c=0.0.0.0
@@ -271,6 +275,10 @@ PacketOutcome Relay::handle_packet(Timestamp now, Side side, const netpkt::IpEnd
   if (!dest) {
     ++s.stats.not_forwarded;
     return Unexpected(Drop::no_destination);
+  }
+  if (o.quiet) {
+    ++s.stats.not_forwarded;
+    return Unexpected(Drop::quiet);
   }
   if (o.out) {
     // SRTCP indexes are the context's own counter; RTP indexes follow the sender's sequence numbers.

@@ -54,6 +54,7 @@ enum class Drop : std::uint8_t {
                    // repeated sequence numbers, e.g. restarted them after its own re-key)
   transfer,        // SRTP failing authentication around a transfer: from the party that left this side, or
                    // from a newcomer before its answer (expect_new_peer); counted in `dropped`
+  quiet,           // accepted, but the other side is quiet (set_quiet: its party is being re-keyed)
 };
 std::string_view to_string(Drop d) noexcept;
 
@@ -98,6 +99,8 @@ class Relay {
   Status set_leg(Timestamp now, Side side, const LegMedia& media, const Relay* origin = nullptr);
   // MediaAnchor::expect_new_peer: a transfer's offer for this side went out; see there.
   void expect_new_peer(Timestamp until, Side side) noexcept;
+  // MediaAnchor::set_quiet: while true, nothing (RTP or RTCP) is sent to this side's party.
+  void set_quiet(Side side, bool quiet) noexcept;
 
   // One datagram received on `side` from `from`; `is_rtcp`: it came on the RTCP port, or on a
   // multiplexed RTP port and looks_like_rtcp(). `buffer` holds it in its first `len` bytes and must

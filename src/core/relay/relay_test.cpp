@@ -516,6 +516,31 @@ TEST_F(RelayTest, WithoutItsOriginAMovedPartyStartsAtRocZero) {
   EXPECT_EQ(w.y.stats(Side::b).auth_failures, 20u);
 }
 
+TEST_F(RelayTest, AQuietSideIsSentNothingWhileItsPartyStillSendsAndThenHearsAgain) {
+  // Attended transfer: R2 (bob here) is re-INVITEd with a new key; until it answers, call 2's relay
+  // sends it nothing, so nothing under the old key reaches it after it switched.
+  Relay relay(1, options());
+  Phone alice(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(2, 4000), 0xA11CE, 100, &registry);
+  Phone bob(SuiteId::AES_CM_128_HMAC_SHA1_80, ep(3, 5000), 0xB0B, 200, &registry);
+  ASSERT_TRUE(relay.set_leg(t0, Side::a, alice.leg_media()));
+  ASSERT_TRUE(relay.set_leg(t0, Side::b, bob.leg_media()));
+  auto pass = [&](Side side, Phone& from, Phone& to) {
+    Packet p = from.rtp();
+    auto out = relay.handle_packet(t0, side, from.at, false, p.span(), p.len);
+    return out && to.receive(p.buf.data(), out->len, false);
+  };
+  ASSERT_TRUE(pass(Side::a, alice, bob));
+  relay.set_quiet(Side::b, true);
+  Packet p = alice.rtp();
+  auto r = relay.handle_packet(t0, Side::a, alice.at, false, p.span(), p.len);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Drop::quiet);
+  EXPECT_TRUE(pass(Side::b, bob, alice));  // what the quiet side's party sends still goes through
+  EXPECT_EQ(relay.stats(Side::a).auth_failures, 0u);
+  relay.set_quiet(Side::b, false);
+  EXPECT_TRUE(pass(Side::a, alice, bob));
+}
+
 TEST_F(RelayTest, ATransfersStragglersAreDroppedButNotCountedAsAuthenticationFailures) {
   // Blind transfer: Bob (T) on side b, Carol (the target) offered side b's address. Carol's phone sends
   // media as soon as it answers, ahead of its 200; Bob sends until our BYE reaches him. Neither is an
