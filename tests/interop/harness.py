@@ -431,3 +431,18 @@ def check_linphone_recording(reference, other, recording, what):
     wrong = correlate(other, recording)
     assert c["peak"] > 0.4 and wrong["peak"] < 0.2 and c["tail_rms"] > 500, f"{what}: {c} (wrong source: {wrong})"
     return c
+
+
+def wait_for(predicate, timeout, what):
+    """Polls `predicate` every 0.1 s until it is true; AssertionError naming `what` after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def log_has(wd, log, text):
+    """A predicate for wait_for: `text` appears in the work directory's file `log`."""
+    return lambda: text in open(wd.file(log), errors="replace").read()

@@ -27,23 +27,11 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "interop"))
 import harness as h  # noqa: E402
+from harness import log_has, wait_for  # noqa: E402
 from phone_interop_test import check_audio, report_of, run_scenarios  # noqa: E402
 from serve_harness import Serve  # noqa: E402
 
 PW = {"alice": "alice-secret", "acme": "acme-secret", "15550002": "carol-secret"}
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def log_has(wd, log, text):
-    return lambda: text in open(wd.file(log), errors="replace").read()
 
 
 def http_get(port, path):
