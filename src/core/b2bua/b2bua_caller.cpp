@@ -3,6 +3,7 @@
 // responses we send on leg A.
 #include "base/ascii.hpp"
 #include "core/b2bua/b2bua.hpp"
+#include "core/b2bua/b2bua_responses.hpp"
 #include "core/b2bua/media.hpp"
 #include "core/negotiation/answerer.hpp"
 #include "core/negotiation/offerer.hpp"
@@ -15,16 +16,8 @@ namespace sotto::b2bua {
 
 using sip::SipMessage;
 namespace hdr = sip::hdr;
-using Extra = std::vector<std::pair<std::string, std::string>>;
-
-namespace {
-
-Extra warning(const std::string& text, int code = 399) {
-  return {{"Warning", std::to_string(code) + " " + std::string(negotiation::kWarnAgent) + " " +
-                          negotiation::quote_warn_text(text)}};
-}
-
-}  // namespace
+using detail::Extra;
+using detail::warning;
 
 void B2bua::on_request(Timestamp now, TxnId id, Flow flow, const SipMessage& req) {
   const sip::MethodId m = req.method().id();

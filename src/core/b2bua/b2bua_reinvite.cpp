@@ -3,6 +3,7 @@
 // are its own, so a peer that rekeys changes only its own leg); the other leg's answer sets the relay
 // and our answer to the requester.
 #include "core/b2bua/b2bua.hpp"
+#include "core/b2bua/b2bua_responses.hpp"
 #include "core/b2bua/media.hpp"
 #include "core/negotiation/answerer.hpp"
 #include "core/negotiation/offerer.hpp"
@@ -16,13 +17,7 @@ namespace sotto::b2bua {
 using sip::SipMessage;
 namespace hdr = sip::hdr;
 
-namespace {
-
-std::vector<std::pair<std::string, std::string>> warning(const std::string& text) {
-  return {{"Warning", "399 " + std::string(negotiation::kWarnAgent) + " " + negotiation::quote_warn_text(text)}};
-}
-
-}  // namespace
+using detail::warning;
 
 void B2bua::on_reinvite(Timestamp now, TxnId id, Flow, B2bCall& c, relay::Side side, const SipMessage& req) {
   if (c.phase != B2bCall::Phase::confirmed || !c.winner) {
