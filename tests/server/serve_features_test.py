@@ -315,6 +315,9 @@ def early_media_from_a_183_reaches_the_caller_before_any_200():
         time.sleep(4)
         alice.command_ok("hangup")
         wait_for(lambda: "ended, cancelled" in s.log(), 10, "the cancelled call's end")
+        # The server logs the record before its 487 goes out (the record is durable first): wait for the 487.
+        wait_for(lambda: starts(baresip_messages(alice, s.tls_port), "received", r"SIP/2\.0 487 ", "INVITE"), 10,
+                 "the 487 at alice")
         am = baresip_messages(alice, s.tls_port)
         early = starts(am, "received", r"SIP/2\.0 183 ", "INVITE")
         assert early and "m=audio" in early[0] and "a=crypto:" in early[0], early
